@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "MILPKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "MILPKit", targets: ["MILPKit"]),
+        .executable(name: "milp", targets: ["milp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Core: model storage, DSL, validation, solver protocol. Knows no solver.
+        .target(name: "MILP"),
+
+        // C libraries from Debian packages (coinor-libcbc-dev, coinor-libclp-dev, libglpk-dev).
+        .systemLibrary(name: "CCbc", providers: [.apt(["coinor-libcbc-dev"])]),
+        .systemLibrary(name: "CClp", providers: [.apt(["coinor-libclp-dev"])]),
+        // GLPK aborts on invalid calls: every GLPK call goes through this guarded C shim.
+        .target(name: "CGlpkShim", linkerSettings: [.linkedLibrary("glpk")]),
+
+        // Solver adapters: model -> one bulk load -> solve -> honest status.
+        .target(name: "MILPCbc", dependencies: ["MILP", "CCbc"]),
+        .target(name: "MILPClp", dependencies: ["MILP", "CClp"]),
+        .target(name: "MILPGlpk", dependencies: ["MILP", "CGlpkShim"]),
+
+        // File formats (MPS, LP, .sol).
+        .target(name: "MILPFormats", dependencies: ["MILP"]),
+
+        // Umbrella: re-exports everything and picks a solver automatically.
+        .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats"]),
+
+        .executableTarget(
+            name: "milp",
+            dependencies: ["MILPKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "MILPTests", dependencies: ["MILP", "MILPFormats"]),
+        .testTarget(name: "SolverTests", dependencies: ["MILPKit"]),
+    ]
+)

@@ -1,0 +1,88 @@
+/// How far a point is from satisfying a model, recomputed from the model alone.
+public struct FeasibilityReport: Sendable, CustomStringConvertible {
+    /// Largest violation of a variable bound.
+    public var maxBoundViolation = 0.0
+    /// Largest violation of a row bound, recomputing each row's activity.
+    public var maxRowViolation = 0.0
+    /// Largest distance of an integer variable from the nearest integer.
+    public var maxIntegralityViolation = 0.0
+    /// Largest violation of a semi-continuous or SOS condition.
+    public var maxStructureViolation = 0.0
+    /// Objective recomputed from the model (constant included).
+    public var objective = 0.0
+    /// The worst violations found, described.
+    public var worst: [String] = []
+    /// The tolerances the report was judged with.
+    public var tolerance: Double
+    public var integralityTolerance: Double
+
+    /// True when every violation is within tolerance.
+    public var isFeasible: Bool {
+        maxBoundViolation <= tolerance && maxRowViolation <= tolerance
+            && maxIntegralityViolation <= integralityTolerance && maxStructureViolation <= tolerance
+    }
+
+    public var description: String {
+        isFeasible ? "feasible (objective \(formatNumber(objective)))"
+            : "infeasible: " + worst.prefix(5).joined(separator: "; ")
+    }
+}
+
+extension Model {
+    /// Checks `values` (one per variable) against every bound, row, integrality, semi-continuity and
+    /// SOS condition. Violations are absolute, scaled by `max(1, |bound|)` for rows.
+    public func checkFeasibility(
+        of values: [Double], tolerance: Double = 1e-6, integralityTolerance: Double = 1e-5
+    ) -> FeasibilityReport {
+        var report = FeasibilityReport(tolerance: tolerance, integralityTolerance: integralityTolerance)
+        guard values.count == variableCount else {
+            report.maxBoundViolation = .infinity
+            report.worst.append("expected \(variableCount) values, got \(values.count)")
+            return report
+        }
+        func note(_ violation: Double, _ limit: Double, _ keyPath: WritableKeyPath<FeasibilityReport, Double>, _ what: @autoclosure () -> String) {
+            guard violation > limit || violation.isNaN else { return }
+            let v = violation.isNaN ? .infinity : violation
+            if v > report[keyPath: keyPath] { report[keyPath: keyPath] = v }
+            if report.worst.count < 20 { report.worst.append(what()) }
+        }
+        for c in 0..<variableCount {
+            let x = values[c], lo = lowerBounds[c], up = upperBounds[c]
+            let v = Variable(column: c, modelID: id)
+            switch kinds[c] {
+            case .semiContinuous:
+                let off = abs(x) <= tolerance
+                let violation = off ? 0 : max(lo - x, x - up, 0)
+                note(violation, tolerance, \.maxStructureViolation, "\(name(of: v)) = \(x) is neither 0 nor in [\(lo), \(up)]")
+            default:
+                note(max(lo - x, x - up, 0), tolerance, \.maxBoundViolation, "\(name(of: v)) = \(x) outside [\(lo), \(up)]")
+                if kinds[c].isIntegral {
+                    note(abs(x - x.rounded()), integralityTolerance, \.maxIntegralityViolation, "\(name(of: v)) = \(x) is not integral")
+                }
+            }
+        }
+        for r in 0..<constraintCount {
+            var activity = 0.0
+            for k in rowStarts[r]..<rowStarts[r + 1] { activity += rowCoefficients[k] * values[Int(rowColumns[k])] }
+            let lo = rowLowerBounds[r], up = rowUpperBounds[r]
+            let violation = max(lo - activity, activity - up, 0)
+            let scale = max(1, lo.isFinite ? abs(lo) : 0, up.isFinite ? abs(up) : 0)
+            note(violation / scale, tolerance, \.maxRowViolation,
+                 "row \(name(of: Constraint(row: r, modelID: id))): activity \(activity) outside [\(lo), \(up)]")
+        }
+        for (index, set) in sosConstraints.enumerated() {
+            let nonzero = set.columns.indices.filter { abs(values[Int(set.columns[$0])]) > tolerance }
+            let ok: Bool
+            switch set.type {
+            case .one: ok = nonzero.count <= 1
+            case .two: ok = nonzero.count <= 1 || (nonzero.count == 2 && nonzero[1] == nonzero[0] + 1)
+            }
+            if !ok {
+                let worst = nonzero.map { abs(values[Int(set.columns[$0])]) }.sorted().dropLast(set.type.rawValue).max() ?? 0
+                note(worst, tolerance, \.maxStructureViolation, "SOS\(set.type.rawValue) set \(index) has nonzeros at positions \(nonzero)")
+            }
+        }
+        report.objective = objectiveValue(of: values)
+        return report
+    }
+}

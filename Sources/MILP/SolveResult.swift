@@ -1,0 +1,105 @@
+import Foundation
+
+/// The outcome of a solve, in the model's own terms.
+///
+/// Why the solve stopped (`termination`, `limit`) is kept apart from what it produced
+/// (`values`, `objective`, `bestBound`): a time-limit stop with an incumbent has
+/// `termination == .limitReached`, `limit == .time` and `hasSolution == true`.
+public struct SolveResult: Sendable {
+    public var termination: TerminationReason
+    /// Set when `termination == .limitReached`.
+    public var limit: SolveLimit?
+    /// One value per model variable for the best feasible point found, or nil.
+    public var values: [Double]?
+    /// Objective of `values`, recomputed from the model (constant included).
+    public var objective: Double?
+    /// Best proven bound on the optimal objective (constant included); ±inf when unknown.
+    public var bestBound: Double
+    /// |objective − bestBound| / max(|objective|, 1e-10); nil without a solution.
+    public var gap: Double?
+    public var nodes: Int
+    public var iterations: Int?
+    /// Wall time of the whole call: validation, hand-off, solve, read-back.
+    public var seconds: Double
+    /// LP only: ∂objective/∂(row bound) per row, in the objective's own sense.
+    public var duals: [Double]?
+    /// LP only: reduced cost per variable, in the objective's own sense.
+    public var reducedCosts: [Double]?
+    public var columnBasis: [BasisStatus]?
+    public var rowBasis: [BasisStatus]?
+    public var solverName: String
+    public var solverVersion: String
+    public var message: String?
+
+    /// True when a feasible point is available.
+    public var hasSolution: Bool { values != nil }
+
+    init(model: Model, form: StandardForm, output: SolverOutput, solver: some Solver, seconds: Double) {
+        termination = output.termination
+        limit = output.termination == .limitReached ? output.limit : nil
+        if let v = output.values, v.count >= form.originalColumnCount {
+            let own = Array(v.prefix(form.originalColumnCount))
+            values = own
+            objective = model.objectiveValue(of: own)
+        }
+        bestBound = output.bestBound + (output.bestBound.isFinite ? form.objectiveConstant : 0)
+        if termination == .optimal, let objective, !bestBound.isFinite {
+            // Some solvers report no bound for LPs or trivially solved MIPs: proven optimal means bound = objective.
+            bestBound = objective
+        }
+        if let objective {
+            let diff = abs(objective - bestBound)
+            gap = diff == 0 ? 0 : (bestBound.isFinite ? diff / max(abs(objective), 1e-10) : .infinity)
+        }
+        nodes = output.nodes
+        iterations = output.iterations
+        self.seconds = seconds
+        if let d = output.duals { duals = Array(d.prefix(form.originalRowCount)) }
+        if let r = output.reducedCosts { reducedCosts = Array(r.prefix(form.originalColumnCount)) }
+        if let b = output.columnBasis { columnBasis = Array(b.prefix(form.originalColumnCount)) }
+        if let b = output.rowBasis { rowBasis = Array(b.prefix(form.originalRowCount)) }
+        solverName = solver.name
+        solverVersion = solver.version
+        message = output.message
+    }
+
+    /// The value of `variable` in the solution (traps without a solution).
+    public subscript(variable: Variable) -> Double {
+        guard let values else { preconditionFailure("no solution: \(termination.rawValue)") }
+        return values[variable.index]
+    }
+
+    /// The value of an expression in the solution.
+    public func value<E: LinearExpressionConvertible>(of expression: E) -> Double? {
+        values.map { expression.linearExpression.value(at: $0) }
+    }
+
+    /// The dual value of a row (LP only).
+    public func dual(of constraint: Constraint) -> Double? { duals?[constraint.index] }
+
+    /// The reduced cost of a variable (LP only).
+    public func reducedCost(of variable: Variable) -> Double? { reducedCosts?[variable.index] }
+
+    /// A one-line summary such as `optimal: objective 3089 (bound 3089, gap 0%) in 0.05 s, 12 nodes`.
+    public var summary: String {
+        var s = termination.rawValue
+        if let limit { s += " (\(limit.rawValue))" }
+        if let objective {
+            s += ": objective \(formatNumber(objective))"
+            s += " (bound \(formatNumber(bestBound))"
+            if let gap { s += ", gap \(formatNumber(gap * 100))%" }
+            s += ")"
+        } else {
+            s += ": no solution"
+        }
+        s += " in \(formatNumber(seconds)) s, \(nodes) nodes"
+        return s
+    }
+}
+
+/// Formats a number with up to 10 significant digits (`3089`, `0.1500025774`, `-inf`).
+public func formatNumber(_ x: Double) -> String {
+    if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+    if x.isNaN { return "nan" }
+    return String(format: "%.10g", x)
+}

@@ -1,0 +1,131 @@
+import CCbc
+import MILP
+import Synchronization
+
+/// CBC's solve path (`CbcMain1`) keeps global state: two solves at once in one process crash it.
+/// Every in-process CBC solve takes this lock; run solves in parallel in separate processes.
+private let cbcProcessLock = Mutex<Void>(())
+
+/// COIN-OR CBC through its C interface (`Cbc_C_Interface.h`): branch and cut for MILPs,
+/// with native SOS1/SOS2 and MIP starts.
+///
+/// The whole matrix goes over in one `Cbc_loadProblem` call. Each `solve` creates and frees its own
+/// `Cbc_Model`. CBC is not thread-safe: concurrent calls in one process are serialized.
+public struct CbcSolver: Solver {
+    public init() {}
+
+    public var name: String { "cbc" }
+    public var version: String { String(cString: Cbc_getVersion()) }
+    public var capabilities: SolverCapabilities { [.integers, .nativeSOS] }
+
+    public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
+        cbcProcessLock.withLock { _ in runWithLargeStack { solveLocked(form, options: options) } }
+    }
+
+    private func solveLocked(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
+        var form = form
+        if !form.sos.isEmpty && !form.isInteger.contains(true) {
+            // CBC's C interface skips branching ("No integer variables - nothing to do") and so
+            // ignores SOS sets when no column is integral: add an integer column fixed at 0.
+            form.columnCount += 1
+            form.columnStarts.append(form.columnStarts.last!)
+            form.columnLower.append(0)
+            form.columnUpper.append(0)
+            form.objective.append(0)
+            form.isInteger.append(true)
+        }
+        let model = Cbc_newModel()!
+        defer { Cbc_deleteModel(model) }
+        load(form, into: model)
+        apply(options, form: form, to: model)
+        if options.interrupt?.isSet == true {
+            return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: -form.sense.sign * .infinity)
+        }
+        let status = Cbc_solve(model)
+        return read(model, form: form, status: status)
+    }
+
+    private func load(_ form: StandardForm, into model: UnsafeMutableRawPointer?) {
+        let toCoin = { (x: Double) in x == .infinity ? Double.greatestFiniteMagnitude : (x == -.infinity ? -Double.greatestFiniteMagnitude : x) }
+        let colLower = form.columnLower.map(toCoin), colUpper = form.columnUpper.map(toCoin)
+        let rowLower = form.rowLower.map(toCoin), rowUpper = form.rowUpper.map(toCoin)
+        Cbc_loadProblem(model, Int32(form.columnCount), Int32(form.rowCount), form.columnStarts, form.rowIndices,
+                        form.values, colLower, colUpper, form.objective, rowLower, rowUpper)
+        for j in 0..<form.columnCount where form.isInteger[j] { Cbc_setInteger(model, Int32(j)) }
+        Cbc_setObjSense(model, form.sense.sign)
+        for type in [SOSConstraint.SOSType.one, .two] {
+            let sets = form.sos.filter { $0.type == type }
+            guard !sets.isEmpty else { continue }
+            var starts: [Int32] = [0]
+            for s in sets { starts.append(starts.last! + Int32(s.columns.count)) }
+            let columns = sets.flatMap(\.columns).map { Int32($0) }
+            let weights = sets.flatMap(\.weights)
+            Cbc_addSOS(model, Int32(sets.count), starts, columns, weights, Int32(type.rawValue))
+        }
+    }
+
+    private func apply(_ options: SolveOptions, form: StandardForm, to model: UnsafeMutableRawPointer?) {
+        Cbc_setLogLevel(model, Int32(clamping: options.logLevel))
+        if let t = options.timeLimit { Cbc_setMaximumSeconds(model, max(t, 0)) }
+        if let g = options.relativeGap { Cbc_setAllowableFractionGap(model, g) }
+        if let g = options.absoluteGap { Cbc_setAllowableGap(model, g) }
+        if let n = options.nodeLimit { Cbc_setMaximumNodes(model, Int32(clamping: n)) }
+        if let n = options.solutionLimit { Cbc_setMaximumSolutions(model, Int32(clamping: n)) }
+        if let n = options.threads { Cbc_setParameter(model, "threads", "\(n)") }
+        if let s = options.seed {
+            Cbc_setParameter(model, "randomCbcSeed", "\(s)")
+            Cbc_setParameter(model, "randomSeed", "\(s)")
+        }
+        if options.useStart, !form.start.isEmpty, form.isMIP {
+            Cbc_setMIPStartI(model, Int32(form.start.count), form.start.map(\.column), form.start.map(\.value))
+        }
+    }
+
+    private func read(_ model: UnsafeMutableRawPointer?, form: StandardForm, status: Int32) -> SolverOutput {
+        let n = form.columnCount
+        let secondary = Cbc_secondaryStatus(model)
+        let unknownBound = -form.sense.sign * Double.infinity
+        var values: [Double]?
+        if form.isMIP {
+            if let best = Cbc_bestSolution(model) { values = Array(UnsafeBufferPointer(start: best, count: n)) }
+        } else if Cbc_isProvenOptimal(model) != 0, let x = Cbc_getColSolution(model) {
+            values = Array(UnsafeBufferPointer(start: x, count: n))
+        }
+        var bound = Cbc_getBestPossibleObjValue(model)
+        if !bound.isFinite || abs(bound) >= 1e50 { bound = unknownBound }
+
+        var output: SolverOutput
+        if Cbc_isProvenOptimal(model) != 0 && values != nil {
+            // CBC reports "optimal" also when it stopped on a user gap: say which.
+            if secondary == 2 { output = SolverOutput(termination: .limitReached, limit: .gap, values: values, bestBound: bound) }
+            else { output = SolverOutput(termination: .optimal, values: values, bestBound: bound) }
+        } else if Cbc_isProvenInfeasible(model) != 0 {
+            // On pure LPs CBC also says "infeasible" for a dual-infeasible (unbounded) problem:
+            // let the caller decide with a feasibility solve.
+            output = SolverOutput(termination: form.isMIP ? .infeasible : .infeasibleOrUnbounded, bestBound: unknownBound)
+        } else if Cbc_isContinuousUnbounded(model) != 0 || secondary == 7 {
+            output = SolverOutput(termination: .infeasibleOrUnbounded, values: nil, bestBound: unknownBound)
+        } else if status == 1 || Cbc_isSecondsLimitReached(model) != 0 || Cbc_isNodeLimitReached(model) != 0
+                    || Cbc_isSolutionLimitReached(model) != 0 {
+            let limit: SolveLimit
+            switch secondary {
+            case 2: limit = .gap
+            case 3: limit = .nodes
+            case 5: limit = .interrupted
+            case 6: limit = .solutions
+            case 8: limit = .iterations
+            default: limit = Cbc_isNodeLimitReached(model) != 0 ? .nodes : (Cbc_isSolutionLimitReached(model) != 0 ? .solutions : .time)
+            }
+            output = SolverOutput(termination: .limitReached, limit: limit, values: values, bestBound: bound)
+        } else if status == 5 {
+            output = SolverOutput(termination: .limitReached, limit: .interrupted, values: values, bestBound: bound)
+        } else {
+            output = SolverOutput(termination: .error, values: values, bestBound: bound)
+            output.message = "CBC stopped with status \(status), secondary status \(secondary)"
+                + (Cbc_isAbandoned(model) != 0 ? " (abandoned: numerical difficulties)" : "")
+        }
+        output.nodes = Int(Cbc_getNodeCount(model))
+        output.iterations = Int(Cbc_getIterationCount(model))
+        return output
+    }
+}
