@@ -54,23 +54,24 @@ static void on_search_event(glp_tree *tree, void *info) {
     call_state *s = info;
     milpkit_glpk_result *r = s->result;
     const milpkit_glpk_options *o = s->options;
-    int active, current_nodes, total;
-    glp_ios_tree_size(tree, &active, &current_nodes, &total);
-    r->nodes = total;
     int best = glp_ios_best_node(tree);
     if (best != 0) r->bound = glp_ios_node_bound(tree, best);
 
     int reason = glp_ios_reason(tree);
     if (reason == GLP_IBINGO) r->solutions++;
+    /* Each subproblem is preprocessed once: count nodes there, and stop before the one past the limit. */
+    if (reason == GLP_IPREPRO && ++r->nodes > o->node_limit && o->node_limit >= 0) {
+        r->nodes--;
+        r->stop_reason = MILPKIT_STOP_NODES;
+        glp_ios_terminate(tree);
+        return;
+    }
     if (reason == GLP_IHEUR && s->problem->start != NULL && !s->start_offered) {
         s->start_offered = 1;
         glp_ios_heur_sol(tree, s->problem->start - 1); /* GLPK reads x[1..n] */
     }
     if (o->should_stop != NULL && o->should_stop(o->stop_context)) {
         r->stop_reason = MILPKIT_STOP_INTERRUPT;
-        glp_ios_terminate(tree);
-    } else if (o->node_limit >= 0 && total >= o->node_limit) {
-        r->stop_reason = MILPKIT_STOP_NODES;
         glp_ios_terminate(tree);
     } else if (o->solution_limit >= 0 && r->solutions >= o->solution_limit) {
         r->stop_reason = MILPKIT_STOP_SOLUTIONS;

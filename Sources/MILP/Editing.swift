@@ -70,14 +70,14 @@ extension Model {
         if constraintNames != nil { constraintNames!.removeLast(constraintNames!.count - count) }
     }
 
+    /// Cuts every column array to `count` entries (an objective snapshot restored from the journal
+    /// may be longer than the arrays beside it).
     private mutating func truncateVariables(to count: Int) {
-        guard variableCount > count else { return }
-        let drop = variableCount - count
-        lowerBounds.removeLast(drop)
-        upperBounds.removeLast(drop)
-        kinds.removeLast(drop)
-        objectiveCoefficients.removeLast(drop)
-        mergeMarks.removeLast(drop)
+        lowerBounds.removeLast(lowerBounds.count - count)
+        upperBounds.removeLast(upperBounds.count - count)
+        kinds.removeLast(kinds.count - count)
+        objectiveCoefficients.removeLast(objectiveCoefficients.count - count)
+        mergeMarks.removeLast(mergeMarks.count - count)
         if variableNames != nil { variableNames!.removeLast(variableNames!.count - count) }
     }
 

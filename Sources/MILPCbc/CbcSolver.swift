@@ -76,6 +76,10 @@ public struct CbcSolver: Solver {
             Cbc_setParameter(model, "randomCbcSeed", "\(s)")
             Cbc_setParameter(model, "randomSeed", "\(s)")
         }
+        if !form.sos.isEmpty {
+            // CglPreProcess asserts (and aborts the process) on some models with SOS sets.
+            Cbc_setParameter(model, "preprocess", "off")
+        }
         if options.useStart, !form.start.isEmpty, form.isMIP {
             Cbc_setMIPStartI(model, Int32(form.start.count), form.start.map(\.column), form.start.map(\.value))
         }

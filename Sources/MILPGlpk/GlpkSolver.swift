@@ -107,7 +107,8 @@ public struct GlpkSolver: Solver {
     private func mipOutput(_ r: milpkit_glpk_result, x: [Double], sense: ObjectiveSense) -> SolverOutput {
         let unknown = -sense.sign * Double.infinity
         let values = r.has_solution != 0 ? x : nil
-        let bound = r.bound.isFinite ? r.bound : unknown
+        // GLPK uses ±DBL_MAX for "no bound yet".
+        let bound = abs(r.bound) < 1e300 ? r.bound : unknown
         var output: SolverOutput
         if r.lp_presolve_infeasible != 0 {
             // The root LP (solved first when a MIP start is given) already decided it.

@@ -1,0 +1,151 @@
+import Testing
+import MILPKit
+
+@Suite("Limits, starts and stops on real solvers", .serialized)
+struct LimitTests {
+    static let mipSolvers = ["cbc", "glpk"]
+
+    @Test("time limit returns the incumbent with status limit/time", arguments: mipSolvers)
+    func timeLimitKeepsIncumbent(solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
+        let model = markshare(rows: 5, columns: 40, seed: 7)
+        let result = try solver.solve(model, options: SolveOptions(timeLimit: 1))
+        #expect(result.termination == .limitReached, "\(result.summary)")
+        #expect(result.limit == .time)
+        let values = try #require(result.values, "no incumbent after a time limit")
+        #expect(model.checkFeasibility(of: values).isFeasible)
+        #expect(result.seconds < 1 + 1.5, "took \(result.seconds) s for a 1 s limit")
+        // The bound must be a valid lower bound (the objective is a sum of slacks ≥ 0).
+        let objective = try #require(result.objective)
+        #expect(result.bestBound <= objective + 1e-9)
+        #expect(result.bestBound >= -1e-9)
+    }
+
+    @Test("node limit stops with status limit/nodes", arguments: mipSolvers)
+    func nodeLimit(solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
+        let model = markshare(rows: 5, columns: 40, seed: 11)
+        let result = try solver.solve(model, options: SolveOptions(timeLimit: 20, nodeLimit: 20))
+        #expect(result.termination == .limitReached, "\(result.summary)")
+        #expect(result.limit == .nodes)
+        if let values = result.values { #expect(model.checkFeasibility(of: values).isFeasible) }
+    }
+
+    @Test("solution limit stops with status limit/solutions", arguments: mipSolvers)
+    func solutionLimit(solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
+        let model = markshare(rows: 5, columns: 40, seed: 13)
+        let result = try solver.solve(model, options: SolveOptions(timeLimit: 20, solutionLimit: 1))
+        #expect(result.termination == .limitReached, "\(result.summary)")
+        #expect(result.limit == .solutions)
+        let values = try #require(result.values)
+        #expect(model.checkFeasibility(of: values).isFeasible)
+    }
+
+    @Test("a loose gap ends early and keeps the gap promise", arguments: mipSolvers)
+    func relativeGap(solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
+        let model = knapsack(items: 60, seed: 5)
+        let exact = try solver.solve(model, options: SolveOptions(timeLimit: 60))
+        let loose = try solver.solve(model, options: SolveOptions(timeLimit: 60, relativeGap: 0.05))
+        #expect(exact.termination == .optimal)
+        let optimum = try #require(exact.objective), found = try #require(loose.objective)
+        #expect(loose.termination == .optimal || (loose.termination == .limitReached && loose.limit == .gap), "\(loose.summary)")
+        // Maximization: the answer is within 5% of the optimum (plus rounding slack).
+        #expect(found >= optimum * (1 - 0.05) - 1e-6)
+        #expect(model.checkFeasibility(of: try #require(loose.values)).isFeasible)
+    }
+
+    @Test("absolute gap option is honoured", arguments: mipSolvers)
+    func absoluteGap(solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
+        let model = knapsack(items: 60, seed: 9)
+        let exact = try solver.solve(model, options: SolveOptions(timeLimit: 60))
+        let loose = try solver.solve(model, options: SolveOptions(timeLimit: 60, absoluteGap: 25))
+        let optimum = try #require(exact.objective), found = try #require(loose.objective)
+        #expect(found >= optimum - 25 - 1e-6, "\(loose.summary) vs optimum \(optimum)")
+    }
+
+    @Test("a MIP start is used: a hidden subset-sum solution survives a one-node search", arguments: mipSolvers)
+    func mipStart(solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
+        var (model, hidden) = subsetSum(items: 60, seed: 3)
+        let options = SolveOptions(timeLimit: 20, nodeLimit: 1)
+        let without = try solver.solve(model, options: options)
+        #expect(!without.hasSolution, "without a start \(solverName) found one at the root: the test is too easy")
+        model.setStart(values: hidden)
+        let result = try solver.solve(model, options: options)
+        let values = try #require(result.values, "start lost: \(result.summary)")
+        #expect(model.checkFeasibility(of: values).isFeasible)
+        #expect(try #require(result.objective) <= model.objectiveValue(of: hidden) + 1e-9)
+    }
+
+    @Test("an interrupt flag stops GLPK with the incumbent")
+    func interruptGlpk() throws {
+        let model = markshare(rows: 5, columns: 40, seed: 17)
+        let flag = InterruptFlag()
+        let started = ContinuousClock.now
+        Task.detached {
+            try await Task.sleep(for: .milliseconds(500))
+            flag.set()
+        }
+        let result = try GlpkSolver().solve(model, options: SolveOptions(timeLimit: 30, interrupt: flag))
+        #expect(result.termination == .limitReached)
+        #expect(result.limit == .interrupted)
+        #expect((ContinuousClock.now - started).seconds < 5)
+        if let values = result.values { #expect(model.checkFeasibility(of: values).isFeasible) }
+    }
+
+    @Test("CLP refuses integer models with a clear error")
+    func clpRefusesIntegers() throws {
+        var model = Model()
+        let x = model.addInteger(in: 0...3)
+        model.maximize(x)
+        #expect(throws: SolverError.self) { try ClpSolver().solve(model) }
+        do {
+            _ = try ClpSolver().solve(model)
+        } catch {
+            #expect("\(error)".contains("LPs only"))
+        }
+        // Relaxing integrality makes it an LP.
+        var relaxed = model
+        relaxed.relaxIntegrality()
+        #expect(try ClpSolver().solve(relaxed).objective == 3)
+    }
+
+    @Test("automatic choice: CLP for LPs, CBC for MIPs")
+    func automaticSolver() throws {
+        var lp = Model()
+        let x = lp.addVariable(upperBound: 2)
+        lp.maximize(x)
+        #expect(try lp.solve().solverName == "clp")
+        var mip = lp
+        mip.setKind(of: x, to: .integer)
+        #expect(try mip.solve().solverName == "cbc")
+    }
+}
+
+/// A 0/1 knapsack with integer weights and values, capacity half the total weight.
+func knapsack(items: Int, seed: UInt64) -> Model {
+    var rng = SplitMix64(seed: seed)
+    var m = Model(name: "knapsack_\(items)")
+    let weights = (0..<items).map { _ in Double(10 + rng.next() % 90) }
+    let values = weights.map { $0 + Double(rng.next() % 20) }
+    let take = m.addVariables(items, kind: .binary, name: "take")
+    m.add(sum(0..<items) { weights[$0] * take[$0] } <= (weights.reduce(0, +) / 2).rounded(.down), name: "capacity")
+    m.maximize(sum(0..<items) { values[$0] * take[$0] })
+    return m
+}
+
+/// Σ wᵢxᵢ = T over binaries, T the weight of a hidden random subset: feasible, but a solver finds
+/// no solution without search. Returns the model and the hidden solution.
+func subsetSum(items: Int, seed: UInt64) -> (Model, [Double]) {
+    var rng = SplitMix64(seed: seed)
+    var m = Model(name: "subset_sum_\(items)")
+    let weights = (0..<items).map { _ in Double(100_000 + rng.next() % 900_000) }
+    let hidden = (0..<items).map { _ in Double(rng.next() % 2) }
+    let x = m.addVariables(items, kind: .binary, name: "x")
+    m.add(sum(0..<items) { weights[$0] * x[$0] } == zip(weights, hidden).map { $0 * $1 }.reduce(0, +))
+    m.minimize(x.sum())
+    return (m, hidden)
+}
