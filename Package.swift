@@ -27,17 +27,21 @@ let package = Package(
         .target(name: "MILPGlpk", dependencies: ["MILP", "CGlpkShim"]),
 
         // File formats (MPS, LP, .sol).
-        .target(name: "MILPFormats", dependencies: ["MILP"]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "MILPFormats", dependencies: ["MILP", "CZlib"]),
+
+        // Model generators (facility location, n-Queens) for the CLI, benchmarks and tests.
+        .target(name: "MILPGenerators", dependencies: ["MILP"]),
 
         // Umbrella: re-exports everything and picks a solver automatically.
-        .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats"]),
+        .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators"]),
 
         .executableTarget(
             name: "milp",
             dependencies: ["MILPKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
-        .testTarget(name: "MILPTests", dependencies: ["MILP", "MILPFormats"]),
+        .testTarget(name: "MILPTests", dependencies: ["MILP", "MILPFormats", "MILPGenerators"]),
         .testTarget(name: "SolverTests", dependencies: ["MILPKit"]),
     ]
 )

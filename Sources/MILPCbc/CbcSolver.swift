@@ -22,6 +22,27 @@ public struct CbcSolver: Solver {
         cbcProcessLock.withLock { _ in runWithLargeStack { solveLocked(form, options: options) } }
     }
 
+    /// What CBC holds after a hand-off, for checking and timing the transfer alone.
+    public struct LoadSummary: Sendable {
+        public let columns: Int, rows: Int, nonzeros: Int, integers: Int
+    }
+
+    /// Validates and lowers `model` and loads it into a CBC model without solving — the hand-off
+    /// that `solve` performs — and reports what CBC received.
+    public func load(_ model: Model) throws -> LoadSummary {
+        try model.validate()
+        let form = try StandardForm(model, nativeSOS: true)
+        return cbcProcessLock.withLock { _ in
+            runWithLargeStack {
+                let cbc = Cbc_newModel()!
+                defer { Cbc_deleteModel(cbc) }
+                load(form, into: cbc)
+                return LoadSummary(columns: Int(Cbc_getNumCols(cbc)), rows: Int(Cbc_getNumRows(cbc)),
+                                   nonzeros: Int(Cbc_getNumElements(cbc)), integers: Int(Cbc_getNumIntegers(cbc)))
+            }
+        }
+    }
+
     private func solveLocked(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
         var form = form
         if !form.sos.isEmpty && !form.isInteger.contains(true) {

@@ -3,6 +3,7 @@
 @_exported import MILPClp
 @_exported import MILPGlpk
 @_exported import MILPFormats
+@_exported import MILPGenerators
 
 /// The solvers MILPKit ships, by name.
 public enum Solvers {

@@ -178,19 +178,6 @@ func markshare(rows: Int, columns: Int, seed: UInt64) -> Model {
     return m
 }
 
-/// A small deterministic generator so tests do not depend on the platform's RNG.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Brute force for small pure-integer models: enumerates every integer point within the bounds.
 /// Returns the best objective, or nil when no point is feasible.
 func bruteForceOptimum(_ model: Model) -> Double? {

@@ -1,0 +1,64 @@
+import ArgumentParser
+import MILPKit
+
+@main
+struct Milp: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "milp",
+        abstract: "Build and solve mixed-integer linear programs with CBC, CLP and GLPK.",
+        discussion: """
+        Examples:
+          milp demo                                   solve the bundled models with every solver
+          milp generate cfl --clients 2000 --facilities 100 -o cfl.mps
+          milp generate queens --n 1000               build n-Queens and report build time
+
+        Exit codes (all subcommands):
+        \(ExitStatus.table)
+        """,
+        subcommands: [Demo.self, Generate.self]
+    )
+}
+
+/// Exit codes scripts can rely on.
+enum ExitStatus: Int32, CaseIterable {
+    case optimal = 0
+    case error = 1
+    case badInput = 2
+    case infeasible = 3
+    case unbounded = 4
+    case infeasibleOrUnbounded = 5
+    case limitWithSolution = 10
+    case limitWithoutSolution = 11
+
+    var meaning: String {
+        switch self {
+        case .optimal: "success (optimal, or the command's work done)"
+        case .error: "solver or internal error"
+        case .badInput: "bad input: usage, unreadable file, invalid model"
+        case .infeasible: "infeasible"
+        case .unbounded: "unbounded"
+        case .infeasibleOrUnbounded: "infeasible or unbounded"
+        case .limitWithSolution: "a limit stopped the solve; a feasible solution was found"
+        case .limitWithoutSolution: "a limit stopped the solve; no feasible solution"
+        }
+    }
+
+    static var table: String {
+        allCases.map { "  \(String($0.rawValue).padding(toLength: 3, withPad: " ", startingAt: 0)) \($0.meaning)" }
+            .joined(separator: "\n")
+    }
+
+    /// The exit status that describes a solve result.
+    init(_ result: SolveResult) {
+        switch result.termination {
+        case .optimal: self = .optimal
+        case .infeasible: self = .infeasible
+        case .unbounded: self = .unbounded
+        case .infeasibleOrUnbounded: self = .infeasibleOrUnbounded
+        case .limitReached: self = result.hasSolution ? .limitWithSolution : .limitWithoutSolution
+        case .error: self = .error
+        }
+    }
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
+}

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job: set up, build in release mode, solve the bundled models with every solver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+swift build -c release --product milp 2>&1 | tail -1
+exec .build/release/milp demo "$@"
