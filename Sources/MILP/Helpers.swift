@@ -7,6 +7,12 @@ public struct SOSConstraint: Sendable, Equatable {
     public var columns: [Int32]
     /// Strictly increasing weights, parallel to `columns`.
     public var weights: [Double]
+
+    public init(type: SOSType, columns: [Int32], weights: [Double]) {
+        self.type = type
+        self.columns = columns
+        self.weights = weights
+    }
 }
 
 /// Errors raised by modeling helpers that need information the model cannot supply.

@@ -406,3 +406,54 @@ public struct Model: Sendable {
         if buildIssues.count < 100 { buildIssues.append(issue) }
     }
 }
+
+/// Columns and rows in bulk, for file readers: the arrays are adopted as they are.
+public struct SparseModelData: Sendable {
+    public var name = ""
+    public var sense = ObjectiveSense.minimize
+    public var objectiveConstant = 0.0
+    public var lowerBounds: [Double] = []
+    public var upperBounds: [Double] = []
+    public var kinds: [VariableKind] = []
+    public var objective: [Double] = []
+    /// One name per column, or nil.
+    public var variableNames: [String]?
+    /// Compressed sparse rows: row r's entries are `rowStarts[r]..<rowStarts[r+1]`.
+    public var rowStarts: [Int] = [0]
+    public var rowColumns: [Int32] = []
+    public var rowCoefficients: [Double] = []
+    public var rowLowerBounds: [Double] = []
+    public var rowUpperBounds: [Double] = []
+    /// One name per row, or nil.
+    public var constraintNames: [String]?
+    public var sos: [SOSConstraint] = []
+
+    public init() {}
+}
+
+extension Model {
+    /// A model adopting `data`'s arrays. Entries must have distinct columns within a row and
+    /// column indices in range; other problems are reported by `validate()`.
+    public init(_ data: SparseModelData) {
+        self.init(name: data.name)
+        sense = data.sense
+        objectiveConstant = data.objectiveConstant
+        lowerBounds = data.lowerBounds
+        upperBounds = data.upperBounds
+        kinds = data.kinds
+        objectiveCoefficients = data.objective
+        variableNames = data.variableNames
+        rowStarts = data.rowStarts
+        rowColumns = data.rowColumns
+        rowCoefficients = data.rowCoefficients
+        rowLowerBounds = data.rowLowerBounds
+        rowUpperBounds = data.rowUpperBounds
+        constraintNames = data.constraintNames
+        sosConstraints = data.sos
+        mergeMarks = Array(repeating: -1, count: lowerBounds.count)
+        let n = lowerBounds.count
+        precondition(upperBounds.count == n && kinds.count == n && objectiveCoefficients.count == n, "column arrays differ in length")
+        precondition(rowStarts.count == rowLowerBounds.count + 1 && rowUpperBounds.count == rowLowerBounds.count, "row arrays differ in length")
+        if rowColumns.contains(where: { $0 < 0 || Int($0) >= n }) { record(.foreignVariable(context: "matrix entry")) }
+    }
+}
