@@ -43,5 +43,7 @@ let package = Package(
 
         .testTarget(name: "MILPTests", dependencies: ["MILP", "MILPFormats", "MILPGenerators"]),
         .testTarget(name: "SolverTests", dependencies: ["MILPKit"]),
+        // Formats, bundled instances and the milp executable run as a real process.
+        .testTarget(name: "FormatTests", dependencies: ["MILPKit", "milp"]),
     ]
 )

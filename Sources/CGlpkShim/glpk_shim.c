@@ -14,6 +14,7 @@ typedef struct {
     milpkit_glpk_result *result;
     char log_tail[512];      /* last lines GLPK printed, for error messages */
     int start_offered;
+    double started_ms;       /* glp_time() at the start of the call */
 } call_state;
 
 static void append_tail(call_state *s, const char *text) {
@@ -134,6 +135,33 @@ static void read_lp_solution(glp_prob *lp, const milpkit_glpk_problem *p, milpki
     }
 }
 
+/* glp_intopt's continuous values can violate rows by 1e-4 after its presolve (dsbmip). Fix the
+ * integer columns at the incumbent's values and re-solve the LP without presolve: the continuous
+ * part then satisfies the rows to simplex tolerances, with an objective no worse than before. */
+static void polish(glp_prob *lp, const call_state *s) {
+    const milpkit_glpk_problem *p = s->problem;
+    milpkit_glpk_result *r = s->result;
+    int continuous = 0;
+    for (int j = 0; j < p->cols; j++) continuous += !p->is_integer[j];
+    if (continuous == 0) return;
+    for (int j = 0; j < p->cols; j++)
+        if (p->is_integer[j]) glp_set_col_bnds(lp, j + 1, GLP_FX, round(r->x[j]), round(r->x[j]));
+    glp_smcp simplex;
+    glp_init_smcp(&simplex);
+    simplex.msg_lev = GLP_MSG_OFF;
+    simplex.presolve = GLP_OFF;
+    /* Within what is left of the time limit, but never less than half a second. */
+    double left = s->options->time_limit < 0 ? 1e9 : s->options->time_limit * 1000.0 - (glp_time() - s->started_ms);
+    simplex.tm_lim = left < 500 ? 500 : (left > 2e9 ? 0x7fffffff : (int)left);
+    if (glp_simplex(lp, &simplex) != 0 || glp_get_status(lp) != GLP_OPT) return;
+    double objective = glp_get_obj_val(lp);
+    double tolerance = 1e-9 * (1 + fabs(r->objective));
+    if (p->maximize ? objective < r->objective - tolerance : objective > r->objective + tolerance) return;
+    r->objective = objective;
+    for (int j = 0; j < p->cols; j++)
+        r->x[j] = p->is_integer[j] ? round(r->x[j]) : glp_get_col_prim(lp, j + 1);
+}
+
 static void solve_guarded(glp_prob *lp, call_state *s) {
     const milpkit_glpk_problem *p = s->problem;
     const milpkit_glpk_options *o = s->options;
@@ -185,6 +213,7 @@ static void solve_guarded(glp_prob *lp, call_state *s) {
         r->has_solution = 1;
         r->objective = glp_mip_obj_val(lp);
         for (int j = 0; j < p->cols; j++) r->x[j] = glp_mip_col_val(lp, j + 1);
+        polish(lp, s);
     }
     if (r->status == GLP_OPT && r->return_code == 0) r->bound = r->objective;
 }
@@ -196,6 +225,7 @@ void milpkit_glpk_solve(const milpkit_glpk_problem *problem, const milpkit_glpk_
     state.problem = problem;
     state.options = options;
     state.result = result;
+    state.started_ms = glp_time();
     result->error = 0;
     result->message[0] = 0;
     result->has_solution = 0;

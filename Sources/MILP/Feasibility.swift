@@ -30,7 +30,8 @@ public struct FeasibilityReport: Sendable, CustomStringConvertible {
 
 extension Model {
     /// Checks `values` (one per variable) against every bound, row, integrality, semi-continuity and
-    /// SOS condition. Violations are absolute, scaled by `max(1, |bound|)` for rows.
+    /// SOS condition. Bound and integrality violations are absolute; a row's violation is divided by
+    /// `max(1, |row bounds|, largest |aᵢⱼxⱼ|)`.
     public func checkFeasibility(
         of values: [Double], tolerance: Double = 1e-6, integralityTolerance: Double = 1e-5
     ) -> FeasibilityReport {
@@ -62,11 +63,16 @@ extension Model {
             }
         }
         for r in 0..<constraintCount {
-            var activity = 0.0
-            for k in rowStarts[r]..<rowStarts[r + 1] { activity += rowCoefficients[k] * values[Int(rowColumns[k])] }
+            var activity = 0.0, largestTerm = 0.0
+            for k in rowStarts[r]..<rowStarts[r + 1] {
+                let term = rowCoefficients[k] * values[Int(rowColumns[k])]
+                activity += term
+                largestTerm = max(largestTerm, abs(term))
+            }
             let lo = rowLowerBounds[r], up = rowUpperBounds[r]
             let violation = max(lo - activity, activity - up, 0)
-            let scale = max(1, lo.isFinite ? abs(lo) : 0, up.isFinite ? abs(up) : 0)
+            // Relative to the row's scale: its bounds and its largest term (cancellation error grows with it).
+            let scale = max(1, lo.isFinite ? abs(lo) : 0, up.isFinite ? abs(up) : 0, largestTerm)
             note(violation / scale, tolerance, \.maxRowViolation,
                  "row \(name(of: Constraint(row: r, modelID: id))): activity \(activity) outside [\(lo), \(up)]")
         }

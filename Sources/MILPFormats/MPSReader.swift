@@ -84,6 +84,7 @@ private struct MPSParser {
     var objectiveName: Token?
     var droppedRows: [Bool] = []        // free N rows other than the objective
     var modelRowOf: [Int32] = []        // rowIndex index → model row (-1 for N rows)
+    var lastColumnInRow: [Int32] = []   // catches duplicate entries while reading COLUMNS
 
     // Columns and entries (triplets)
     var columnIndex = NameIndex(expected: 1 << 12)
@@ -100,6 +101,7 @@ private struct MPSParser {
     var sosSets: [(type: Int, columns: [Int32], weights: [Double])] = []
 
     var tokens: [Token] = []
+    var lineStart = 0, lineEnd = 0
     var sawRows = false, sawColumns = false, sawEnd = false
 
     init(bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool) {
@@ -140,6 +142,7 @@ private struct MPSParser {
         }
         split(start, end)
         if tokens.isEmpty { return }
+        if fixed { alignFixedFields() }
         switch section {
         case .rows: try rowLine()
         case .columns: try columnLine()
@@ -154,9 +157,29 @@ private struct MPSParser {
         }
     }
 
+    /// In fixed mode, drops the type field where a section has none (COLUMNS, RHS, RANGES) and
+    /// re-splits lines that do not follow the columns (MARKER lines, OBJSENSE values) freely.
+    mutating func alignFixedFields() {
+        let start = lineStart, end = lineEnd
+        switch section {
+        case .columns, .rhs, .ranges:
+            if String(decoding: bytes[start..<end], as: UTF8.self).uppercased().contains("'MARKER'") {
+                splitFree(start, end)
+                return
+            }
+            if tokens[0].count == 0 { tokens.removeFirst() }
+        case .objsense, .objname, .sos, .name, .none, .end:
+            splitFree(start, end)
+        case .rows, .bounds:
+            break
+        }
+    }
+
     /// Splits a data line: whitespace-separated in free mode (a `$` token starts a comment),
     /// fixed columns 2-3, 5-12, 15-22, 25-36, 40-47, 50-61 in fixed mode.
     mutating func split(_ start: Int, _ end: Int) {
+        lineStart = start
+        lineEnd = end
         tokens.removeAll(keepingCapacity: true)
         if fixed {
             for (from, to) in [(1, 3), (4, 12), (14, 22), (24, 36), (39, 47), (49, 61)] {
@@ -173,6 +196,11 @@ private struct MPSParser {
             while let last = tokens.last, last.count == 0 { tokens.removeLast() }
             return
         }
+        splitFree(start, end)
+    }
+
+    mutating func splitFree(_ start: Int, _ end: Int) {
+        tokens.removeAll(keepingCapacity: true)
         var i = start
         while i < end {
             while i < end && (bytes[i] == 32 || bytes[i] == 9) { i += 1 }
@@ -198,7 +226,9 @@ private struct MPSParser {
         let (word, rest) = keyword(start, end)
         switch word {
         case "NAME":
-            data.name = rest.map(text) ?? ""
+            var name = rest.map(text) ?? ""
+            if name.uppercased().hasSuffix(" FREE") { name = String(name.dropLast(5)).trimmingCharacters(in: .whitespaces) }
+            data.name = name
             section = .name
         case "OBJSENSE", "OBJSENSE:":
             section = .objsense
@@ -243,6 +273,7 @@ private struct MPSParser {
         let (index, inserted) = rowIndex.insert(bytes, nameToken)
         guard inserted else { throw fail("row \"\(text(nameToken))\" is declared twice") }
         rowKind.append(kind)
+        lastColumnInRow.append(-1)
         rowRHS.append(0)
         rowRange.append(nil)
         var dropped = false
@@ -278,6 +309,10 @@ private struct MPSParser {
             if row == objectiveRow {
                 data.objective[column] = value
             } else if !droppedRows[row] {
+                if lastColumnInRow[row] == Int32(column) {
+                    throw fail("column \(text(tokens[0]).prefix(60)) has a second entry in row \(text(tokens[pair]).prefix(60))")
+                }
+                lastColumnInRow[row] = Int32(column)
                 entryRow.append(modelRowOf[row])
                 entryColumn.append(Int32(column))
                 entryValue.append(value)
@@ -369,11 +404,10 @@ private struct MPSParser {
         case "FR", "MI", "PL", "BV", "SC": needsValue = false
         default: throw fail("unknown bound type \"\(type.prefix(20))\"; expected UP, LO, FX, FR, MI, PL, BV, LI, UI or SC")
         }
-        // [type, set?, column, value?]
+        // [type, set?, column, value?]: a trailing number is the value; what precedes the column is the set.
         var fields = Array(tokens.dropFirst())
-        let withValueCount = needsValue ? 3 : 3
-        if fields.count == withValueCount || (fields.count == 2 && !needsValue && parseNumber(bytes, fields[1]) == nil) {
-            // A set name leads.
+        let hasValue = fields.count == 3 || (fields.count == 2 && parseNumber(bytes, fields[1]) != nil)
+        if fields.count == 3 || (fields.count == 2 && !hasValue) {
             if let chosen = boundSet {
                 if !NameIndex.equal(bytes, chosen, fields[0]) { return }
             } else {
@@ -381,7 +415,7 @@ private struct MPSParser {
             }
             fields.removeFirst()
         }
-        guard fields.count >= 1, fields.count <= 2 else { throw fail("\(type) bound line has \(tokens.count) fields") }
+        guard fields.count >= 1, fields.count <= 2 else { throw fail("\(type) bound line has \(tokens.count) fields; expected type, set name, column and value") }
         guard let column = columnIndex.find(bytes, fields[0]) else {
             throw fail("unknown column \"\(text(fields[0]).prefix(60))\" in BOUNDS (not in COLUMNS)")
         }
@@ -441,7 +475,7 @@ private struct MPSParser {
 
     mutating func sosLine() throws {
         let head = text(tokens[0]).uppercased()
-        if head == "S1" || head == "S2" {
+        if (head == "S1" || head == "S2") && tokens.count >= 2 && text(tokens[1]).uppercased() == "SOS" {
             sosSets.append((type: head == "S1" ? 1 : 2, columns: [], weights: []))
             return
         }
@@ -498,7 +532,6 @@ private struct MPSParser {
             for k in starts[r]..<starts[r + 1] {
                 let c = Int(columns[k])
                 if mark[c] == Int32(r) {
-                    line = 0
                     throw fail("column \(text(columnIndex.names[c])) appears twice in row \(text(rowIndex.names[rowOfModelRow(r)]))")
                 }
                 mark[c] = Int32(r)

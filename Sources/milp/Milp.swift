@@ -15,7 +15,7 @@ struct Milp: ParsableCommand {
         Exit codes (all subcommands):
         \(ExitStatus.table)
         """,
-        subcommands: [Demo.self, Generate.self]
+        subcommands: [Solve.self, Stats.self, Convert.self, Generate.self, Demo.self]
     )
 }
 

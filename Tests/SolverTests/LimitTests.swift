@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import MILPKit
 
@@ -85,8 +86,9 @@ struct LimitTests {
         let model = markshare(rows: 5, columns: 40, seed: 17)
         let flag = InterruptFlag()
         let started = ContinuousClock.now
-        Task.detached {
-            try await Task.sleep(for: .milliseconds(500))
+        // A plain thread: the test's own (cooperative) threads are busy with solves.
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.5)
             flag.set()
         }
         let result = try GlpkSolver().solve(model, options: SolveOptions(timeLimit: 30, interrupt: flag))

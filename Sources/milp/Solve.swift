@@ -1,0 +1,178 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import MILPKit
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Solve a model file (.mps, .mps.gz) and report status, objective, bound and gap.",
+        discussion: """
+        The solver defaults to CBC for models with integer variables and CLP for pure LPs.
+        Ctrl-C stops the solve and reports the best solution found so far.
+
+        Examples:
+          milp solve instances/miplib3/p0033.mps.gz
+          milp solve model.mps --solver glpk --time-limit 60 --gap 0.01 --solution best.sol
+          milp solve model.mps --json | jq .objective
+          milp solve model.mps --mip-start previous.sol --node-limit 1000
+
+        Exit codes:
+        \(ExitStatus.table)
+        """
+    )
+
+    @Argument(help: "The model file (.mps, .mps.gz; free or fixed MPS).")
+    var file: String
+
+    @Option(help: "cbc, glpk or clp (LPs only). Default: cbc for MIPs, clp for LPs.")
+    var solver: String?
+
+    @Option(help: "Wall-clock time limit in seconds.")
+    var timeLimit: Double?
+
+    @Option(help: "Relative gap |objective − bound| / |objective| at which to stop (e.g. 0.01).")
+    var gap: Double?
+
+    @Option(help: "Absolute gap |objective − bound| at which to stop.")
+    var absoluteGap: Double?
+
+    @Option(help: "Threads for the solver (CBC).")
+    var threads: Int?
+
+    @Option(help: "Stop after this many branch-and-bound nodes.")
+    var nodeLimit: Int?
+
+    @Option(help: "Random seed, where the solver accepts one (CBC).")
+    var seed: Int?
+
+    @Option(help: "A MIPLIB .sol file used as the MIP start.")
+    var mipStart: String?
+
+    @Option(help: "Write the best solution as a MIPLIB .sol file.")
+    var solution: String?
+
+    @Flag(help: "Print one JSON object on stdout instead of the summary.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors; the exit code tells the outcome.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Pass the solver's log through.")
+    var verbose = false
+
+    func validate() throws {
+        if let timeLimit, !(timeLimit >= 0) { throw ValidationError("--time-limit must be a non-negative number of seconds") }
+        if let gap, !(gap >= 0) { throw ValidationError("--gap must be ≥ 0") }
+        if let absoluteGap, !(absoluteGap >= 0) { throw ValidationError("--absolute-gap must be ≥ 0") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let nodeLimit, nodeLimit < 0 { throw ValidationError("--node-limit must be ≥ 0") }
+        if let solver, Solvers.named(solver) == nil { throw ValidationError("unknown solver \"\(solver)\"; use cbc, glpk or clp") }
+    }
+
+    func run() throws {
+        let (loaded, readSeconds) = timed { () -> Model? in
+            do { return try ModelFile.read(file) } catch {
+                printError("milp: \(error)")
+                return nil
+            }
+        }
+        guard var model = loaded else { throw ExitStatus.badInput.exitCode }
+        if let mipStart {
+            do {
+                let start = try SolutionFile.read(path: mipStart, for: model)
+                model.setStart(values: start.values)
+            } catch {
+                printError("milp: \(error)")
+                throw ExitStatus.badInput.exitCode
+            }
+        }
+        let chosen = solver.flatMap(Solvers.named) ?? Solvers.automatic(for: model)
+        let interrupt = InterruptFlag()
+        let signals = InterruptSignals(flag: interrupt)
+        defer { signals.restore() }
+        let options = SolveOptions(
+            timeLimit: timeLimit, relativeGap: gap, absoluteGap: absoluteGap, threads: threads,
+            nodeLimit: nodeLimit, logLevel: verbose ? 1 : 0, seed: seed, interrupt: interrupt)
+        let result: SolveResult
+        do {
+            result = try chosen.solve(model, options: options)
+        } catch {
+            printError("milp: \(file): \(error)")
+            throw ExitStatus.badInput.exitCode
+        }
+        if let solution, let values = result.values {
+            try SolutionFile.write(model, values: values, to: solution)
+        }
+        if json {
+            print(jsonReport(result, model: model, readSeconds: readSeconds))
+        } else if !quiet {
+            print(humanReport(result, model: model, readSeconds: readSeconds))
+        }
+        let exit = ExitStatus(result)
+        if exit != .optimal { throw exit.exitCode }
+    }
+
+    private func humanReport(_ r: SolveResult, model: Model, readSeconds: Double) -> String {
+        var lines = [
+            "file:      \(file) (\(model.constraintCount) rows, \(model.variableCount) columns, \(model.nonzeroCount) nonzeros; read in \(String(format: "%.3f", readSeconds)) s)",
+            "solver:    \(r.solverName) \(r.solverVersion)",
+            "status:    \(r.termination.rawValue)\(r.limit.map { " (\($0.rawValue) limit)" } ?? "")",
+        ]
+        if let objective = r.objective {
+            lines.append("objective: \(formatNumber(objective))")
+            lines.append("bound:     \(formatNumber(r.bestBound))")
+            if let gap = r.gap { lines.append("gap:       \(String(format: "%.4f", gap * 100))%") }
+        } else {
+            lines.append("solution:  none")
+        }
+        lines.append("nodes:     \(r.nodes)")
+        lines.append("time:      \(String(format: "%.3f", r.seconds)) s")
+        if let message = r.message { lines.append("message:   \(message)") }
+        if let solution, r.hasSolution { lines.append("solution written to \(solution)") }
+        return lines.joined(separator: "\n")
+    }
+
+    private func jsonReport(_ r: SolveResult, model: Model, readSeconds: Double) -> String {
+        var object: [String: Any] = [
+            "file": file, "status": r.termination.rawValue, "limit": r.limit?.rawValue ?? NSNull(),
+            "has_solution": r.hasSolution, "objective": jsonNumber(r.objective), "bound": jsonNumber(r.bestBound),
+            "gap": jsonNumber(r.gap), "seconds": r.seconds, "read_seconds": readSeconds, "nodes": r.nodes,
+            "solver": r.solverName, "solver_version": r.solverVersion,
+            "rows": model.constraintCount, "columns": model.variableCount, "nonzeros": model.nonzeroCount,
+        ]
+        if let message = r.message { object["message"] = message }
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A JSON value for a number that may be missing or infinite (JSON has no infinity: null).
+func jsonNumber(_ x: Double?) -> Any {
+    guard let x, x.isFinite else { return NSNull() }
+    return x
+}
+
+/// Routes SIGINT and SIGTERM to an interrupt flag while a solve runs; a second signal ends the
+/// process at once.
+final class InterruptSignals {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(flag: InterruptFlag) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if flag.isSet { _exit(130) }
+                flag.set()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func restore() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

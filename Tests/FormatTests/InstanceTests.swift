@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import MILPKit
+
+/// The bundled instances against their known optima, and write → read round trips.
+@Suite("Bundled instances")
+struct InstanceTests {
+    static let solvable = knownInstances.filter { !hardInstances.contains($0.name) }
+
+    @Test("CBC (MIP) or CLP (LP) matches the known optimum", arguments: solvable)
+    func defaultSolverMatchesKnownOptimum(instance: KnownInstance) throws {
+        let model = try MPSReader().read(path: instance.path)
+        let result = try model.solve(options: SolveOptions(timeLimit: 120))
+        try check(result, model, instance)
+    }
+
+    @Test("GLPK matches the known optimum where it finishes in 5 s", arguments: solvable)
+    func glpkMatchesKnownOptimum(instance: KnownInstance) throws {
+        let model = try MPSReader().read(path: instance.path)
+        let result = try GlpkSolver().solve(model, options: SolveOptions(timeLimit: 5))
+        if result.termination == .limitReached {
+            // Not finished: any incumbent must still be feasible and no better than the optimum.
+            if let values = result.values, let known = instance.objective {
+                #expect(model.checkFeasibility(of: values).isFeasible)
+                #expect(try #require(result.objective) >= known - 1e-6 * max(1, abs(known)))
+            }
+            return
+        }
+        try check(result, model, instance)
+    }
+
+    @Test("GLPK also solves every LP's relaxation like CLP", arguments: solvable.filter { $0.set == "netlib" })
+    func glpkAndClpAgreeOnLPs(instance: KnownInstance) throws {
+        let model = try MPSReader().read(path: instance.path)
+        let clp = try ClpSolver().solve(model)
+        let glpk = try GlpkSolver().solve(model)
+        #expect(agrees(clp.objective, glpk.objective), "clp \(clp.summary) vs glpk \(glpk.summary)")
+    }
+
+    private func check(_ result: SolveResult, _ model: Model, _ instance: KnownInstance) throws {
+        if instance.infeasible {
+            #expect(result.termination == .infeasible, "\(instance): \(result.summary)")
+            return
+        }
+        #expect(result.termination == .optimal, "\(instance): \(result.summary)")
+        let values = try #require(result.values)
+        let report = model.checkFeasibility(of: values, tolerance: 1e-5)
+        #expect(report.isFeasible, "\(instance): \(report)")
+        #expect(agrees(result.objective, instance.objective), "\(instance): \(result.objective ?? .nan) vs known \(instance.objective ?? .nan)")
+    }
+
+    @Test("read → write → read gives the identical model", arguments: knownInstances)
+    func roundTrip(instance: KnownInstance) throws {
+        let original = try MPSReader().read(path: instance.path)
+        let written = try MPSWriter().data(for: original)
+        let again = try MPSReader().parse(written, name: "\(instance.name) (rewritten)")
+        #expect(sameModel(original, again) == nil, "\(instance): \(sameModel(original, again) ?? "")")
+        // Through gzip too.
+        let path = scratchDirectory.appendingPathComponent("\(instance.name).mps.gz").path
+        try MPSWriter().write(original, to: path)
+        #expect(sameModel(original, try MPSReader().read(path: path)) == nil)
+    }
+
+    @Test("files we write are read by the cbc and glpsol executables to the same optimum",
+          arguments: solvable.filter { ["p0033", "lseu", "p0201", "afiro", "e226", "boeing1", "forplan", "exmip1", "tp3", "galenetbnds"].contains($0.name) })
+    func externalSolversReadOurFiles(instance: KnownInstance) throws {
+        let original = try MPSReader().read(path: instance.path)
+        let path = scratchDirectory.appendingPathComponent("\(instance.name)-ext.mps").path
+        try MPSWriter().write(original, to: path)
+
+        let (_, cbcOut, _) = try run("/usr/bin/cbc", [path, "-solve", "-quit"])
+        if instance.infeasible {
+            #expect(cbcOut.contains("infeasible"), "\(cbcOut.suffix(400))")
+        } else {
+            // MIPs end with "Objective value: X", LPs with "Optimal objective X - N iterations ...".
+            let line = try #require(cbcOut.split(separator: "\n").first { $0.hasPrefix("Objective value:") || $0.hasPrefix("Optimal objective") },
+                                    "\(cbcOut.suffix(400))")
+            let value = line.hasPrefix("Objective value:") ? line.split(separator: " ").last! : line.split(separator: " ")[2]
+            #expect(agrees(Double(value), instance.objective), "cbc: \(line)")
+        }
+
+        // GLPK takes the objective row's RHS as the constant itself (constant = +RHS, where CPLEX,
+        // CBC and HiGHS take −RHS): its objective is ours − 2·constant. Names with spaces make the
+        // writer choose fixed format.
+        let glpkOut = scratchDirectory.appendingPathComponent("\(instance.name).glpk").path
+        let layout = try String(contentsOfFile: path, encoding: .utf8).prefix(while: { $0 != "\n" }).hasSuffix(" FREE") ? "--freemps" : "--mps"
+        let (status, _, _) = try run("/usr/bin/glpsol", [layout, path, "-o", glpkOut])
+        #expect(status == 0)
+        let report = try String(contentsOfFile: glpkOut, encoding: .utf8)
+        if instance.infeasible {
+            #expect(report.contains("INFEASIBLE") || report.contains("EMPTY"), "\(report.prefix(400))")
+        } else {
+            let line = try #require(report.split(separator: "\n").first { $0.hasPrefix("Objective:") })
+            let value = Double(line.split(separator: "=")[1].split(separator: " ")[0])!
+            #expect(agrees(value + 2 * original.objectiveConstant, instance.objective), "glpsol: \(line)")
+        }
+    }
+}
