@@ -18,11 +18,15 @@ let package = Package(
         // C libraries from Debian packages (coinor-libcbc-dev, coinor-libclp-dev, libglpk-dev).
         .systemLibrary(name: "CCbc", providers: [.apt(["coinor-libcbc-dev"])]),
         .systemLibrary(name: "CClp", providers: [.apt(["coinor-libclp-dev"])]),
+        // CBC's C interface cannot stop a running solve: this C++ shim attaches event handlers that can.
+        .target(name: "CCbcStop", linkerSettings: [
+            .linkedLibrary("Cbc"), .linkedLibrary("OsiClp"), .linkedLibrary("Osi"), .linkedLibrary("Clp"), .linkedLibrary("CoinUtils"), .linkedLibrary("stdc++"),
+        ]),
         // GLPK aborts on invalid calls: every GLPK call goes through this guarded C shim.
         .target(name: "CGlpkShim", linkerSettings: [.linkedLibrary("glpk")]),
 
         // Solver adapters: model -> one bulk load -> solve -> honest status.
-        .target(name: "MILPCbc", dependencies: ["MILP", "CCbc"]),
+        .target(name: "MILPCbc", dependencies: ["MILP", "CCbc", "CCbcStop"]),
         .target(name: "MILPClp", dependencies: ["MILP", "CClp"]),
         .target(name: "MILPGlpk", dependencies: ["MILP", "CGlpkShim"]),
 

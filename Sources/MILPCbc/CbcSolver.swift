@@ -1,4 +1,5 @@
 import CCbc
+import CCbcStop
 import MILP
 import Synchronization
 
@@ -62,8 +63,26 @@ public struct CbcSolver: Solver {
         if options.interrupt?.isSet == true {
             return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: -form.sense.sign * .infinity)
         }
-        let status = Cbc_solve(model)
-        return read(model, form: form, status: status)
+        // CBC checks its own time limit only between phases; this check also runs inside them.
+        let check = StopCheck(interrupt: options.interrupt, timeLimit: options.timeLimit)
+        var stop = milpkit_cbc_stop(should_stop: { context, phase in
+            Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().shouldStop(simplex: phase == Int32(MILPKIT_CBC_SIMPLEX)) ? 1 : 0
+        }, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0)
+        let status = withExtendedLifetime(check) { () -> Int32 in
+            milpkit_cbc_attach_stop(model, &stop)
+            return Cbc_solve(model)
+        }
+        var output = read(model, form: form, status: status)
+        if stop.fired != 0 {
+            // Stopped by us: whatever CBC concluded from an interrupted LP proves nothing.
+            let incumbent = form.isMIP ? Cbc_bestSolution(model).map { Array(UnsafeBufferPointer(start: $0, count: form.columnCount)) } : nil
+            var stopped = SolverOutput(termination: .limitReached, limit: check.interrupted ? .interrupted : .time,
+                                       values: incumbent, bestBound: output.bestBound)
+            stopped.nodes = output.nodes
+            stopped.iterations = output.iterations
+            output = stopped
+        }
+        return output
     }
 
     private func load(_ form: StandardForm, into model: UnsafeMutableRawPointer?) {
@@ -87,6 +106,8 @@ public struct CbcSolver: Solver {
 
     private func apply(_ options: SolveOptions, form: StandardForm, to model: UnsafeMutableRawPointer?) {
         Cbc_setLogLevel(model, Int32(clamping: options.logLevel))
+        // Wall-clock time, not CPU time (CBC's default), for its own limit checks.
+        Cbc_setParameter(model, "timeMode", "elapsed")
         if let t = options.timeLimit { Cbc_setMaximumSeconds(model, max(t, 0)) }
         if let g = options.relativeGap { Cbc_setAllowableFractionGap(model, g) }
         if let g = options.absoluteGap { Cbc_setAllowableGap(model, g) }
@@ -152,5 +173,36 @@ public struct CbcSolver: Solver {
         output.nodes = Int(Cbc_getNodeCount(model))
         output.iterations = Int(Cbc_getIterationCount(model))
         return output
+    }
+}
+
+/// What CBC polls during a solve: an interrupt request or the wall-clock deadline.
+///
+/// The search is asked to stop first; LPs are cut short only `simplexGrace` later, so that a
+/// search that stops in time can still re-solve the LPs that recover its incumbent.
+private final class StopCheck: Sendable {
+    static let simplexGrace = Duration.milliseconds(500)
+    let interrupt: InterruptFlag?
+    let deadline: ContinuousClock.Instant?
+    /// When a stop was first requested (the deadline, or when the interrupt was first seen).
+    private let requested = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(interrupt: InterruptFlag?, timeLimit: Double?) {
+        self.interrupt = interrupt
+        deadline = timeLimit.map { ContinuousClock.now + .seconds(max($0, 0)) }
+    }
+
+    var interrupted: Bool { interrupt?.isSet == true }
+
+    func shouldStop(simplex: Bool) -> Bool {
+        let now = ContinuousClock.now
+        let since = requested.withLock { requested -> ContinuousClock.Instant? in
+            if requested == nil {
+                if interrupted { requested = now } else if let deadline, now >= deadline { requested = deadline }
+            }
+            return requested
+        }
+        guard let since else { return false }
+        return !simplex || now >= since + Self.simplexGrace
     }
 }

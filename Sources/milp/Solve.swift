@@ -2,13 +2,16 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import MILPKit
+import Synchronization
 
 struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Solve a model file (.mps, .mps.gz) and report status, objective, bound and gap.",
         discussion: """
         The solver defaults to CBC for models with integer variables and CLP for pure LPs.
-        Ctrl-C stops the solve and reports the best solution found so far.
+        --time-limit is the wall-clock budget of the whole command (reading included); it is
+        enforced even where a solver would overrun it. Ctrl-C (or SIGTERM) stops the solve and
+        reports the best solution found so far; a second Ctrl-C ends the process at once.
 
         Examples:
           milp solve instances/miplib3/p0033.mps.gz
@@ -21,7 +24,7 @@ struct Solve: ParsableCommand {
         """
     )
 
-    @Argument(help: "The model file (.mps, .mps.gz; free or fixed MPS).")
+    @Argument(help: "The model file: .mps, .mps.gz (free or fixed MPS), .lp or .lp.gz (CPLEX LP).")
     var file: String
 
     @Option(help: "cbc, glpk or clp (LPs only). Default: cbc for MIPs, clp for LPs.")
@@ -70,6 +73,7 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
+        let commandStart = ContinuousClock.now
         let (loaded, readSeconds) = timed { () -> Model? in
             do { return try ModelFile.read(file) } catch {
                 printError("milp: \(error)")
@@ -90,9 +94,26 @@ struct Solve: ParsableCommand {
         let interrupt = InterruptFlag()
         let signals = InterruptSignals(flag: interrupt)
         defer { signals.restore() }
+        let remaining = timeLimit.map { max(0, $0 - (ContinuousClock.now - commandStart).seconds) }
         let options = SolveOptions(
-            timeLimit: timeLimit, relativeGap: gap, absoluteGap: absoluteGap, threads: threads,
+            timeLimit: remaining, relativeGap: gap, absoluteGap: absoluteGap, threads: threads,
             nodeLimit: nodeLimit, logLevel: verbose ? 1 : 0, seed: seed, interrupt: interrupt)
+        let report = ReportOnce()
+        if let timeLimit {
+            // The adapters stop at the deadline; should a solver still not return, report and exit.
+            let grace = 0.04 * timeLimit + 0.6
+            DispatchQueue.global().asyncAfter(deadline: .now() + (remaining ?? 0) + grace) { [self] in
+                guard report.claim() else { return }
+                let message = "\(chosen.name) did not return within \(formatNumber(grace)) s of the time limit; stopped"
+                if json {
+                    print(#"{"file":\#(jsonString(file)),"status":"limit","limit":"time","has_solution":false,"objective":null,"bound":null,"gap":null,"seconds":\#((ContinuousClock.now - commandStart).seconds),"nodes":null,"solver":"\#(chosen.name)","solver_version":"\#(chosen.version)","message":\#(jsonString(message))}"#)
+                } else if !quiet {
+                    print("status:    limit (time limit)\nsolution:  none\nmessage:   \(message)")
+                }
+                fflush(nil)
+                _exit(ExitStatus.limitWithoutSolution.rawValue)
+            }
+        }
         let result: SolveResult
         do {
             result = try chosen.solve(model, options: options)
@@ -100,6 +121,7 @@ struct Solve: ParsableCommand {
             printError("milp: \(file): \(error)")
             throw ExitStatus.badInput.exitCode
         }
+        guard report.claim() else { while true { pause() } }  // the watchdog is reporting
         if let solution, let values = result.values {
             try SolutionFile.write(model, values: values, to: solution)
         }
@@ -144,6 +166,18 @@ struct Solve: ParsableCommand {
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+/// Lets exactly one of the solve and the deadline watchdog report the outcome.
+final class ReportOnce: Sendable {
+    private let claimed = Atomic<Bool>(false)
+    /// True for the first caller only.
+    func claim() -> Bool { !claimed.exchange(true, ordering: .acquiringAndReleasing) }
+}
+
+/// A string as a JSON literal.
+func jsonString(_ s: String) -> String {
+    String(decoding: try! JSONSerialization.data(withJSONObject: [s]), as: UTF8.self).dropFirst().dropLast().description
 }
 
 /// A JSON value for a number that may be missing or infinite (JSON has no infinity: null).

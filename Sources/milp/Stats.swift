@@ -19,7 +19,14 @@ struct Stats: ParsableCommand {
         }
         let s = ModelStatistics(model)
         if json {
-            let data = try JSONSerialization.data(withJSONObject: s.dictionary.mapValues { value -> Any in
+            var object = s.dictionary
+            object["rows"] = model.constraintCount
+            object["columns"] = model.variableCount
+            object["nonzeros"] = model.nonzeroCount
+            object["sos"] = model.sosConstraints.count
+            object["sense"] = model.sense.rawValue
+            object["name"] = model.name
+            let data = try JSONSerialization.data(withJSONObject: object.mapValues { value -> Any in
                 if let d = value as? Double { return jsonNumber(d) }
                 return value
             }, options: [.sortedKeys])
@@ -110,10 +117,12 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert between model formats: .mps, .mps.gz, .lp, .lp.gz (by extension).",
         discussion: """
-        Reading LP files is not supported; LP is an output format for inspection.
+        Both formats are read and written; LP files are CPLEX LP format (the dialect CPLEX, CBC,
+        HiGHS, SCIP and glpsol --lp read). Quadratic LP files are rejected.
 
         Examples:
           milp convert model.mps.gz model.lp
+          milp convert model.lp model.mps
           milp convert model.mps model.mps.gz
         """
     )

@@ -81,8 +81,23 @@ struct LimitTests {
         #expect(try #require(result.objective) <= model.objectiveValue(of: hidden) + 1e-9)
     }
 
-    @Test("an interrupt flag stops GLPK with the incumbent")
-    func interruptGlpk() throws {
+    @Test("the time limit holds inside CBC's root processing, where CBC's own check does not reach")
+    func cbcRootTimeLimit() throws {
+        // Weighted vertex cover on a random graph, 9000 nodes and 45000 edges (the size of the
+        // Distributional-MIPLIB mvc instances): CBC 2.10 alone spends ~50 s in root processing
+        // under a 5 s limit.
+        let model = vertexCover(nodes: 9000, edges: 45000, seed: 8)
+        let started = ContinuousClock.now
+        let result = try CbcSolver().solve(model, options: SolveOptions(timeLimit: 2))
+        let wall = (ContinuousClock.now - started).seconds
+        #expect(wall <= 2 * 1.05 + 1, "took \(wall) s for a 2 s limit")
+        #expect(result.termination == .limitReached && result.limit == .time, "\(result.summary)")
+        if let values = result.values { #expect(model.checkFeasibility(of: values).isFeasible) }
+    }
+
+    @Test("an interrupt flag stops CBC and GLPK with the incumbent", arguments: mipSolvers)
+    func interrupt(solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
         let model = markshare(rows: 5, columns: 40, seed: 17)
         let flag = InterruptFlag()
         let started = ContinuousClock.now
@@ -91,7 +106,7 @@ struct LimitTests {
             Thread.sleep(forTimeInterval: 0.5)
             flag.set()
         }
-        let result = try GlpkSolver().solve(model, options: SolveOptions(timeLimit: 30, interrupt: flag))
+        let result = try solver.solve(model, options: SolveOptions(timeLimit: 30, interrupt: flag))
         #expect(result.termination == .limitReached)
         #expect(result.limit == .interrupted)
         #expect((ContinuousClock.now - started).seconds < 5)
@@ -150,4 +165,21 @@ func subsetSum(items: Int, seed: UInt64) -> (Model, [Double]) {
     m.add(sum(0..<items) { weights[$0] * x[$0] } == zip(weights, hidden).map { $0 * $1 }.reduce(0, +))
     m.minimize(x.sum())
     return (m, hidden)
+}
+
+/// Minimum-weight vertex cover: a binary per node, x_u + x_v ≥ 1 per edge.
+func vertexCover(nodes: Int, edges: Int, seed: UInt64) -> Model {
+    var rng = SplitMix64(seed: seed)
+    var m = Model(name: "vertex_cover_\(nodes)")
+    let x = m.addVariables(nodes, kind: .binary, name: "x")
+    m.reserveCapacity(constraints: edges, nonzeros: 2 * edges)
+    var added = 0
+    while added < edges {
+        let u = Int(rng.next() % UInt64(nodes)), v = Int(rng.next() % UInt64(nodes))
+        guard u != v else { continue }
+        m.add(x[u] + x[v] >= 1)
+        added += 1
+    }
+    m.minimize(sum(0..<nodes) { Double(1 + rng.next() % 100) * x[$0] })
+    return m
 }

@@ -1,0 +1,52 @@
+// The Cbc_Model structure is published by Coin_C_defines.h for C++ code that defines CBC_EXTERN_C.
+#define CBC_EXTERN_C
+#include <coin/CbcEventHandler.hpp>
+#include <coin/CbcModel.hpp>
+#include <coin/CbcSolver.hpp>
+#include <coin/ClpEventHandler.hpp>
+#include <coin/ClpSimplex.hpp>
+#include <coin/OsiClpSolverInterface.hpp>
+#include <coin/Coin_C_defines.h>
+
+#include "milpkit_cbc_stop.h"
+
+namespace {
+
+bool shouldStop(milpkit_cbc_stop *stop, int where) {
+    if (!stop->should_stop(stop->context, where)) return false;
+    stop->fired = 1;
+    return true;
+}
+
+// Branch and bound: CBC copies the model (and clones this handler) for its search.
+class SearchStop : public CbcEventHandler {
+public:
+    explicit SearchStop(milpkit_cbc_stop *stop) : stop_(stop) {}
+    CbcAction event(CbcEvent) override { return shouldStop(stop_, MILPKIT_CBC_SEARCH) ? stop : noAction; }
+    CbcEventHandler *clone() const override { return new SearchStop(*this); }
+private:
+    milpkit_cbc_stop *stop_;
+};
+
+// Simplex iterations of every LP CBC solves (the root LP included).
+class SimplexStop : public ClpEventHandler {
+public:
+    explicit SimplexStop(milpkit_cbc_stop *stop) : stop_(stop) {}
+    int event(Event which) override { return which == endOfIteration && shouldStop(stop_, MILPKIT_CBC_SIMPLEX) ? 0 : -1; }
+    ClpEventHandler *clone() const override { return new SimplexStop(*this); }
+private:
+    milpkit_cbc_stop *stop_;
+};
+
+}  // namespace
+
+extern "C" void milpkit_cbc_attach_stop(void *cbc_model, milpkit_cbc_stop *stop) {
+    Cbc_Model *model = static_cast<Cbc_Model *>(cbc_model);
+    SearchStop search(stop);
+    model->model_->passInEventHandler(&search);  // stores a clone
+    OsiClpSolverInterface *lp = dynamic_cast<OsiClpSolverInterface *>(model->model_->solver());
+    if (lp != nullptr) {
+        SimplexStop simplex(stop);
+        lp->getModelPtr()->passInEventHandler(&simplex);  // stores a clone
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+import MILPKit
+
+/// The `milp` executable built next to this test bundle.
+let milpExecutable: String = {
+    let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+    return me.deletingLastPathComponent().appendingPathComponent("milp").path
+}()
+
+/// Runs `milp` and decodes its stdout as one JSON object.
+func milpJSON(_ arguments: [String], timeout: Double = 120) throws -> (Int32, [String: Any], String) {
+    let (status, out, err) = try run(milpExecutable, arguments, timeout: timeout)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "stdout: \(out) stderr: \(err)")
+    return (status, object, err)
+}
+
+func instancePath(_ set: String, _ name: String) -> String {
+    repositoryRoot.appendingPathComponent("instances/\(set)/\(name).mps.gz").path
+}
+
+/// `milp solve` as a user runs it: real files, real processes, exit codes and JSON checked
+/// against the known optima and re-verified solutions.
+@Suite("milp solve, stats and convert as processes")
+struct CLITests {
+    @Test("optimal: exit 0, every documented JSON key, the known optimum, a feasible .sol", arguments: ["cbc", "glpk"])
+    func optimal(solver: String) throws {
+        let solution = scratchDirectory.appendingPathComponent("p0033-\(solver).sol").path
+        let (status, json, _) = try milpJSON(["solve", instancePath("miplib3", "p0033"), "--solver", solver, "--json", "--solution", solution])
+        #expect(status == 0)
+        for key in ["status", "limit", "has_solution", "objective", "bound", "gap", "seconds", "nodes", "solver", "solver_version"] {
+            #expect(json.keys.contains(key), "missing key \(key)")
+        }
+        #expect(json["status"] as? String == "optimal")
+        #expect(json["limit"] is NSNull)
+        #expect(json["has_solution"] as? Bool == true)
+        #expect(json["solver"] as? String == solver)
+        #expect(agrees(json["objective"] as? Double, 3089))
+        // The written solution is feasible for the original model and has the optimal objective.
+        let model = try MPSReader().read(path: instancePath("miplib3", "p0033"))
+        let read = try SolutionFile.read(path: solution, for: model)
+        #expect(model.checkFeasibility(of: read.values).isFeasible)
+        #expect(agrees(model.objectiveValue(of: read.values), 3089))
+        #expect(agrees(read.statedObjective, 3089))
+    }
+
+    @Test("an LP goes to CLP by default and matches the Netlib optimum")
+    func lpDefaultsToClp() throws {
+        let (status, json, _) = try milpJSON(["solve", instancePath("netlib", "afiro"), "--json"])
+        #expect(status == 0)
+        #expect(json["solver"] as? String == "clp")
+        #expect(agrees(json["objective"] as? Double, -464.75314286))
+    }
+
+    @Test("infeasible: exit 3 and status infeasible", arguments: ["cbc", "glpk"])
+    func infeasible(solver: String) throws {
+        let (status, json, _) = try milpJSON(["solve", instancePath("sample", "galenetbnds"), "--solver", solver, "--json"])
+        #expect(status == 3)
+        #expect(json["status"] as? String == "infeasible")
+        #expect(json["has_solution"] as? Bool == false)
+    }
+
+    @Test("unbounded: exit 4 and status unbounded", arguments: ["cbc", "glpk", "clp"])
+    func unbounded(solver: String) throws {
+        let path = scratchDirectory.appendingPathComponent("unbounded-\(solver).mps").path
+        try """
+        NAME UNB
+        ROWS
+         N obj
+         G c1
+        COLUMNS
+            x obj -1 c1 1
+            y obj -1 c1 1
+        RHS
+            rhs c1 1
+        ENDATA
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, json, _) = try milpJSON(["solve", path, "--solver", solver, "--json"])
+        #expect(status == 4, "\(json)")
+        #expect(json["status"] as? String == "unbounded")
+    }
+
+    @Test("time limit: exit 10 with a feasible incumbent, within 1 s + 5% of the limit", arguments: ["cbc", "glpk"])
+    func timeLimit(solver: String) throws {
+        let limit = 2.0
+        let solution = scratchDirectory.appendingPathComponent("markshare-\(solver).sol").path
+        let started = Date()
+        let (status, json, _) = try milpJSON(["solve", instancePath("miplib3", "markshare1"), "--solver", solver,
+                                              "--time-limit", "\(limit)", "--json", "--solution", solution])
+        let wall = Date().timeIntervalSince(started)
+        #expect(wall <= limit * 1.05 + 1, "took \(wall) s")
+        #expect(status == 10)
+        #expect(json["status"] as? String == "limit")
+        #expect(json["limit"] as? String == "time")
+        let model = try MPSReader().read(path: instancePath("miplib3", "markshare1"))
+        let values = try SolutionFile.read(path: solution, for: model).values
+        #expect(model.checkFeasibility(of: values).isFeasible)
+        #expect(agrees(model.objectiveValue(of: values), json["objective"] as? Double))
+    }
+
+    @Test("SIGINT stops the solve and reports the incumbent", arguments: ["cbc", "glpk"])
+    func interrupt(solver: String) throws {
+        let solution = scratchDirectory.appendingPathComponent("interrupted-\(solver).sol").path
+        let started = try start(milpExecutable, ["solve", instancePath("miplib3", "markshare1"), "--solver", solver,
+                                                 "--time-limit", "60", "--json", "--solution", solution])
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(started.process.processIdentifier, SIGINT)
+        let signalled = Date()
+        while started.process.isRunning && Date().timeIntervalSince(signalled) < 10 { usleep(10_000) }
+        #expect(!started.process.isRunning, "still running 10 s after SIGINT")
+        if started.process.isRunning { started.process.terminate() }
+        started.process.waitUntilExit()
+        #expect(Date().timeIntervalSince(signalled) < 2)
+        #expect(started.process.terminationStatus == 10, "\(started.errors())")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(started.output().utf8)) as? [String: Any])
+        #expect(json["limit"] as? String == "interrupted")
+        #expect(json["has_solution"] as? Bool == true)
+        let model = try MPSReader().read(path: instancePath("miplib3", "markshare1"))
+        #expect(model.checkFeasibility(of: try SolutionFile.read(path: solution, for: model).values).isFeasible)
+    }
+
+    @Test("a .sol file as MIP start: CBC keeps it under a one-node limit")
+    func mipStartFile() throws {
+        let solution = scratchDirectory.appendingPathComponent("p0201.sol").path
+        let (first, _, _) = try milpJSON(["solve", instancePath("miplib3", "p0201"), "--json", "--solution", solution])
+        #expect(first == 0)
+        let (status, json, _) = try milpJSON(["solve", instancePath("miplib3", "p0201"), "--json", "--node-limit", "0",
+                                              "--mip-start", solution])
+        #expect(json["has_solution"] as? Bool == true, "\(json)")
+        #expect(try #require(json["objective"] as? Double) <= 7615 + 1e-6)
+        #expect(status == 0 || status == 10)
+    }
+
+    @Test("bad input: exit 2 and a message naming file and line")
+    func badInput() throws {
+        let path = scratchDirectory.appendingPathComponent("broken.mps").path
+        try "NAME x\nROWS\n N obj\n L c1\nCOLUMNS\n    x obj 1 c9 2\nENDATA\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, out, err) = try run(milpExecutable, ["solve", path])
+        #expect(status == 2)
+        #expect(out.isEmpty)
+        #expect(err.contains("broken.mps:6"), "\(err)")
+        #expect(err.contains("c9"), "\(err)")
+        let (missing, _, missingErr) = try run(milpExecutable, ["solve", "/nonexistent/model.mps"])
+        #expect(missing == 2)
+        #expect(missingErr.contains("/nonexistent/model.mps"))
+        let (usage, _, _) = try run(milpExecutable, ["solve", path, "--solver", "cplex"])
+        #expect(usage != 0)
+    }
+
+    @Test("stats reports the sizes and kinds of a model")
+    func stats() throws {
+        let (status, json, _) = try milpJSON(["stats", instancePath("miplib3", "p0201"), "--json"])
+        #expect(status == 0)
+        let model = try MPSReader().read(path: instancePath("miplib3", "p0201"))
+        #expect(json["rows"] as? Int == model.constraintCount)
+        #expect(json["columns"] as? Int == model.variableCount)
+        #expect(json["nonzeros"] as? Int == model.nonzeroCount)
+        let integers = try #require(json["binaries"] as? Int) + (try #require(json["general_integers"] as? Int))
+        #expect(integers == model.integerCount)
+        #expect(json["continuous"] as? Int == model.variableCount - model.integerCount)
+    }
+
+    @Test("convert mps → mps.gz keeps the model")
+    func convert() throws {
+        let out = scratchDirectory.appendingPathComponent("converted-lseu.mps.gz").path
+        let (status, _, err) = try run(milpExecutable, ["convert", instancePath("miplib3", "lseu"), out])
+        #expect(status == 0, "\(err)")
+        let original = try MPSReader().read(path: instancePath("miplib3", "lseu"))
+        #expect(sameModel(original, try MPSReader().read(path: out)) == nil)
+    }
+}
