@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "MILPKit", targets: ["MILPKit"]),
+        .library(name: "MILPFormats", targets: ["MILPFormats"]),
         .executable(name: "milp", targets: ["milp"]),
     ],
     dependencies: [
@@ -37,8 +38,11 @@ let package = Package(
         // Model generators (facility location, n-Queens) for the CLI, benchmarks and tests.
         .target(name: "MILPGenerators", dependencies: ["MILP"]),
 
+        // Benchmarking support: known optima, verification of results.
+        .target(name: "MILPBench", dependencies: ["MILP", "MILPFormats"]),
+
         // Umbrella: re-exports everything and picks a solver automatically.
-        .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators"]),
+        .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators", "MILPBench"]),
 
         .executableTarget(
             name: "milp",

@@ -22,7 +22,16 @@ bool shouldStop(milpkit_cbc_stop *stop, int where) {
 class SearchStop : public CbcEventHandler {
 public:
     explicit SearchStop(milpkit_cbc_stop *stop) : stop_(stop) {}
-    CbcAction event(CbcEvent) override { return shouldStop(stop_, MILPKIT_CBC_SEARCH) ? stop : noAction; }
+    CbcAction event(CbcEvent which) override {
+        // Stop only at events where `stop` means "end the search" (solution events would read it
+        // as a verdict on the solution).
+        switch (which) {
+        case node: case treeStatus: case afterHeuristic: case heuristicPass: case smallBranchAndBound:
+            return shouldStop(stop_, MILPKIT_CBC_SEARCH) ? stop : noAction;
+        default:
+            return noAction;
+        }
+    }
     CbcEventHandler *clone() const override { return new SearchStop(*this); }
 private:
     milpkit_cbc_stop *stop_;

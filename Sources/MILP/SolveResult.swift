@@ -63,6 +63,21 @@ public struct SolveResult: Sendable {
         message = output.message
     }
 
+    /// Solvers sometimes hand back a point that is not feasible (an interrupted search, numerical
+    /// trouble). Such a point is never passed on as a solution: it is dropped with a message, and a
+    /// claim of optimality resting on it becomes an error.
+    mutating func discardInfeasiblePoint(of model: Model) {
+        guard let values else { return }
+        let report = model.checkFeasibility(of: values, tolerance: 1e-5, integralityTolerance: 1e-5)
+        guard !report.isFeasible else { return }
+        self.values = nil
+        objective = nil
+        gap = nil
+        let note = "\(solverName) returned a point that is not feasible, discarded (\(report))"
+        message = message.map { "\($0); \(note)" } ?? note
+        if termination == .optimal { termination = .error }
+    }
+
     /// The value of `variable` in the solution (traps without a solution).
     public subscript(variable: Variable) -> Double {
         guard let values else { preconditionFailure("no solution: \(termination.rawValue)") }

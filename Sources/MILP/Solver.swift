@@ -147,8 +147,10 @@ extension Solver {
         if output.termination == .infeasibleOrUnbounded {
             output.termination = refine(form, options: options)
         }
-        return SolveResult(model: model, form: form, output: output, solver: self,
-                           seconds: (ContinuousClock.now - clock).seconds)
+        var result = SolveResult(model: model, form: form, output: output, solver: self,
+                                 seconds: (ContinuousClock.now - clock).seconds)
+        result.discardInfeasiblePoint(of: model)
+        return result
     }
 
     /// When the relaxation is unbounded the problem is unbounded if it is feasible at all

@@ -1,31 +1,55 @@
 import MILP
 
-/// Writes models in CPLEX LP format, the dialect CBC, HiGHS, SCIP and GLPK (`--lp`) read.
+/// Writes models in CPLEX LP format, the dialect CPLEX, CBC, HiGHS, SCIP and GLPK (`--lp`) read.
 ///
-/// Ranged rows are written `lo <= expression <= up`; the objective constant as a constant term;
-/// bounds explicitly where they differ from [0, +inf); integer columns under `General`, binaries
-/// under `Binary`, semi-continuous under `Semi-continuous`; SOS sets under `SOS`. Lines are
-/// wrapped below 255 characters. Names must be valid LP names (letters, digits and
-/// `!"#$%&()/,.;?@_`'{}|~`, not starting with a digit or a period, and not `e`/`E` followed by a
-/// number); unnamed entities get `x<i>` / `c<i>`.
+/// Bounds are written explicitly where they differ from [0, +inf); integer columns under
+/// `General`, binaries under `Binary`, semi-continuous under `Semi-continuous`; SOS sets under
+/// `SOS`. Lines are wrapped below 255 characters. Unnamed entities get `x<i>` / `c<i>`.
+///
+/// Two things have no form that every reader takes (CBC 2.10 silently misreads
+/// `lo <= expression <= up`, GLPK 5 rejects it and rejects constants in the objective and `-inf`
+/// right-hand sides), so they are written as extra columns, exactly:
+/// - a ranged or free row `r` as `r: expression - ~r_r = 0`, with the row's bounds on `~r_r`
+///   (`lo <= ~r_r <= up`, or `~r_r free`);
+/// - an objective constant `c` as the term `+ c ~constant`, with `~constant = 1` in `Bounds`.
+/// `LPReader` folds both back, so reading a file we wrote gives the model that was written; other
+/// readers see an equivalent model with these extra columns. An empty objective is written as
+/// `0 x0` (GLPK rejects an empty one).
+///
+/// Names: LP names consist of letters, digits and ``!"#$%&()/,.;?@_`'{}|~`` (and non-ASCII
+/// characters), do not start with a digit or a period, do not start with `e`/`E` alone or followed
+/// by a digit, a sign or another `e` (exponent notation), and are not a word the format reserves
+/// (section keywords such as `end`, `bounds`, `st`, `min`, and `inf`, `infinity`, `free`; for
+/// columns also `~constant` and `~r_…`). Other names are written changed, as `renamedForLP(_:)`
+/// shows: each other character becomes `_`, a `_` is put in front when the name would still be
+/// invalid (`1X` → `_1X`, `.A` → `_.A`, `E11` → `_E11`, `end` → `_end`, `x[1]` → `x_1_`), and
+/// `_2`, `_3`, … is appended when the result is already taken (columns and rows separately).
+///
+/// Column order: LP readers (ours, CBC's, GLPK's) number columns in the order they first
+/// appear. So that a file reads back with the same column order, the objective lists the shortest
+/// prefix of columns (zero coefficients included) after which all other columns first appear in
+/// order in the rows, bounds, type sections and SOS sets; that prefix also takes in columns that
+/// appear nowhere else. Explicit zero matrix coefficients are written but `LPReader` drops them.
 public struct LPWriter {
     public init() {}
 
     public func data(for model: Model) throws -> [UInt8] {
         try model.validate()
+        let model = Self.renamedForLP(model)
         let names = try NameTable(model)
-        try checkLPNames(model)
         var out = TextBuffer(capacity: 64 + model.nonzeroCount * 16 + model.variableCount * 24)
-        out.append("\\ Problem name: \(model.name.isEmpty ? "MILPKIT" : model.name)\n")
+        let title = model.name.isEmpty ? "MILPKIT" : String(model.name.map { $0.isNewline ? " " : $0 })
+        out.append("\\ Problem name: \(title)\n")
         out.append(model.sense == .maximize ? "Maximize\n" : "Minimize\n")
         var line = LineWrapper()
         line.start(" \(names.objective):", &out)
-        for j in 0..<model.variableCount where model.objectiveCoefficients[j] != 0 {
+        for j in 0..<objectivePrefix(model) {
             line.term(model.objectiveCoefficients[j], column: j, names, &out)
         }
-        if model.objectiveConstant != 0 { line.constant(model.objectiveConstant, &out) }
-        if model.objectiveCoefficients.allSatisfy({ $0 == 0 }) && model.objectiveConstant == 0 {
-            line.constant(0, &out)
+        if model.objectiveConstant != 0 {
+            line.raw(model.objectiveConstant < 0 ? " - " : " + ", &out)
+            line.number(abs(model.objectiveConstant), &out)
+            line.raw(" \(lpConstantColumn)", &out)
         }
         out.append(byte: 10)
 
@@ -38,22 +62,23 @@ public struct LPWriter {
             head.append(":")
             line.start(String(decoding: head.bytes, as: UTF8.self), &out)
             let relation = RowRelation(lower: lo, upper: up)
-            if relation == .ranged {
-                line.raw(" ", &out)
-                line.number(lo, &out)
-                line.raw(" <=", &out)
-            }
             let range = model.rowStarts[r]..<model.rowStarts[r + 1]
             for k in range { line.term(model.rowCoefficients[k], column: Int(model.rowColumns[k]), names, &out) }
-            if range.isEmpty {
+            if range.isEmpty && relation != .ranged && relation != .free {
                 line.raw(" 0 ", &out)
                 names.appendColumn(0, to: &out)
             }
             switch relation {
-            case .lessOrEqual, .ranged: line.raw(" <= ", &out); line.number(up, &out)
+            case .lessOrEqual: line.raw(" <= ", &out); line.number(up, &out)
             case .greaterOrEqual: line.raw(" >= ", &out); line.number(lo, &out)
             case .equal: line.raw(" = ", &out); line.number(lo, &out)
-            case .free: line.raw(" >= -inf", &out)
+            case .ranged, .free:
+                // `expression - ~r_<row> = 0` with the row's bounds on the new column.
+                var slack = TextBuffer(capacity: 32)
+                slack.append(" - \(lpRangeColumnPrefix)")
+                names.appendRow(r, to: &slack)
+                slack.append(" = 0")
+                line.raw(String(decoding: slack.bytes, as: UTF8.self), &out)
             }
             out.append(byte: 10)
         }
@@ -81,6 +106,26 @@ public struct LPWriter {
             }
             out.append(byte: 10)
         }
+        for r in 0..<model.constraintCount {
+            let lo = model.rowLowerBounds[r], up = model.rowUpperBounds[r]
+            switch RowRelation(lower: lo, upper: up) {
+            case .ranged:
+                out.append(" ")
+                out.append(number: lo)
+                out.append(" <= \(lpRangeColumnPrefix)")
+                names.appendRow(r, to: &out)
+                out.append(" <= ")
+                out.append(number: up)
+                out.append(byte: 10)
+            case .free:
+                out.append(" \(lpRangeColumnPrefix)")
+                names.appendRow(r, to: &out)
+                out.append(" free\n")
+            case .lessOrEqual, .greaterOrEqual, .equal:
+                break
+            }
+        }
+        if model.objectiveConstant != 0 { out.append(" \(lpConstantColumn) = 1\n") }
         section("General", .integer, model, names, &out)
         section("Binary", .binary, model, names, &out)
         section("Semi-continuous", .semiContinuous, model, names, &out)
@@ -121,22 +166,112 @@ public struct LPWriter {
         out.append(byte: 10)
     }
 
-    private func checkLPNames(_ model: Model) throws {
-        let allowed = Set("!\"#$%&()/,.;?@_`'{}|~".utf8)
-        func valid(_ name: String) -> Bool {
-            guard let first = name.utf8.first, !(48...57).contains(first), first != UInt8(ascii: ".") else { return false }
-            if (first | 0x20) == UInt8(ascii: "e"), name.count > 1, Double(name.dropFirst()) != nil || name.dropFirst().first == "+" || name.dropFirst().first == "-" {
+    /// The number of leading columns the objective lists so that columns first appear in column
+    /// order: at least up to the last nonzero objective coefficient, and far enough that every
+    /// later column first appears, in increasing order, after the objective.
+    private func objectivePrefix(_ model: Model) -> Int {
+        let n = model.variableCount
+        var position = [Int](repeating: .max, count: n)
+        var next = 0
+        func see(_ j: Int) {
+            if position[j] == .max { position[j] = next; next += 1 }
+        }
+        for r in 0..<model.constraintCount {
+            let range = model.rowStarts[r]..<model.rowStarts[r + 1]
+            if range.isEmpty { see(0) }
+            for k in range { see(Int(model.rowColumns[k])) }
+        }
+        for j in 0..<n {
+            let lo = model.lowerBounds[j], up = model.upperBounds[j], kind = model.kinds[j]
+            if kind == .binary && lo == 0 && up == 1 { continue }
+            if lo == 0 && up == .infinity && kind != .semiContinuous { continue }
+            see(j)
+        }
+        for kind in [VariableKind.integer, .binary, .semiContinuous] {
+            for j in 0..<n where model.kinds[j] == kind { see(j) }
+        }
+        for set in model.sosConstraints { for c in set.columns { see(Int(c)) } }
+        var prefix = n, earliest = Int.max
+        while prefix > 0 && position[prefix - 1] < earliest {
+            earliest = position[prefix - 1]
+            prefix -= 1
+        }
+        let lastObjective = model.objectiveCoefficients.lastIndex { $0 != 0 } ?? -1
+        // At least one term: GLPK rejects an empty objective.
+        return max(prefix, lastObjective + 1, 1)
+    }
+
+    /// `model` with the names `data(for:)` writes: names that are not valid in LP files are
+    /// changed as the type's documentation describes; valid names and unnamed entities are kept.
+    public static func renamedForLP(_ model: Model) -> Model {
+        var renamed = model
+        func fix(_ count: Int, columns: Bool, _ given: (Int) -> String, _ generated: (Int) -> String, _ set: (inout Model, Int, String) -> Void) {
+            func acceptable(_ name: String) -> Bool {
+                isValidLPName(name) && !(columns && (name == lpConstantColumn || name.hasPrefix(lpRangeColumnPrefix)))
+            }
+            var taken = Set<String>()
+            var invalid: [Int] = []
+            for i in 0..<count {
+                let name = given(i)
+                if name.isEmpty { taken.insert(generated(i)) } else if acceptable(name) { taken.insert(name) } else { invalid.append(i) }
+            }
+            for i in invalid {
+                var base = String(decoding: given(i).utf8.map { isLPNameByte($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
+                if !acceptable(base) { base = "_" + base }
+                var candidate = base, suffix = 1
+                while taken.contains(candidate) {
+                    suffix += 1
+                    candidate = "\(base)_\(suffix)"
+                }
+                taken.insert(candidate)
+                set(&renamed, i, candidate)
+            }
+        }
+        if model.hasVariableNames {
+            fix(model.variableCount, columns: true, { model.givenName(ofColumn: $0) }, { "x\($0)" }) { m, j, name in m.setName(name, of: m.variable(at: j)) }
+        }
+        if model.hasConstraintNames {
+            fix(model.constraintCount, columns: false, { model.givenName(ofRow: $0) }, { "c\($0)" }) { m, r, name in m.setName(name, of: m.constraint(at: r)) }
+        }
+        return renamed
+    }
+
+    /// True when `name` can be written as it is in an LP file.
+    public static func isValidLPName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(48...57).contains(first), first != UInt8(ascii: ".") else { return false }
+        guard name.utf8.allSatisfy(isLPNameByte) else { return false }
+        if (first | 0x20) == UInt8(ascii: "e") {
+            let rest = name.utf8.dropFirst()
+            // `e` alone, or followed by a digit, a sign or another `e`, reads as exponent notation.
+            if rest.isEmpty || rest.first.map({ (48...57).contains($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || ($0 | 0x20) == UInt8(ascii: "e") }) == true {
                 return false
             }
-            return name.utf8.allSatisfy { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 || (48...57).contains($0) || allowed.contains($0) || $0 >= 128 }
         }
-        for j in 0..<model.variableCount where !model.givenName(ofColumn: j).isEmpty && !valid(model.givenName(ofColumn: j)) {
-            throw FormatError("variable \"\(model.givenName(ofColumn: j))\" is not a valid LP-format name; write MPS instead")
-        }
-        for r in 0..<model.constraintCount where !model.givenName(ofRow: r).isEmpty && !valid(model.givenName(ofRow: r)) {
-            throw FormatError("row \"\(model.givenName(ofRow: r))\" is not a valid LP-format name; write MPS instead")
-        }
+        return !reservedLPWords.contains(name.lowercased())
     }
+}
+
+/// The column that carries the objective constant, fixed at 1: CBC ignores a constant term in an
+/// LP objective and GLPK rejects it. `LPReader` turns it back into the constant.
+let lpConstantColumn = "~constant"
+
+/// `~r_<row>` carries the bounds of a ranged or free row (`row: expression - ~r_<row> = 0`): CBC
+/// misreads `lower <= expression <= upper` and GLPK rejects it, and GLPK rejects `>= -inf`.
+/// `LPReader` turns it back into the row's bounds.
+let lpRangeColumnPrefix = "~r_"
+
+/// Words LP readers take as keywords at the start of a line, or as values.
+private let reservedLPWords: Set<String> = [
+    "minimize", "minimise", "minimum", "min", "maximize", "maximise", "maximum", "max",
+    "subject", "such", "st", "s.t.", "st.", "bound", "bounds", "general", "generals", "gen",
+    "integer", "integers", "binary", "binaries", "bin", "semi", "semis", "semicontinuous", "sos",
+    "end", "free", "inf", "infinity",
+]
+
+private let lpNameSymbols = Set("!\"#$%&()/,.;?@_`'{}|~".utf8)
+
+private func isLPNameByte(_ b: UInt8) -> Bool {
+    (b | 0x20) >= 97 && (b | 0x20) <= 122 || (48...57).contains(b) || lpNameSymbols.contains(b) || b >= 128
 }
 
 /// Breaks long expressions into lines of at most ~250 characters, as LP readers require.
@@ -163,12 +298,6 @@ private struct LineWrapper {
             out.append(byte: 32)
         }
         names.appendColumn(column, to: &out)
-    }
-
-    mutating func constant(_ value: Double, _ out: inout TextBuffer) {
-        wrapIfNeeded(&out)
-        out.append(value < 0 ? " - " : " + ")
-        out.append(number: abs(value))
     }
 
     mutating func number(_ value: Double, _ out: inout TextBuffer) {

@@ -1,7 +1,8 @@
 import MILP
 
 /// Model files chosen by extension: `.mps`, `.mps.gz`, `.lp`, `.lp.gz` (any other name is read
-/// as MPS; gzip is detected by content when reading).
+/// as MPS; gzip is detected by content when reading). LP files are read by `LPReader` and
+/// written by `LPWriter`.
 public enum ModelFile {
     public enum Format: String, Sendable, CaseIterable {
         case mps, lp
@@ -17,7 +18,7 @@ public enum ModelFile {
     public static func read(_ path: String) throws -> Model {
         switch format(of: path) {
         case .mps: return try MPSReader().read(path: path)
-        case .lp: throw FormatError("\(path): reading LP files is not supported; convert it to MPS with another tool, or use an .mps file")
+        case .lp: return try LPReader().read(path: path)
         }
     }
 

@@ -4,6 +4,7 @@
 @_exported import MILPGlpk
 @_exported import MILPFormats
 @_exported import MILPGenerators
+@_exported import MILPBench
 
 /// The solvers MILPKit ships, by name.
 public enum Solvers {
