@@ -11,78 +11,218 @@ struct Token {
     var count: Int { end - start }
 }
 
-/// A hash table from byte strings (ranges of one buffer) to dense indices, without allocating a
-/// Swift `String` per lookup. Open addressing, linear probing, FNV-1a hashing.
+/// A hash table from names (byte ranges of one buffer) to dense indices 0, 1, 2, … in insertion
+/// order, without creating a `String` per lookup.
+///
+/// Reading a large file is dominated by these lookups (one per matrix entry), and a lookup by
+/// cache misses, so the layout is built around them:
+/// - `slots` (open addressing, linear probing, at most half full) holds 8 bytes per slot: 32 bits
+///   of the name's hash and its index + 1 (0: empty). The table stays small, mismatches are
+///   rejected by the hash bits alone, and growing never rereads a name.
+/// - `entries`, in insertion order, holds each name's token and its first 16 bytes, so names of up
+///   to 16 bytes (nearly all in practice) are compared without touching the file. Files mostly
+///   refer to rows in the order they were declared, so consecutive lookups hit neighbouring entries.
 struct NameIndex {
-    private var slots: [Int32]          // index into `names`, -1 when empty
-    private var hashes: [UInt64]
-    private(set) var names: [Token] = []
+    private struct Entry {
+        var token: Token
+        var head: UInt64    // bytes 0..<8 of the name, zero-padded
+        var tail: UInt64    // bytes 8..<16
+    }
+
+    private var slots: [UInt64]
     private var mask: Int
+    private var entries: [Entry] = []
 
     init(expected: Int = 1024) {
         var size = 1024
         while size < expected * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
-        hashes = Array(repeating: 0, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
     }
 
-    var count: Int { names.count }
+    var count: Int { entries.count }
 
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in token.start..<token.end {
-            h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+    /// The token of the name with index `index`.
+    func name(_ index: Int) -> Token { entries[index].token }
+
+    /// The tokens of all names, by index.
+    var names: [Token] { entries.map(\.token) }
+
+    /// The slot where a lookup of `token` starts (for `warm`).
+    func startSlot(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Int {
+        let length = token.count
+        return Int(Self.hash(bytes, token, loadWord(bytes, token.start, length), loadWord(bytes, token.start + 8, length - 8))) & mask
+    }
+
+    /// Loads the given start slots and the entries they point to, back to back so that the cache
+    /// misses overlap; the lookups that follow then find them in the cache. Returns a value only
+    /// to keep the loads from being optimized away.
+    func warm(_ positions: ArraySlice<Int>) -> UInt64 {
+        var sink: UInt64 = 0
+        for p in positions where p <= mask { sink &+= slots[p] }
+        for p in positions where p <= mask {
+            let index = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: slots[p])) - 1
+            if index >= 0 && index < entries.count { sink &+= entries[index].head }
         }
-        return h
+        return sink
     }
 
     /// The index of `token`'s text, or nil.
     func find(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Int? {
-        let h = Self.hash(bytes, token)
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 {
-            let index = Int(slots[slot])
-            if hashes[slot] == h && Self.equal(bytes, names[index], token) { return index }
-            slot = (slot + 1) & mask
-        }
-        return nil
+        lookup(bytes, token, loadWord(bytes, token.start, token.count), loadWord(bytes, token.start + 8, token.count - 8)).index
+    }
+
+    /// The index of `token`'s text, or nil; tries the names with index `guess` and `guess + 1`
+    /// before the hash table.
+    ///
+    /// Files tend to name rows and columns in declaration order: BOUNDS and RHS go through them in
+    /// order, and the k-th entry of a column is often in the row of, or the row after, the k-th
+    /// entry of the previous column. A right guess costs one comparison with an entry that is
+    /// likely in the cache, instead of a hash table probe that is likely a cache miss.
+    func find(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token, guess: Int) -> Int? {
+        let head = loadWord(bytes, token.start, token.count), tail = loadWord(bytes, token.start + 8, token.count - 8)
+        if guess >= 0 && guess < entries.count && matches(entries[guess], bytes, token, head, tail) { return guess }
+        if guess + 1 >= 0 && guess + 1 < entries.count && matches(entries[guess + 1], bytes, token, head, tail) { return guess + 1 }
+        return lookup(bytes, token, head, tail).index
     }
 
     /// Adds `token`'s text; returns its index and whether it was new.
     mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> (index: Int, inserted: Bool) {
-        if names.count * 2 >= slots.count { grow() }
-        let h = Self.hash(bytes, token)
-        var slot = Int(truncatingIfNeeded: h) & mask
-        while slots[slot] >= 0 {
-            let index = Int(slots[slot])
-            if hashes[slot] == h && Self.equal(bytes, names[index], token) { return (index, false) }
-            slot = (slot + 1) & mask
-        }
-        slots[slot] = Int32(names.count)
-        hashes[slot] = h
-        names.append(token)
-        return (names.count - 1, true)
+        if entries.count * 2 >= slots.count { grow() }
+        let head = loadWord(bytes, token.start, token.count), tail = loadWord(bytes, token.start + 8, token.count - 8)
+        let (found, position, hash) = lookup(bytes, token, head, tail)
+        if let found { return (found, false) }
+        slots[position] = UInt64(hash) << 32 | UInt64(entries.count + 1)
+        entries.append(Entry(token: token, head: head, tail: tail))
+        return (entries.count - 1, true)
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
-        var newSlots = [Int32](repeating: -1, count: size), newHashes = [UInt64](repeating: 0, count: size)
-        for slot in slots.indices where slots[slot] >= 0 {
-            var s = Int(truncatingIfNeeded: hashes[slot]) & (size - 1)
-            while newSlots[s] >= 0 { s = (s + 1) & (size - 1) }
-            newSlots[s] = slots[slot]
-            newHashes[s] = hashes[slot]
+    /// The index of `token`'s text if present, else nil and the empty slot where it would go.
+    private func lookup(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token, _ head: UInt64, _ tail: UInt64)
+        -> (index: Int?, position: Int, hash: UInt32) {
+        let hash = Self.hash(bytes, token, head, tail)
+        var position = Int(hash) & mask
+        while true {
+            let slot = slots[position]
+            if slot == 0 { return (nil, position, hash) }
+            if UInt32(truncatingIfNeeded: slot >> 32) == hash {
+                let index = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: slot)) - 1
+                if matches(entries[index], bytes, token, head, tail) { return (index, position, hash) }
+            }
+            position = (position + 1) & mask
+        }
+    }
+
+    private func matches(_ entry: Entry, _ bytes: UnsafeBufferPointer<UInt8>, _ token: Token, _ head: UInt64, _ tail: UInt64) -> Bool {
+        entry.head == head && entry.tail == tail && entry.token.count == token.count
+            && (token.count <= 16 || Self.equal(bytes, entry.token, token))
+    }
+
+    /// Makes room for `count` names in the list of names (the table itself grows as needed).
+    mutating func reserveEntries(_ count: Int) { entries.reserveCapacity(count) }
+
+    /// Makes room for `count` names without regrowing.
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+        var size = slots.count
+        while size < count * 2 { size *= 2 }
+        if size > slots.count { rehash(size) }
+    }
+
+    private mutating func grow() { rehash(slots.count * 2) }
+
+    private mutating func rehash(_ size: Int) {
+        var newSlots = [UInt64](repeating: 0, count: size)
+        for slot in slots where slot != 0 {
+            var position = Int(truncatingIfNeeded: slot >> 32) & (size - 1)
+            while newSlots[position] != 0 { position = (position + 1) & (size - 1) }
+            newSlots[position] = slot
         }
         slots = newSlots
-        hashes = newHashes
         mask = size - 1
     }
 
-    static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Token, _ b: Token) -> Bool {
-        guard a.count == b.count else { return false }
-        return memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, a.count) == 0
+    /// 32 well-mixed bits (multiply-xorshift) of the length and all bytes of the name; the bytes
+    /// past 16 are folded in 8 at a time.
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token, _ head: UInt64, _ tail: UInt64) -> UInt32 {
+        let length = token.count
+        var h = (head ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
+        h = (h ^ (h >> 29) ^ tail) &* 0xBF58_476D_1CE4_E5B9
+        var i = 16
+        while i < length {
+            h = (h ^ (h >> 29) ^ loadWord(bytes, token.start + i, length - i)) &* 0xBF58_476D_1CE4_E5B9
+            i += 8
+        }
+        return UInt32(truncatingIfNeeded: h >> 32)
     }
+
+    /// True when two tokens have the same text.
+    static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Token, _ b: Token) -> Bool {
+        let count = a.count
+        guard count == b.count else { return false }
+        if count <= 16 {  // most names: two words each, no call
+            return loadWord(bytes, a.start, count) == loadWord(bytes, b.start, count)
+                && loadWord(bytes, a.start + 8, count - 8) == loadWord(bytes, b.start + 8, count - 8)
+        }
+        return memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, count) == 0
+    }
+}
+
+/// Bytes `start ..< start + min(count, 8)` as a little-endian word, zero-padded (0 when count ≤ 0).
+@inline(__always)
+func loadWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> UInt64 {
+    guard count > 0 else { return 0 }
+    if start + 8 <= bytes.count {
+        let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + start).loadUnaligned(as: UInt64.self))
+        return count >= 8 ? word : word & (UInt64.max >> (64 - 8 * count))
+    }
+    var word: UInt64 = 0  // near the end of the buffer: byte by byte
+    for k in 0..<min(count, 8) { word |= UInt64(bytes[start + k]) << (8 * k) }
+    return word
+}
+
+/// The first position from `i` on whose byte is ≤ 32 (blank, tab, LF, CR, other control
+/// characters), or `bytes.count`. Eight bytes at a time: fields are mostly short, but this
+/// avoids a branch per byte.
+@inline(__always)
+func firstControlOrBlank(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+    var i = i
+    while i + 8 <= bytes.count {
+        let word = loadWord(bytes, i, 8)
+        // The high bit of each byte < 0x21 (exact for the lowest such byte; borrows only move up).
+        let low = (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080
+        if low != 0 { return i + low.trailingZeroBitCount / 8 }
+        i += 8
+    }
+    while i < bytes.count && bytes[i] > 32 { i += 1 }
+    return i
+}
+
+/// The first position from `i` on whose byte is not a blank or a tab, or `bytes.count`.
+@inline(__always)
+func skipBlanks(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+    var i = i
+    while i + 8 <= bytes.count {
+        let other = loadWord(bytes, i, 8) ^ 0x2020_2020_2020_2020  // blanks become zero bytes
+        if other == 0 { i += 8; continue }
+        i += other.trailingZeroBitCount / 8
+        guard bytes[i] == 9 else { return i }
+        i += 1
+    }
+    while i < bytes.count && (bytes[i] == 32 || bytes[i] == 9) { i += 1 }
+    return i
+}
+
+/// The byte with ASCII a-z mapped to A-Z.
+@inline(__always)
+func asciiUpper(_ byte: UInt8) -> UInt8 { byte &- 97 < 26 ? byte - 32 : byte }
+
+/// True when `bytes[token]` is `word` (given in upper case), ignoring ASCII letter case.
+func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token, _ word: StaticString) -> Bool {
+    guard token.count == word.utf8CodeUnitCount else { return false }
+    let letters = word.utf8Start
+    for k in 0..<token.count where asciiUpper(bytes[token.start + k]) != letters[k] { return false }
+    return true
 }
 
 /// Parses a decimal number from `bytes[token]`; nil when the token is not entirely a number.

@@ -1,15 +1,6 @@
 import Foundation
 import MILP
 
-/// A problem in an input file, with its position.
-public struct ParseError: Error, CustomStringConvertible, Sendable {
-    public let file: String
-    public let line: Int
-    public let message: String
-
-    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
-}
-
 /// Reads MPS files: free and fixed format (detected: free first, fixed columns when free parsing
 /// fails), gzip-compressed or not.
 ///
@@ -54,17 +45,183 @@ public struct MPSReader {
 
 /// Reads a whole file, with an error naming the file when it cannot be read.
 func readFileBytes(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        throw ParseError(file: path, line: 0, message: !exists ? "no such file" : (isDirectory.boolValue ? "is a directory, expected a file" : "cannot be read"))
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else {
+        throw ParseError(file: path, line: 0, message: errno == ENOENT || errno == ENOTDIR ? "no such file" : "cannot be read")
     }
-    return [UInt8](data)
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw ParseError(file: path, line: 0, message: "cannot be read") }
+    if info.st_mode & mode_t(S_IFMT) == mode_t(S_IFDIR) {
+        throw ParseError(file: path, line: 0, message: "is a directory, expected a file")
+    }
+    // Straight into the array, no intermediate Data. The size is a hint (a file may grow; pipes
+    // and /proc files have none): whatever follows is read in chunks.
+    var failed = false
+    func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        while count < buffer.count {
+            let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if n > 0 { count += n } else if n == 0 || errno != EINTR { failed = n < 0; break }
+        }
+        return count
+    }
+    let size = Int(info.st_size)
+    var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in count = fill(buffer) }
+    if bytes.count == size && !failed {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while !failed {
+            let n = chunk.withUnsafeMutableBufferPointer { fill($0) }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+    }
+    if failed { throw ParseError(file: path, line: 0, message: "cannot be read") }
+    return bytes
 }
 
 private enum Section { case none, name, objsense, objname, rows, columns, rhs, ranges, bounds, sos, end }
 
+private enum BoundType: String {
+    case up = "UP", lo = "LO", fx = "FX", fr = "FR", mi = "MI", pl = "PL", bv = "BV", li = "LI", ui = "UI", sc = "SC"
+
+    /// The type a two-letter field names (any letter case), or nil.
+    init?(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) {
+        guard token.count == 2 else { return nil }
+        switch (asciiUpper(bytes[token.start]), asciiUpper(bytes[token.start + 1])) {
+        case (UInt8(ascii: "U"), UInt8(ascii: "P")): self = .up
+        case (UInt8(ascii: "L"), UInt8(ascii: "O")): self = .lo
+        case (UInt8(ascii: "F"), UInt8(ascii: "X")): self = .fx
+        case (UInt8(ascii: "F"), UInt8(ascii: "R")): self = .fr
+        case (UInt8(ascii: "M"), UInt8(ascii: "I")): self = .mi
+        case (UInt8(ascii: "P"), UInt8(ascii: "L")): self = .pl
+        case (UInt8(ascii: "B"), UInt8(ascii: "V")): self = .bv
+        case (UInt8(ascii: "L"), UInt8(ascii: "I")): self = .li
+        case (UInt8(ascii: "U"), UInt8(ascii: "I")): self = .ui
+        case (UInt8(ascii: "S"), UInt8(ascii: "C")): self = .sc
+        default: return nil
+        }
+    }
+
+    var needsValue: Bool {
+        switch self {
+        case .up, .lo, .fx, .li, .ui: true
+        case .fr, .mi, .pl, .bv, .sc: false
+        }
+    }
+}
+
 private let infinityThreshold = 1e30
+
+/// Fixed-format field positions (0-based, end exclusive): columns 2-3, 5-12, 15-22, 25-36, 40-47,
+/// 50-61; the last field may run past column 61.
+private let fixedFields: [(from: Int, to: Int)] = [(1, 3), (4, 12), (14, 22), (24, 36), (39, 47), (49, Int.max)]
+
+/// The fields of the current data line: the first `capacity` are kept, all are counted.
+private struct LineFields {
+    static let capacity = 8
+    private var tokens = [Token](repeating: Token(start: 0, end: 0), count: capacity)
+    private(set) var count = 0
+    /// End of the last field (free-format row names run to it).
+    private(set) var lastEnd = 0
+
+    subscript(_ i: Int) -> Token { tokens[i] }
+
+    mutating func removeAll() { count = 0 }
+
+    mutating func append(_ token: Token) {
+        if count < Self.capacity { tokens[count] = token }
+        count += 1
+        lastEnd = token.end
+    }
+
+    mutating func removeFirst() {
+        for k in 1..<min(count, Self.capacity) { tokens[k - 1] = tokens[k] }
+        count -= 1
+    }
+
+    mutating func removeTrailingEmpty() {
+        while count > 0 && tokens[count - 1].count == 0 { count -= 1 }
+        if count > 0 { lastEnd = tokens[count - 1].end }
+    }
+
+    /// Takes the fields of line `i` of `batch`.
+    mutating func load(_ batch: LineBatch, line i: Int) {
+        let line = batch.lines[i]
+        count = line.fieldCount
+        lastEnd = line.lastEnd
+        let kept = min(count, Self.capacity), base = i * Self.capacity
+        tokens.withUnsafeMutableBufferPointer { tokens in
+            for k in 0..<kept { tokens[k] = batch.fields[base + k] }
+        }
+    }
+}
+
+/// The next lines of the file, each split into whitespace-separated fields (free format: a field
+/// starting with `$` after the first starts a comment) in one pass over the bytes. A line ends at
+/// LF; a CR just before the LF or the end of the file is not part of it.
+private struct LineBatch {
+    struct Line {
+        var start: Int, end: Int
+        var fieldCount: Int     // all fields; the first `LineFields.capacity` are in `fields`
+        var lastEnd: Int        // end of the last field
+    }
+
+    static let capacity = 64
+    private(set) var lines: [Line] = []
+    private(set) var fields = [Token](repeating: Token(start: 0, end: 0), count: capacity * LineFields.capacity)
+
+    /// Splits up to `capacity` lines from `start` on, ending the batch after a section header (a
+    /// batch lies in one section). Returns where the next batch starts.
+    mutating func fill(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        lines.removeAll(keepingCapacity: true)
+        let n = bytes.count
+        var i = start
+        /// True at a field's end: blank, tab, LF, or the CR before a LF or the end.
+        func endsField(_ i: Int) -> Bool {
+            let b = bytes[i]
+            guard b <= 32 && (UInt64(1) << b) & (1 << 32 | 1 << 13 | 1 << 10 | 1 << 9) != 0 else { return false }
+            return b != 13 || i + 1 == n || bytes[i + 1] == 10
+        }
+        fields.withUnsafeMutableBufferPointer { fields in
+            while i < n && lines.count < Self.capacity {
+                let lineStart = i, base = lines.count * LineFields.capacity
+                var fieldCount = 0, lastEnd = i
+                while true {
+                    i = skipBlanks(bytes, from: i)
+                    if i == n || bytes[i] == 10 || (bytes[i] == 13 && endsField(i)) { break }
+                    if bytes[i] == UInt8(ascii: "$") && fieldCount > 0 { break }  // a comment
+                    let fieldStart = i
+                    repeat { i = firstControlOrBlank(bytes, from: i + 1) } while i < n && !endsField(i)
+                    if fieldCount < LineFields.capacity { fields[base + fieldCount] = Token(start: fieldStart, end: i) }
+                    fieldCount += 1
+                    lastEnd = i
+                }
+                while i < n && bytes[i] != 10 { i += 1 }
+                var end = i
+                if end > lineStart && bytes[end - 1] == 13 { end -= 1 }
+                lines.append(Line(start: lineStart, end: end, fieldCount: fieldCount, lastEnd: lastEnd))
+                i += 1
+                let first = bytes[lineStart]
+                if end > lineStart && first != 32 && first != 9 && first != UInt8(ascii: "*") { break }
+            }
+        }
+        return i
+    }
+}
+
+/// A matrix entry as read from COLUMNS.
+private struct MatrixEntry {
+    var row: Int32      // row of the model
+    var column: Int32
+    var value: Double
+}
+
+/// What reading COLUMNS needs to know per declared row (N rows included).
+private struct RowEntry {
+    var modelRow: Int32     // row of the model; -1 for N rows (dropped)
+    var lastColumn: Int32   // last column with an entry in this row, to catch duplicates
+}
 
 private struct MPSParser {
     let bytes: UnsafeBufferPointer<UInt8>
@@ -78,29 +235,29 @@ private struct MPSParser {
     // Rows
     var rowIndex = NameIndex(expected: 1 << 12)
     var rowKind: [UInt8] = []           // "L", "G", "E", or "N"
+    var rows: [RowEntry] = []
     var rowRHS: [Double] = []
-    var rowRange: [Double?] = []
+    var rowRange: [Int: Double] = [:]   // ranged rows are rare
     var objectiveRow = -1               // index in rowIndex of the objective
     var objectiveName: Token?
-    var droppedRows: [Bool] = []        // free N rows other than the objective
-    var modelRowOf: [Int32] = []        // rowIndex index → model row (-1 for N rows)
-    var lastColumnInRow: [Int32] = []   // catches duplicate entries while reading COLUMNS
 
     // Columns and entries (triplets)
     var columnIndex = NameIndex(expected: 1 << 12)
     var lastColumn: Token?
     var lastColumnIndex = -1
     var integerBlock = false
-    var entryRow: [Int32] = []
-    var entryColumn: [Int32] = []
-    var entryValue: [Double] = []
+    var entries: [MatrixEntry] = []
+    var entryOrdinal = 0                // position of the next entry within its column
+    var rowGuesses: [Int32] = []        // by entry ordinal: the row of that entry in the previous column
     var boundSeen: [UInt8] = []         // bit 1: lower set, bit 2: upper set
 
     // Set names (only the first of each is used)
     var rhsSet: Token?, rangeSet: Token?, boundSet: Token?
+    var rowGuess = -1, columnGuess = -1 // RHS/RANGES and BOUNDS: the last row/column found
     var sosSets: [(type: Int, columns: [Int32], weights: [Double])] = []
 
-    var tokens: [Token] = []
+    var tokens = LineFields()
+    var rowSlots: [Int] = [], columnSlots: [Int] = [], warmSink: UInt64 = 0  // lookahead
     var lineStart = 0, lineEnd = 0
     var sawRows = false, sawColumns = false, sawEnd = false
 
@@ -108,31 +265,60 @@ private struct MPSParser {
         self.bytes = bytes
         self.file = file
         self.fixed = fixed
-        tokens.reserveCapacity(8)
     }
 
     func fail(_ message: String) -> ParseError { ParseError(file: file, line: line, message: message) }
 
-    func text(_ token: Token) -> String { String(decoding: bytes[token.start..<token.end], as: UTF8.self) }
+    func text(_ token: Token) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
+    }
+
+    /// The token's text with ASCII letters in upper case (for keywords in messages).
+    func upperText(_ token: Token) -> String {
+        String(decoding: bytes[token.start..<token.end].lazy.map(asciiUpper), as: UTF8.self)
+    }
 
     mutating func parse() throws -> Model {
+        var batch = LineBatch()
         var position = 0
-        let count = bytes.count
-        while position < count && !sawEnd {
-            var end = position
-            while end < count && bytes[end] != 10 { end += 1 }
-            line += 1
-            var lineEnd = end
-            if lineEnd > position && bytes[lineEnd - 1] == 13 { lineEnd -= 1 }
-            try parseLine(position, lineEnd)
-            position = end + 1
+        while position < bytes.count && !sawEnd {
+            position = batch.fill(bytes, from: position)
+            if !fixed { warmNames(batch) }
+            for i in batch.lines.indices where !sawEnd {
+                line += 1
+                try parseLine(batch, i)
+            }
         }
         guard sawRows else { throw ParseError(file: file, line: line, message: "no ROWS section; is this an MPS file?") }
         guard sawEnd else { throw ParseError(file: file, line: line, message: "file ends without ENDATA (truncated?)") }
         return try assemble()
     }
 
-    mutating func parseLine(_ start: Int, _ end: Int) throws {
+    /// Warms the cache for the names that the lines of `batch` add to the name tables.
+    ///
+    /// Adding a name to a large table costs a cache miss (~100 ns, more than everything else in a
+    /// line). So the names a batch declares (ROWS, and the columns COLUMNS starts) are hashed first
+    /// and their table slots loaded back to back, letting the misses overlap. Only a hint: the lines
+    /// are then parsed as usual. (Lookups mostly avoid the table: see `NameIndex.find(_:_:guess:)`.)
+    mutating func warmNames(_ batch: LineBatch) {
+        guard section == .rows || section == .columns else { return }
+        rowSlots.removeAll(keepingCapacity: true)
+        columnSlots.removeAll(keepingCapacity: true)
+        var previousColumn = Token(start: 0, end: 0)
+        for (i, line) in batch.lines.enumerated() where line.fieldCount >= 2 && (bytes[line.start] == 32 || bytes[line.start] == 9) {
+            let first = batch.fields[i * LineFields.capacity], second = batch.fields[i * LineFields.capacity + 1]
+            if section == .rows {
+                rowSlots.append(rowIndex.startSlot(bytes, second))
+            } else if !NameIndex.equal(bytes, first, previousColumn) {
+                columnSlots.append(columnIndex.startSlot(bytes, first))
+                previousColumn = first
+            }
+        }
+        warmSink &+= rowIndex.warm(rowSlots[...]) &+ columnIndex.warm(columnSlots[...])
+    }
+
+    mutating func parseLine(_ batch: LineBatch, _ i: Int) throws {
+        let start = batch.lines[i].start, end = batch.lines[i].end
         guard start < end else { return }
         let first = bytes[start]
         if first == UInt8(ascii: "*") { return }
@@ -140,9 +326,16 @@ private struct MPSParser {
             try sectionHeader(start, end)
             return
         }
-        split(start, end)
-        if tokens.isEmpty { return }
-        if fixed { alignFixedFields() }
+        lineStart = start
+        lineEnd = end
+        if fixed {
+            splitFixed(start, end)
+            if tokens.count == 0 { return }
+            alignFixedFields()
+        } else {
+            tokens.load(batch, line: i)
+            if tokens.count == 0 { return }
+        }
         switch section {
         case .rows: try rowLine()
         case .columns: try columnLine()
@@ -163,7 +356,7 @@ private struct MPSParser {
         let start = lineStart, end = lineEnd
         switch section {
         case .columns, .rhs, .ranges:
-            if String(decoding: bytes[start..<end], as: UTF8.self).uppercased().contains("'MARKER'") {
+            if lineContainsMarker(start, end) {
                 splitFree(start, end)
                 return
             }
@@ -175,37 +368,37 @@ private struct MPSParser {
         }
     }
 
-    /// Splits a data line: whitespace-separated in free mode (a `$` token starts a comment),
-    /// fixed columns 2-3, 5-12, 15-22, 25-36, 40-47, 50-61 in fixed mode.
-    mutating func split(_ start: Int, _ end: Int) {
-        lineStart = start
-        lineEnd = end
-        tokens.removeAll(keepingCapacity: true)
-        if fixed {
-            for (from, to) in [(1, 3), (4, 12), (14, 22), (24, 36), (39, 47), (49, 61)] {
-                var a = start + from, b = min(start + to, end)
-                if from == 49 { b = end }  // last field may run past column 61
-                guard a < b else {
-                    tokens.append(Token(start: end, end: end))
-                    continue
-                }
-                while a < b && (bytes[a] == 32 || bytes[a] == 9) { a += 1 }
-                while b > a && (bytes[b - 1] == 32 || bytes[b - 1] == 9) { b -= 1 }
-                tokens.append(Token(start: a, end: b))
-            }
-            while let last = tokens.last, last.count == 0 { tokens.removeLast() }
-            return
-        }
-        splitFree(start, end)
+    /// True when the line contains `'MARKER'` (any letter case).
+    func lineContainsMarker(_ start: Int, _ end: Int) -> Bool {
+        let length = "'MARKER'".utf8.count
+        guard end - start >= length else { return false }
+        return (start...(end - length)).contains { equalsIgnoringCase(bytes, Token(start: $0, end: $0 + length), "'MARKER'") }
     }
 
+    /// Splits a fixed-format data line: columns 2-3, 5-12, 15-22, 25-36, 40-47, 50-61.
+    mutating func splitFixed(_ start: Int, _ end: Int) {
+        tokens.removeAll()
+        for field in fixedFields {
+            var a = start + field.from, b = end - start > field.to ? start + field.to : end
+            guard a < b else {
+                tokens.append(Token(start: end, end: end))
+                continue
+            }
+            while a < b && (bytes[a] == 32 || bytes[a] == 9) { a += 1 }
+            while b > a && (bytes[b - 1] == 32 || bytes[b - 1] == 9) { b -= 1 }
+            tokens.append(Token(start: a, end: b))
+        }
+        tokens.removeTrailingEmpty()
+    }
+
+    /// Splits a line at blanks, as in free format (a `$` field after the first starts a comment).
     mutating func splitFree(_ start: Int, _ end: Int) {
-        tokens.removeAll(keepingCapacity: true)
+        tokens.removeAll()
         var i = start
         while i < end {
             while i < end && (bytes[i] == 32 || bytes[i] == 9) { i += 1 }
             guard i < end else { break }
-            if bytes[i] == UInt8(ascii: "$") && !tokens.isEmpty { break }
+            if bytes[i] == UInt8(ascii: "$") && tokens.count > 0 { break }
             let a = i
             while i < end && bytes[i] != 32 && bytes[i] != 9 { i += 1 }
             tokens.append(Token(start: a, end: i))
@@ -236,11 +429,15 @@ private struct MPSParser {
         case "OBJNAME":
             section = .objname
             if let rest { objectiveName = rest }
-        case "ROWS": section = .rows; sawRows = true
+        case "ROWS":
+            section = .rows
+            sawRows = true
+            reserveRows(rowLinesAhead(from: end))
         case "COLUMNS":
             guard sawRows else { throw fail("COLUMNS before ROWS") }
             section = .columns
             sawColumns = true
+            reserveColumns(remainingBytes: bytes.count - end)
         case "RHS": section = .rhs
         case "RANGES": section = .ranges
         case "BOUNDS": section = .bounds
@@ -261,79 +458,124 @@ private struct MPSParser {
 
     // MARK: ROWS
 
+    /// The number of lines from `start` to the next section header that look like row
+    /// declarations (a type letter, then a blank): what to reserve room for.
+    func rowLinesAhead(from start: Int) -> Int {
+        var count = 0, i = start
+        while i < bytes.count && bytes[i] != 10 { i += 1 }
+        while i + 1 < bytes.count {
+            i += 1  // at a line start
+            let first = bytes[i]
+            if first != 32 && first != 9 && first != 10 && first != 13 && first != UInt8(ascii: "*") { break }
+            var j = i
+            while j < bytes.count && (bytes[j] == 32 || bytes[j] == 9) { j += 1 }
+            if j + 1 < bytes.count && (bytes[j + 1] == 32 || bytes[j + 1] == 9) {
+                switch asciiUpper(bytes[j]) {
+                case UInt8(ascii: "N"), UInt8(ascii: "L"), UInt8(ascii: "G"), UInt8(ascii: "E"): count += 1
+                default: break
+                }
+            }
+            i = j
+            while i < bytes.count && bytes[i] != 10 { i += 1 }
+        }
+        return count
+    }
+
+    /// Room for the entries and columns that the rest of the file can hold in practice (an
+    /// entry takes 16 bytes of text or more, a column 64 or more), so that the arrays do not
+    /// regrow; capacity that stays unused is never touched and costs no memory.
+    mutating func reserveColumns(remainingBytes: Int) {
+        entries.reserveCapacity(entries.count + remainingBytes / 16)
+        let columns = data.lowerBounds.count + remainingBytes / 64
+        columnIndex.reserveEntries(columns)
+        data.lowerBounds.reserveCapacity(columns)
+        data.upperBounds.reserveCapacity(columns)
+        data.kinds.reserveCapacity(columns)
+        data.objective.reserveCapacity(columns)
+        boundSeen.reserveCapacity(columns)
+    }
+
+    mutating func reserveRows(_ count: Int) {
+        rowIndex.reserveCapacity(rowIndex.count + count)
+        rowKind.reserveCapacity(rowKind.count + count)
+        rows.reserveCapacity(rows.count + count)
+        rowRHS.reserveCapacity(rowRHS.count + count)
+        data.rowLowerBounds.reserveCapacity(data.rowLowerBounds.count + count)
+        data.rowUpperBounds.reserveCapacity(data.rowUpperBounds.count + count)
+    }
+
     mutating func rowLine() throws {
         guard tokens.count >= 2 else { throw fail("ROWS line needs a type (N, L, G, E) and a row name") }
         guard tokens[0].count == 1 else { throw fail("row type must be N, L, G or E, found \"\(text(tokens[0]).prefix(20))\"") }
         var kind = bytes[tokens[0].start]
         if kind >= 97 { kind -= 32 }
-        guard [UInt8(ascii: "N"), UInt8(ascii: "L"), UInt8(ascii: "G"), UInt8(ascii: "E")].contains(kind) else {
-            throw fail("row type must be N, L, G or E, found \"\(text(tokens[0]))\"")
+        switch kind {
+        case UInt8(ascii: "N"), UInt8(ascii: "L"), UInt8(ascii: "G"), UInt8(ascii: "E"): break
+        default: throw fail("row type must be N, L, G or E, found \"\(text(tokens[0]))\"")
         }
-        let nameToken = fixed ? tokens[1] : Token(start: tokens[1].start, end: tokens[tokens.count - 1].end)
+        // A free-format name runs to the last field (names with spaces).
+        let nameToken = fixed ? tokens[1] : Token(start: tokens[1].start, end: tokens.lastEnd)
         let (index, inserted) = rowIndex.insert(bytes, nameToken)
         guard inserted else { throw fail("row \"\(text(nameToken))\" is declared twice") }
         rowKind.append(kind)
-        lastColumnInRow.append(-1)
         rowRHS.append(0)
-        rowRange.append(nil)
-        var dropped = false
         if kind == UInt8(ascii: "N") {
             if objectiveRow < 0 && (objectiveName == nil || NameIndex.equal(bytes, objectiveName!, nameToken)) {
                 objectiveRow = index
             }
-            dropped = true
-        }
-        droppedRows.append(dropped)
-        modelRowOf.append(dropped ? -1 : Int32(data.rowLowerBounds.count))
-        if !dropped {
+            rows.append(RowEntry(modelRow: -1, lastColumn: -1))
+        } else {
+            rows.append(RowEntry(modelRow: Int32(data.rowLowerBounds.count), lastColumn: -1))
             data.rowLowerBounds.append(0)
             data.rowUpperBounds.append(0)
         }
     }
 
+    func isDropped(_ row: Int) -> Bool { rows[row].modelRow < 0 }
+
     // MARK: COLUMNS
 
     mutating func columnLine() throws {
-        if tokens.count >= 3, isMarker() { return try markerLine() }
+        if tokens.count >= 3, equalsIgnoringCase(bytes, tokens[1], "'MARKER'") { return try markerLine() }
         guard tokens.count == 3 || tokens.count == 5 else {
             throw fail("COLUMNS line needs a column name and one or two (row, value) pairs, found \(tokens.count) fields")
         }
         let column = try columnFor(tokens[0])
         for pair in stride(from: 1, to: tokens.count, by: 2) {
-            guard let row = rowIndex.find(bytes, tokens[pair]) else {
+            let guess = entryOrdinal < rowGuesses.count ? Int(rowGuesses[entryOrdinal]) : -1
+            guard let row = rowIndex.find(bytes, tokens[pair], guess: guess) else {
                 throw fail("unknown row \"\(text(tokens[pair]).prefix(60))\" in COLUMNS (not declared in ROWS)")
             }
             guard let value = parseNumber(bytes, tokens[pair + 1]) else {
                 throw fail("expected a number for column \(text(tokens[0]).prefix(60)) in row \(text(tokens[pair]).prefix(60)), found \"\(text(tokens[pair + 1]).prefix(40))\"")
             }
+            if entryOrdinal < rowGuesses.count { rowGuesses[entryOrdinal] = Int32(row) } else { rowGuesses.append(Int32(row)) }
+            entryOrdinal += 1
             if row == objectiveRow {
                 data.objective[column] = value
-            } else if !droppedRows[row] {
-                if lastColumnInRow[row] == Int32(column) {
+            } else if !isDropped(row) {
+                if rows[row].lastColumn == Int32(column) {
                     throw fail("column \(text(tokens[0]).prefix(60)) has a second entry in row \(text(tokens[pair]).prefix(60))")
                 }
-                lastColumnInRow[row] = Int32(column)
-                entryRow.append(modelRowOf[row])
-                entryColumn.append(Int32(column))
-                entryValue.append(value)
+                rows[row].lastColumn = Int32(column)
+                entries.append(MatrixEntry(row: rows[row].modelRow, column: Int32(column), value: value))
             }
         }
     }
 
-    func isMarker() -> Bool {
-        text(tokens[1]).uppercased() == "'MARKER'"
-    }
-
     mutating func markerLine() throws {
-        switch text(tokens[2]).uppercased() {
-        case "'INTORG'": integerBlock = true
-        case "'INTEND'": integerBlock = false
-        default: throw fail("MARKER must be 'INTORG' or 'INTEND', found \(text(tokens[2]).prefix(40))")
+        if equalsIgnoringCase(bytes, tokens[2], "'INTORG'") {
+            integerBlock = true
+        } else if equalsIgnoringCase(bytes, tokens[2], "'INTEND'") {
+            integerBlock = false
+        } else {
+            throw fail("MARKER must be 'INTORG' or 'INTEND', found \(text(tokens[2]).prefix(40))")
         }
     }
 
     mutating func columnFor(_ token: Token) throws -> Int {
         if let last = lastColumn, NameIndex.equal(bytes, last, token) { return lastColumnIndex }
+        entryOrdinal = 0
         let (index, inserted) = columnIndex.insert(bytes, token)
         if inserted {
             data.lowerBounds.append(0)
@@ -369,9 +611,10 @@ private struct MPSParser {
         defer { rhsSet = chosen }
         guard let range = try pairs("RHS", set: &chosen) else { return }
         for pair in stride(from: range.lowerBound, to: range.upperBound, by: 2) {
-            guard let row = rowIndex.find(bytes, tokens[pair]) else {
+            guard let row = rowIndex.find(bytes, tokens[pair], guess: rowGuess + 1) else {
                 throw fail("unknown row \"\(text(tokens[pair]).prefix(60))\" in RHS")
             }
+            rowGuess = row
             guard let value = parseNumber(bytes, tokens[pair + 1]) else {
                 throw fail("expected a number for the RHS of \(text(tokens[pair]).prefix(60)), found \"\(text(tokens[pair + 1]).prefix(40))\"")
             }
@@ -384,109 +627,107 @@ private struct MPSParser {
         defer { rangeSet = chosen }
         guard let range = try pairs("RANGES", set: &chosen) else { return }
         for pair in stride(from: range.lowerBound, to: range.upperBound, by: 2) {
-            guard let row = rowIndex.find(bytes, tokens[pair]) else {
+            guard let row = rowIndex.find(bytes, tokens[pair], guess: rowGuess + 1) else {
                 throw fail("unknown row \"\(text(tokens[pair]).prefix(60))\" in RANGES")
             }
+            rowGuess = row
             guard let value = parseNumber(bytes, tokens[pair + 1]) else {
                 throw fail("expected a number for the range of \(text(tokens[pair]).prefix(60)), found \"\(text(tokens[pair + 1]).prefix(40))\"")
             }
-            if !droppedRows[row] { rowRange[row] = value }
+            if !isDropped(row) { rowRange[row] = value }
         }
     }
 
     // MARK: BOUNDS
 
     mutating func boundLine() throws {
-        let type = text(tokens[0]).uppercased()
-        let needsValue: Bool
-        switch type {
-        case "UP", "LO", "FX", "LI", "UI": needsValue = true
-        case "FR", "MI", "PL", "BV", "SC": needsValue = false
-        default: throw fail("unknown bound type \"\(type.prefix(20))\"; expected UP, LO, FX, FR, MI, PL, BV, LI, UI or SC")
+        guard let type = BoundType(bytes, tokens[0]) else {
+            throw fail("unknown bound type \"\(upperText(tokens[0]).prefix(20))\"; expected UP, LO, FX, FR, MI, PL, BV, LI, UI or SC")
         }
         // [type, set?, column, value?]: a trailing number is the value; what precedes the column is the set.
-        var fields = Array(tokens.dropFirst())
-        let hasValue = fields.count == 3 || (fields.count == 2 && parseNumber(bytes, fields[1]) != nil)
-        if fields.count == 3 || (fields.count == 2 && !hasValue) {
+        var first = 1, fieldCount = tokens.count - 1
+        let hasValue = fieldCount == 3 || (fieldCount == 2 && parseNumber(bytes, tokens[2]) != nil)
+        if fieldCount == 3 || (fieldCount == 2 && !hasValue) {
             if let chosen = boundSet {
-                if !NameIndex.equal(bytes, chosen, fields[0]) { return }
+                if !NameIndex.equal(bytes, chosen, tokens[1]) { return }
             } else {
-                boundSet = fields[0]
+                boundSet = tokens[1]
             }
-            fields.removeFirst()
+            first = 2
+            fieldCount -= 1
         }
-        guard fields.count >= 1, fields.count <= 2 else { throw fail("\(type) bound line has \(tokens.count) fields; expected type, set name, column and value") }
-        guard let column = columnIndex.find(bytes, fields[0]) else {
-            throw fail("unknown column \"\(text(fields[0]).prefix(60))\" in BOUNDS (not in COLUMNS)")
+        guard fieldCount >= 1, fieldCount <= 2 else { throw fail("\(type.rawValue) bound line has \(tokens.count) fields; expected type, set name, column and value") }
+        let columnToken = tokens[first]
+        guard let column = columnIndex.find(bytes, columnToken, guess: columnGuess + 1) else {
+            throw fail("unknown column \"\(text(columnToken).prefix(60))\" in BOUNDS (not in COLUMNS)")
         }
+        columnGuess = column
         var value: Double?
-        if fields.count == 2 {
-            guard let v = parseNumber(bytes, fields[1]) else {
-                throw fail("expected a number for the \(type) bound of \(text(fields[0]).prefix(60)), found \"\(text(fields[1]).prefix(40))\"")
+        if fieldCount == 2 {
+            guard let v = parseNumber(bytes, tokens[first + 1]) else {
+                throw fail("expected a number for the \(type.rawValue) bound of \(text(columnToken).prefix(60)), found \"\(text(tokens[first + 1]).prefix(40))\"")
             }
             value = v >= infinityThreshold ? .infinity : (v <= -infinityThreshold ? -.infinity : v)
-        } else if needsValue {
-            throw fail("\(type) bound of \(text(fields[0]).prefix(60)) needs a value")
+        } else if type.needsValue {
+            throw fail("\(type.rawValue) bound of \(text(columnToken).prefix(60)) needs a value")
         }
-        try applyBound(type, column, value)
+        applyBound(type, column, value)
     }
 
-    mutating func applyBound(_ type: String, _ j: Int, _ value: Double?) throws {
+    mutating func applyBound(_ type: BoundType, _ j: Int, _ value: Double?) {
         switch type {
-        case "UP", "UI":
+        case .up, .ui:
             let v = value!
             if v < 0 && data.lowerBounds[j] == 0 && boundSeen[j] & 1 == 0 { data.lowerBounds[j] = -.infinity }
             data.upperBounds[j] = v
             boundSeen[j] |= 2
-            if type == "UI" { data.kinds[j] = .integer }
-        case "LO", "LI":
+            if type == .ui { data.kinds[j] = .integer }
+        case .lo, .li:
             data.lowerBounds[j] = value!
             boundSeen[j] |= 1
-            if type == "LI" { data.kinds[j] = .integer }
-        case "FX":
+            if type == .li { data.kinds[j] = .integer }
+        case .fx:
             data.lowerBounds[j] = value!
             data.upperBounds[j] = value!
             boundSeen[j] |= 3
-        case "FR":
+        case .fr:
             data.lowerBounds[j] = -.infinity
             data.upperBounds[j] = .infinity
             boundSeen[j] |= 3
-        case "MI":
+        case .mi:
             data.lowerBounds[j] = -.infinity
             boundSeen[j] |= 1
-        case "PL":
+        case .pl:
             data.upperBounds[j] = .infinity
             boundSeen[j] |= 2
-        case "BV":
+        case .bv:
             data.kinds[j] = .binary
             data.lowerBounds[j] = 0
             data.upperBounds[j] = 1
             boundSeen[j] |= 3
-        case "SC":
+        case .sc:
             data.kinds[j] = .semiContinuous
             if let value { data.upperBounds[j] = value }
             boundSeen[j] |= 2
-        default:
-            break
         }
     }
 
     // MARK: SOS
 
     mutating func sosLine() throws {
-        let head = text(tokens[0]).uppercased()
-        if (head == "S1" || head == "S2") && tokens.count >= 2 && text(tokens[1]).uppercased() == "SOS" {
-            sosSets.append((type: head == "S1" ? 1 : 2, columns: [], weights: []))
+        let isHeader = equalsIgnoringCase(bytes, tokens[0], "S1") || equalsIgnoringCase(bytes, tokens[0], "S2")
+        if isHeader && tokens.count >= 2 && equalsIgnoringCase(bytes, tokens[1], "SOS") {
+            sosSets.append((type: equalsIgnoringCase(bytes, tokens[0], "S1") ? 1 : 2, columns: [], weights: []))
             return
         }
         guard !sosSets.isEmpty else { throw fail("SOS entry before an S1/S2 header line") }
         // [set name] column weight   or   column:weight
-        let fields = tokens.count == 3 ? Array(tokens.dropFirst()) : Array(tokens)
-        guard fields.count == 2 else { throw fail("SOS entry needs a column and a weight") }
-        guard let column = columnIndex.find(bytes, fields[0]) else {
-            throw fail("unknown column \"\(text(fields[0]).prefix(60))\" in SOS")
+        let first = tokens.count == 3 ? 1 : 0
+        guard tokens.count - first == 2 else { throw fail("SOS entry needs a column and a weight") }
+        guard let column = columnIndex.find(bytes, tokens[first]) else {
+            throw fail("unknown column \"\(text(tokens[first]).prefix(60))\" in SOS")
         }
-        guard let weight = parseNumber(bytes, fields[1]) else { throw fail("expected a number for the SOS weight, found \"\(text(fields[1]).prefix(40))\"") }
+        guard let weight = parseNumber(bytes, tokens[first + 1]) else { throw fail("expected a number for the SOS weight, found \"\(text(tokens[first + 1]).prefix(40))\"") }
         sosSets[sosSets.count - 1].columns.append(Int32(column))
         sosSets[sosSets.count - 1].weights.append(weight)
     }
@@ -495,8 +736,8 @@ private struct MPSParser {
 
     mutating func assemble() throws -> Model {
         // Row bounds from type, RHS and RANGES.
-        for r in 0..<rowKind.count where !droppedRows[r] {
-            let m = Int(modelRowOf[r]), rhs = rowRHS[r]
+        for r in 0..<rowKind.count where !isDropped(r) {
+            let m = Int(rows[r].modelRow), rhs = rowRHS[r]
             var lo: Double, up: Double
             switch rowKind[r] {
             case UInt8(ascii: "L"): (lo, up) = (-.infinity, rhs)
@@ -513,26 +754,27 @@ private struct MPSParser {
             data.rowLowerBounds[m] = lo
             data.rowUpperBounds[m] = up
         }
-        // Triplets → compressed rows, rejecting duplicate entries.
-        let rows = data.rowLowerBounds.count
-        var starts = [Int](repeating: 0, count: rows + 1)
-        for r in entryRow { starts[Int(r) + 1] += 1 }
-        for r in 0..<rows { starts[r + 1] += starts[r] }
-        var next = starts
-        var columns = [Int32](repeating: 0, count: entryRow.count)
-        var values = [Double](repeating: 0, count: entryRow.count)
-        for k in entryRow.indices {
-            let r = Int(entryRow[k])
-            columns[next[r]] = entryColumn[k]
-            values[next[r]] = entryValue[k]
-            next[r] += 1
+        // Triplets → compressed rows, rejecting duplicate entries. starts[r] counts up to the end
+        // of row r, then down to its start as the row's entries are placed (last first).
+        let rowCount = data.rowLowerBounds.count
+        var starts = [Int](repeating: 0, count: rowCount + 1)
+        for entry in entries { starts[Int(entry.row)] += 1 }
+        for r in 1..<max(rowCount, 1) { starts[r] += starts[r - 1] }
+        starts[rowCount] = entries.count
+        var columns = [Int32](repeating: 0, count: entries.count)
+        var values = [Double](repeating: 0, count: entries.count)
+        for entry in entries.reversed() {
+            let r = Int(entry.row)
+            starts[r] -= 1
+            columns[starts[r]] = entry.column
+            values[starts[r]] = entry.value
         }
         var mark = [Int32](repeating: -1, count: data.lowerBounds.count)
-        for r in 0..<rows {
+        for r in 0..<rowCount {
             for k in starts[r]..<starts[r + 1] {
                 let c = Int(columns[k])
                 if mark[c] == Int32(r) {
-                    throw fail("column \(text(columnIndex.names[c])) appears twice in row \(text(rowIndex.names[rowOfModelRow(r)]))")
+                    throw fail("column \(text(columnIndex.name(c))) appears twice in row \(text(rowIndex.name(rowOfModelRow(r))))")
                 }
                 mark[c] = Int32(r)
             }
@@ -540,8 +782,11 @@ private struct MPSParser {
         data.rowStarts = starts
         data.rowColumns = columns
         data.rowCoefficients = values
-        data.variableNames = columnIndex.names.map(text)
-        data.constraintNames = rowIndex.names.indices.filter { !droppedRows[$0] }.map { text(rowIndex.names[$0]) }
+        data.variableNames = (0..<columnIndex.count).map { text(columnIndex.name($0)) }
+        var constraintNames: [String] = []
+        constraintNames.reserveCapacity(rowCount)
+        for r in 0..<rowIndex.count where !isDropped(r) { constraintNames.append(text(rowIndex.name(r))) }
+        data.constraintNames = constraintNames
         data.sos = sosSets.map { set in
             let order = set.columns.indices.sorted { set.weights[$0] < set.weights[$1] }
             return SOSConstraint(type: set.type == 1 ? .one : .two, columns: order.map { set.columns[$0] }, weights: order.map { set.weights[$0] })
@@ -549,5 +794,5 @@ private struct MPSParser {
         return Model(data)
     }
 
-    func rowOfModelRow(_ r: Int) -> Int { modelRowOf.firstIndex(of: Int32(r)) ?? 0 }
+    func rowOfModelRow(_ r: Int) -> Int { rows.firstIndex { $0.modelRow == Int32(r) } ?? 0 }
 }
