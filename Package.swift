@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Core: model storage, DSL, validation, solver protocol. Knows no solver.
@@ -38,19 +39,23 @@ let package = Package(
         // Model generators (facility location, n-Queens) for the CLI, benchmarks and tests.
         .target(name: "MILPGenerators", dependencies: ["MILP"]),
 
-        // Benchmarking support: known optima, verification of results.
-        .target(name: "MILPBench", dependencies: ["MILP", "MILPFormats"]),
+        // Benchmarking: known optima, verification of results, the SQLite results store, the runner.
+        .target(name: "MILPBench", dependencies: ["MILP", "MILPFormats", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Umbrella: re-exports everything and picks a solver automatically.
         .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators", "MILPBench"]),
 
+        // prctl() for the benchmark's child processes (variadic C, not callable from Swift).
+        .target(name: "CProcessShim"),
+
         .executableTarget(
             name: "milp",
-            dependencies: ["MILPKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MILPKit", "CProcessShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "MILPTests", dependencies: ["MILP", "MILPFormats", "MILPGenerators"]),
         .testTarget(name: "SolverTests", dependencies: ["MILPKit"]),
+        .testTarget(name: "BenchTests", dependencies: ["MILPBench"]),
         // Formats, bundled instances and the milp executable run as a real process.
         .testTarget(name: "FormatTests", dependencies: ["MILPKit", "milp"]),
     ]

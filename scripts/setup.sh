@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what MILPKit needs on Debian when it is missing: the CBC, CLP and GLPK development
-# packages and zlib, plus the cbc and glpsol executables the tests use as independent readers.
+# packages, zlib and SQLite, plus the cbc and glpsol executables the tests use as independent readers.
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
-packages=(coinor-libcbc-dev coinor-libclp-dev libglpk-dev zlib1g-dev pkg-config coinor-cbc glpk-utils)
+packages=(coinor-libcbc-dev coinor-libclp-dev libglpk-dev zlib1g-dev libsqlite3-dev pkg-config coinor-cbc glpk-utils)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,42 +15,50 @@ public struct Verification: Sendable, Equatable {
     /// Relative tolerance for comparing objectives: |a − b| ≤ tolerance · max(1, |b|).
     public static let objectiveTolerance = 1e-6
 
-    /// Checks `result` (for `model`) against `known`:
-    /// - a returned solution must be feasible (bounds, rows, integrality),
-    /// - a claimed optimum must equal the known optimum,
-    /// - no objective may beat a proven optimum,
-    /// - "infeasible" must not be claimed for an instance with a known solution, nor "optimal" for an infeasible one.
+    /// Checks `result` (for `model`) against `known`: the returned solution must be feasible
+    /// (bounds, rows, integrality), and the claim must agree with `known` (see `judge`).
     public init(_ result: SolveResult, model: Model, known: KnownAnswer?) {
-        var problems: [String] = []
+        var infeasibility: String?
         maxViolation = 0
         if let values = result.values {
             let report = model.checkFeasibility(of: values)
             maxViolation = max(report.maxBoundViolation, report.maxRowViolation, report.maxIntegralityViolation)
-            if !report.isFeasible { problems.append("returned solution is infeasible: \(report)") }
+            if !report.isFeasible { infeasibility = "returned solution is infeasible: \(report)" }
             recomputedObjective = model.objectiveValue(of: values)
         }
-        let sign = model.sense == .minimize ? 1.0 : -1.0
-        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= Self.objectiveTolerance * max(1, abs(b)) }
+        let claim = Self.judge(termination: result.termination.rawValue, objective: recomputedObjective,
+                               sense: model.sense, known: known)
+        let problems = [infeasibility, claim].compactMap { $0 }
+        wrong = problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+
+    /// Why a claim is wrong, or nil: a claimed optimum that differs from the known optimum, an
+    /// objective that beats a proven optimum, "infeasible"/"unbounded" claimed for an instance
+    /// with a known solution, or a solution or optimum claimed for an infeasible instance.
+    /// `termination` is a `TerminationReason` raw value; `objective` that of the returned solution.
+    public static func judge(termination: String, objective: Double?, sense: ObjectiveSense, known: KnownAnswer?) -> String? {
+        let sign = sense == .minimize ? 1.0 : -1.0
+        var problems: [String] = []
         switch known {
         case .optimal(let optimum):
-            if result.termination == .optimal, let objective = recomputedObjective, !close(objective, optimum) {
+            let tolerance = objectiveTolerance * max(1, abs(optimum))
+            if termination == TerminationReason.optimal.rawValue, let objective, abs(objective - optimum) > tolerance {
                 problems.append("claims optimum \(formatNumber(objective)) but the known optimum is \(formatNumber(optimum))")
-            }
-            if let objective = recomputedObjective, sign * (optimum - objective) > Self.objectiveTolerance * max(1, abs(optimum)) {
+            } else if let objective, sign * (optimum - objective) > tolerance {
                 problems.append("objective \(formatNumber(objective)) beats the proven optimum \(formatNumber(optimum))")
             }
-            if result.termination == .infeasible || result.termination == .unbounded {
-                problems.append("claims \(result.termination.rawValue) but the instance has optimum \(formatNumber(optimum))")
+            if termination == TerminationReason.infeasible.rawValue || termination == TerminationReason.unbounded.rawValue {
+                problems.append("claims \(termination) but the instance has optimum \(formatNumber(optimum))")
             }
         case .bestKnown:
-            if result.termination == .infeasible { problems.append("claims infeasible but a feasible solution is known") }
+            if termination == TerminationReason.infeasible.rawValue { problems.append("claims infeasible but a feasible solution is known") }
         case .infeasible:
-            if result.hasSolution || result.termination == .optimal || result.termination == .unbounded {
-                problems.append("claims \(result.termination.rawValue) for an infeasible instance")
+            if objective != nil || termination == TerminationReason.optimal.rawValue || termination == TerminationReason.unbounded.rawValue {
+                problems.append("claims \(termination)\(objective.map { " with objective \(formatNumber($0))" } ?? "") for an infeasible instance")
             }
         case nil:
             break
         }
-        wrong = problems.isEmpty ? nil : problems.joined(separator: "; ")
+        return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 }

@@ -157,6 +157,7 @@ struct NameIndex {
     }
 
     /// True when two tokens have the same text.
+    @inline(__always)
     static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Token, _ b: Token) -> Bool {
         let count = a.count
         guard count == b.count else { return false }

@@ -644,9 +644,15 @@ private struct MPSParser {
         guard let type = BoundType(bytes, tokens[0]) else {
             throw fail("unknown bound type \"\(upperText(tokens[0]).prefix(20))\"; expected UP, LO, FX, FR, MI, PL, BV, LI, UI or SC")
         }
-        // [type, set?, column, value?]: a trailing number is the value; what precedes the column is the set.
+        // [type, set?, column, value?]: a trailing number is the value; what precedes the column is
+        // the set. Except after a type that needs no value, for a column named like a number
+        // ("FR BND 5"): set and column when the first field is no column and the second is one.
         var first = 1, fieldCount = tokens.count - 1
-        let hasValue = fieldCount == 3 || (fieldCount == 2 && parseNumber(bytes, tokens[2]) != nil)
+        var hasValue = fieldCount == 3 || (fieldCount == 2 && parseNumber(bytes, tokens[2]) != nil)
+        if fieldCount == 2 && hasValue && !type.needsValue
+            && columnIndex.find(bytes, tokens[1]) == nil && columnIndex.find(bytes, tokens[2]) != nil {
+            hasValue = false
+        }
         if fieldCount == 3 || (fieldCount == 2 && !hasValue) {
             if let chosen = boundSet {
                 if !NameIndex.equal(bytes, chosen, tokens[1]) { return }

@@ -15,7 +15,7 @@ struct Milp: ParsableCommand {
         Exit codes (all subcommands):
         \(ExitStatus.table)
         """,
-        subcommands: [Solve.self, Stats.self, Convert.self, Generate.self, Demo.self]
+        subcommands: [Solve.self, Stats.self, Convert.self, Bench.self, Report.self, Generate.self, Demo.self, BenchRun.self]
     )
 }
 

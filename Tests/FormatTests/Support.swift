@@ -46,8 +46,8 @@ func parseMPS(_ text: String, name: String = "inline.mps") throws -> Model {
 
 /// Runs a program with no standard input and returns (exit code, stdout, stderr); killed after
 /// `timeout` seconds.
-func run(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> (Int32, String, String) {
-    let process = try start(executable, arguments)
+func run(_ executable: String, _ arguments: [String], timeout: Double = 120, environment: [String: String] = [:]) throws -> (Int32, String, String) {
+    let process = try start(executable, arguments, environment: environment)
     let deadline = Date().addingTimeInterval(timeout)
     while process.process.isRunning && Date() < deadline { usleep(5_000) }
     if process.process.isRunning { process.process.terminate() }
@@ -64,15 +64,16 @@ struct StartedProcess {
     func errors() -> String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 }
 
-func start(_ executable: String, _ arguments: [String]) throws -> StartedProcess {
+func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> StartedProcess {
     let id = UUID().uuidString
     let out = scratchDirectory.appendingPathComponent("\(id).out").path
     let err = scratchDirectory.appendingPathComponent("\(id).err").path
-    FileManager.default.createFile(atPath: out, contents: nil)
-    FileManager.default.createFile(atPath: err, contents: nil)
+    _ = FileManager.default.createFile(atPath: out, contents: nil)
+    _ = FileManager.default.createFile(atPath: err, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))

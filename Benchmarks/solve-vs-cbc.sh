@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# `milp solve` vs the `cbc` executable on the bundled MIPs (issue goal: ≤ 5% slower in shifted
+# geometric mean of wall time, identical objectives).
+#
+#   Benchmarks/solve-vs-cbc.sh [CSV]          (CSV default: /tmp/solve-vs-cbc.csv)
+#
+# For every MIP in instances/{miplib3,miplib2017,sample} with a known optimum in
+# instances/optimal-values.csv: one run of each tool (objective, node count; cbc must prove
+# optimality within SCREEN_LIMIT seconds or the instance is skipped), then one hyperfine
+# invocation with both commands, so their runs interleave:
+#   ours:  milp solve FILE --solver cbc --json
+#   cbc:   /usr/bin/cbc FILE -timeMode elapsed -solve -quit
+# Both run CBC 2.10.8 with its default settings, one thread. Objectives must equal the known
+# optimum within 1e-6 relative (absolute for |optimum| < 1); a mismatch is printed loudly and
+# makes the script exit 1.
+#
+# Environment: RUNS (5), WARMUP (1), SCREEN_LIMIT (60 s), MAX_LOAD (1.2: wait until the 1-minute
+# load average is below it before each instance, at most LOAD_WAIT = 300 s), ONLY (space-separated
+# instance names to run), SKIP (names to skip without measuring), CBC (/usr/bin/cbc).
+# Results: docs/benchmarks-solve.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+csv=${1:-/tmp/solve-vs-cbc.csv}
+runs=${RUNS:-5}
+warmup=${WARMUP:-1}
+screen_limit=${SCREEN_LIMIT:-60}
+max_load=${MAX_LOAD:-1.2}
+load_wait=${LOAD_WAIT:-300}
+cbc=${CBC:-/usr/bin/cbc}
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+[ -x "$cbc" ] || { echo "needs the cbc executable at $cbc (apt-get install coinor-cbc)" >&2; exit 1; }
+
+swift build -c release --product milp 2>&1 | tail -1
+work=$(mktemp -d /tmp/solve-vs-cbc.XXXXXX)
+# A private copy: other builds may replace .build/release/milp while this runs.
+cp .build/release/milp "$work/milp"
+milp=$work/milp
+echo "work directory: $work"
+
+wait_for_quiet() {
+    local waited=0
+    while :; do
+        local load
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        if python3 -c "import sys; sys.exit(0 if $load < $max_load else 1)"; then break; fi
+        if ((waited >= load_wait)); then echo "  (load still $load after ${waited}s; measuring anyway)" >&2; break; fi
+        sleep 10
+        waited=$((waited + 10))
+    done
+    cut -d' ' -f1 /proc/loadavg
+}
+
+echo "instance,ours_mean_s,ours_stddev_s,ours_min_s,cbc_mean_s,cbc_stddev_s,cbc_min_s,ratio,ours_objective,cbc_objective,known_optimum,ours_nodes,cbc_nodes,load_before,status" > "$csv"
+for file in instances/miplib3/*.mps.gz instances/miplib2017/*.mps.gz instances/sample/*.mps.gz; do
+    name=$(basename "$file" .mps.gz)
+    if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then continue; fi
+    known=$(awk -F, -v n="$name" '$1 == n { print $2 "," $3 }' instances/optimal-values.csv)
+    optimum=${known%,*}
+    status=${known#*,}
+    skip() { echo "$name: skipped: $1"; echo "$name,,,,,,,,,,$optimum,,,,skipped: $1" >> "$csv"; }
+    if [ -z "$known" ]; then skip "no entry in optimal-values.csv"; continue; fi
+    if [ "$status" != opt ] || [ -z "$optimum" ]; then skip "no optimum (status $status in optimal-values.csv)"; continue; fi
+    if [[ " ${SKIP:-} " == *" $name "* ]]; then skip "listed in SKIP"; continue; fi
+
+    # Screening run of each tool: objective, nodes, and whether cbc finishes in time.
+    if ! timeout "$screen_limit" "$cbc" "$file" -timeMode elapsed -solve -quit > "$work/$name.cbc.log" 2>&1 \
+        || ! grep -q "^Result - Optimal solution found" "$work/$name.cbc.log"; then
+        skip "cbc did not prove optimality within ${screen_limit} s"
+        continue
+    fi
+    cbc_obj=$(awk '/^Objective value:/ { print $3 }' "$work/$name.cbc.log")
+    cbc_nodes=$(awk '/^Enumerated nodes:/ { print $3 }' "$work/$name.cbc.log")
+    "$milp" solve "$file" --solver cbc --json > "$work/$name.ours.json" || true
+    read -r ours_status ours_obj ours_nodes < <(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["status"], r["objective"], r["nodes"])' "$work/$name.ours.json")
+    if [ "$ours_status" != optimal ]; then
+        echo "!!! $name: milp solve reported status $ours_status" >&2
+        skip "milp solve reported $ours_status"
+        continue
+    fi
+
+    load=$(wait_for_quiet)
+    hyperfine -N --warmup "$warmup" --runs "$runs" --style none --export-json "$work/$name.hyperfine.json" \
+        -n ours "$milp solve $file --solver cbc --json" \
+        -n cbc "$cbc $file -timeMode elapsed -solve -quit" > /dev/null
+    python3 - "$work/$name.hyperfine.json" "$name" "$ours_obj" "$cbc_obj" "$optimum" "$ours_nodes" "$cbc_nodes" "$load" >> "$csv" <<'EOF'
+import json, sys
+path, name, ours_obj, cbc_obj, optimum, ours_nodes, cbc_nodes, load = sys.argv[1:]
+results = {r["command"]: r for r in json.load(open(path))["results"]}
+o, c = results["ours"], results["cbc"]
+opt = float(optimum)
+ok = lambda x: abs(float(x) - opt) <= 1e-6 * max(1.0, abs(opt))
+status = "ok" if ok(ours_obj) and ok(cbc_obj) else "OBJECTIVE MISMATCH"
+print(",".join(str(x) for x in [name, f'{o["mean"]:.4f}', f'{o["stddev"]:.4f}', f'{o["min"]:.4f}',
+    f'{c["mean"]:.4f}', f'{c["stddev"]:.4f}', f'{c["min"]:.4f}', f'{o["mean"] / c["mean"]:.4f}',
+    ours_obj, cbc_obj, optimum, ours_nodes, cbc_nodes, load, status]))
+EOF
+    tail -1 "$csv" | awk -F, '{ printf "%-14s ours %8.3f s  cbc %8.3f s  ratio %.3f  obj %s / %s (known %s)  nodes %s / %s  load %s  %s\n", $1, $2, $5, $8, $9, $10, $11, $12, $13, $14, $15 }'
+done
+
+echo
+echo "== Summary (CSV: $csv) =="
+python3 - "$csv" <<'EOF'
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+done = [r for r in rows if r["ours_mean_s"]]
+def sgm(xs, s):
+    return math.exp(sum(math.log(x + s) for x in xs) / len(xs)) - s
+def report(label, sel):
+    if not sel:
+        return
+    ours = [float(r["ours_mean_s"]) for r in sel]
+    cbc = [float(r["cbc_mean_s"]) for r in sel]
+    print(f"{label} ({len(sel)} instances)")
+    for s in (1, 10):
+        a, b = sgm(ours, s), sgm(cbc, s)
+        print(f"  shift {s:>2} s: ours {a:.4f} s, cbc {b:.4f} s, ratio {a / b:.4f} ({(a / b - 1) * 100:+.1f}%)")
+report("All measured instances", done)
+report("Instances where both explored the same number of nodes", [r for r in done if r["ours_nodes"] == r["cbc_nodes"]])
+for r in rows:
+    if not r["ours_mean_s"]:
+        print(f"skipped {r['instance']}: {r['status'].removeprefix('skipped: ')}")
+bad = [r["instance"] for r in done if r["status"] != "ok"]
+if bad:
+    print("!!! OBJECTIVE MISMATCH on: " + ", ".join(bad))
+    sys.exit(1)
+print("objectives: all equal the known optimum within 1e-6 relative")
+EOF

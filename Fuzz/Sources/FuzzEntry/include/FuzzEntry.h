@@ -1,0 +1,1 @@
+// Intentionally empty: FuzzEntry only provides the entry point below.

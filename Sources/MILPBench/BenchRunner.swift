@@ -1,0 +1,184 @@
+import Foundation
+import MILP
+import Synchronization
+
+/// What a child run prints on standard output: one JSON object.
+public struct ChildReport: Codable, Sendable {
+    public var status: String
+    public var limit: String?
+    public var hasSolution: Bool
+    public var objective: Double?
+    public var bound: Double?
+    public var gap: Double?
+    public var seconds: Double
+    public var nodes: Int?
+    public var solverName: String
+    public var solverVersion: String
+    public var sense: String
+    public var maxViolation: Double?
+    public var message: String?
+    public var trace: [[Double]]?
+
+    public init(status: String, limit: String? = nil, hasSolution: Bool = false, objective: Double? = nil,
+                bound: Double? = nil, gap: Double? = nil, seconds: Double = 0, nodes: Int? = nil,
+                solverName: String, solverVersion: String = "", sense: String = "minimize",
+                maxViolation: Double? = nil, message: String? = nil, trace: [[Double]]? = nil) {
+        self.status = status
+        self.limit = limit
+        self.hasSolution = hasSolution
+        self.objective = objective
+        self.bound = bound
+        self.gap = gap
+        self.seconds = seconds
+        self.nodes = nodes
+        self.solverName = solverName
+        self.solverVersion = solverVersion
+        self.sense = sense
+        self.maxViolation = maxViolation
+        self.message = message
+        self.trace = trace
+    }
+
+    public static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }()
+
+    public static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }()
+}
+
+/// Progress of a batch, reported after every finished run.
+public struct BenchProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var running: Int
+    public var failures: Int
+    public var wrong: Int
+    public var elapsed: Double
+    /// The run that just finished.
+    public var last: RunRecord?
+
+    /// Estimated seconds left, from the mean time per finished run and the parallelism.
+    public var eta: Double? { done > 0 ? elapsed / Double(done) * Double(total - done) : nil }
+}
+
+/// Runs planned runs in child processes (`executable` in its run-one mode), `jobs` at a time, and
+/// stores each result as soon as it is known.
+public struct BenchRunner: Sendable {
+    public var executable: String
+    /// Arguments before the run's own (the hidden run-one subcommand).
+    public var childCommand: [String]
+    public var jobs: Int
+    public var memoryLimitMiB: Int?
+    public var known: KnownOptima
+    /// Extra seconds past the time limit before a child is killed: `absolute + relative · limit`.
+    public var killGrace: (absolute: Double, relative: Double) = (5, 0.1)
+
+    public init(executable: String, childCommand: [String], jobs: Int, memoryLimitMiB: Int?, known: KnownOptima) {
+        self.executable = executable
+        self.childCommand = childCommand
+        self.jobs = max(1, jobs)
+        self.memoryLimitMiB = memoryLimitMiB
+        self.known = known
+    }
+
+    /// Runs `runs`, stores each in `store`, calls `progress` after each (serially).
+    public func run(_ runs: [PlannedRun], store: ResultStore, progress: @Sendable (BenchProgress) -> Void) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("milp-bench-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let host = ProcessInfo.processInfo.hostName
+        let state = Mutex(BenchProgress(done: 0, total: runs.count, running: 0, failures: 0, wrong: 0, elapsed: 0))
+        let next = Atomic<Int>(0)
+        let storeError = Mutex<Error?>(nil)
+        let started = ContinuousClock.now
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(runs.count, 1))) { _ in
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < runs.count, storeError.withLock({ $0 == nil }) else { return }
+                state.withLock { $0.running += 1 }
+                let record = execute(runs[index], scratch: scratch, host: host)
+                do { try store.insert(record) } catch { storeError.withLock { $0 = error } }
+                let snapshot = state.withLock { p -> BenchProgress in
+                    p.running -= 1
+                    p.done += 1
+                    if ["crash", "killed", "memory", "error", "bad_input"].contains(record.status) { p.failures += 1 }
+                    if record.wrong != nil { p.wrong += 1 }
+                    p.elapsed = (ContinuousClock.now - started).seconds
+                    p.last = record
+                    progress(p)
+                    return p
+                }
+                _ = snapshot
+            }
+        }
+        if let error = storeError.withLock({ $0 }) { throw error }
+    }
+
+    /// One run in a child process, turned into a record whatever happens to the child.
+    func execute(_ run: PlannedRun, scratch: String, host: String) -> RunRecord {
+        var arguments = childCommand + [run.instance.path, "--solver", run.solver.description,
+                                        "--seed", "\(run.seed)", "--time-limit", "\(run.timeLimit)"]
+        if let memoryLimitMiB { arguments += ["--memory-limit", "\(memoryLimitMiB)"] }
+        let deadline = run.timeLimit * (1 + killGrace.relative) + killGrace.absolute
+        var record = RunRecord(
+            instance: run.instance.name, path: run.instance.path, instanceHash: run.instance.hash,
+            solver: run.solver.description, solverName: run.solver.name, solverVersion: "", seed: run.seed,
+            timeLimit: run.timeLimit, status: "error", hasSolution: false, seconds: 0, wallSeconds: 0,
+            sense: "minimize", timestamp: ISO8601DateFormatter().string(from: Date()), host: host)
+        let outcome: ChildOutcome
+        do { outcome = try runChild(executable, arguments, deadline: deadline, scratch: scratch) } catch {
+            record.message = "\(error)"
+            return record
+        }
+        record.wallSeconds = outcome.wallSeconds
+        record.seconds = outcome.wallSeconds
+        record.peakMemoryMiB = outcome.peakMemoryMiB
+        record.exitCode = outcome.exitCode.map(Int.init)
+        record.signal = outcome.signal.map(Int.init)
+        let lastLine = outcome.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+        if let report = try? ChildReport.decoder.decode(ChildReport.self, from: Data(lastLine.utf8)) {
+            record.status = report.status
+            record.limit = report.limit
+            record.hasSolution = report.hasSolution
+            record.objective = report.objective
+            record.bound = report.bound.flatMap { $0.isFinite ? $0 : nil }
+            record.gap = report.gap.flatMap { $0.isFinite ? $0 : nil }
+            record.seconds = report.seconds
+            record.nodes = report.nodes
+            record.solverName = report.solverName
+            record.solverVersion = report.solverVersion
+            record.sense = report.sense
+            record.maxViolation = report.maxViolation
+            record.message = report.message
+            if let trace = report.trace, let data = try? JSONEncoder().encode(trace) {
+                record.trace = String(decoding: data, as: UTF8.self)
+            }
+            let sense: ObjectiveSense = report.sense == ObjectiveSense.maximize.rawValue ? .maximize : .minimize
+            record.wrong = Verification.judge(termination: report.status, objective: report.objective,
+                                              sense: sense, known: known[run.instance.name])
+        } else {
+            // The first line of what the child said (a crash report's headline, an error message).
+            let said = outcome.standardError.split(whereSeparator: \.isNewline).first.map { String($0.prefix(300)) } ?? ""
+            if outcome.killedAtDeadline {
+                record.status = "killed"
+                record.message = "did not stop within \(formatNumber(deadline)) s; killed"
+            } else if let signal = outcome.signal {
+                let atCap = memoryLimitMiB.map { outcome.peakMemoryMiB >= 0.85 * Double($0) } ?? false
+                record.status = atCap ? "memory" : "crash"
+                record.message = "killed by signal \(signal) (\(String(cString: strsignal(signal))))" + (said.isEmpty ? "" : ": \(said)")
+            } else {
+                record.status = outcome.exitCode == 2 ? "bad_input" : "error"
+                record.message = said.isEmpty ? "exit code \(outcome.exitCode ?? -1) without a report" : said
+            }
+        }
+        return record
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// The SQLite results database (WAL mode, one transaction per run: a killed batch loses no
+/// finished run).
+public final class ResultStore: Sendable {
+    public let path: String
+    private let database: DatabasePool
+
+    /// Opens (creating when missing) the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)  // another process (a shard, a report) may be writing
+            database = try DatabasePool(path: path, configuration: configuration)
+            var migrator = DatabaseMigrator()
+            migrator.registerMigration("runs-v1") { db in
+                try db.create(table: "runs") { t in
+                    t.autoIncrementedPrimaryKey("id")
+                    t.column("instance", .text).notNull()
+                    t.column("path", .text).notNull()
+                    t.column("instance_hash", .text).notNull()
+                    t.column("solver", .text).notNull()
+                    t.column("solver_name", .text).notNull()
+                    t.column("solver_version", .text).notNull()
+                    t.column("seed", .integer).notNull()
+                    t.column("time_limit", .double).notNull()
+                    t.column("status", .text).notNull()
+                    t.column("limit", .text)
+                    t.column("has_solution", .boolean).notNull()
+                    t.column("objective", .double)
+                    t.column("bound", .double)
+                    t.column("gap", .double)
+                    t.column("seconds", .double).notNull()
+                    t.column("wall_seconds", .double).notNull()
+                    t.column("nodes", .integer)
+                    t.column("peak_memory_mi_b", .double)
+                    t.column("exit_code", .integer)
+                    t.column("signal", .integer)
+                    t.column("wrong", .text)
+                    t.column("max_violation", .double)
+                    t.column("sense", .text).notNull()
+                    t.column("message", .text)
+                    t.column("trace", .text)
+                    t.column("timestamp", .text).notNull()
+                    t.column("host", .text).notNull()
+                    t.uniqueKey(["instance_hash", "solver", "seed", "time_limit"], onConflict: .replace)
+                }
+            }
+            try migrator.migrate(database)
+        } catch {
+            throw BenchError("\(path): not a usable results database (\(Self.describe(error)))")
+        }
+    }
+
+    /// Stores one run in its own transaction.
+    public func insert(_ record: RunRecord) throws {
+        var record = record
+        try database.write { db in try record.insert(db) }
+    }
+
+    /// Every run, in insertion order.
+    public func runs() throws -> [RunRecord] {
+        try database.read { db in try RunRecord.order(Column("id")).fetchAll(db) }
+    }
+
+    /// The keys of the runs already stored (for resuming).
+    public func finishedKeys() throws -> Set<RunKey> {
+        Set(try runs().map(\.key))
+    }
+
+    /// Copies every run of the databases at `paths` into this one (a run present in several keeps
+    /// the last copy); returns the number of runs read.
+    @discardableResult
+    public func merge(from paths: [String]) throws -> Int {
+        var count = 0
+        for path in paths {
+            guard FileManager.default.fileExists(atPath: path) else { throw BenchError("\(path): no such results database") }
+            let runs = try ResultStore(path: path).runs()
+            try database.write { db in
+                for var run in runs {
+                    run.id = nil
+                    try run.insert(db)
+                }
+            }
+            count += runs.count
+        }
+        return count
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        return "\(error)"
+    }
+}
+
+/// A problem with a benchmark's input: instances, solver specs, databases.
+public struct BenchError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
