@@ -122,6 +122,11 @@ public struct BenchRunner: Sendable {
         if let error = storeError.withLock({ $0 }) { throw error }
     }
 
+    /// True when a crashed child's last words say an allocation failed (Swift runtime, C++, C).
+    static func reportsMemoryExhaustion(_ standardError: String) -> Bool {
+        ["failed to allocate", "bad_alloc", "out of memory", "Cannot allocate memory"].contains { standardError.contains($0) }
+    }
+
     /// One run in a child process, turned into a record whatever happens to the child.
     func execute(_ run: PlannedRun, scratch: String, host: String) -> RunRecord {
         var arguments = childCommand + [run.instance.path, "--solver", run.solver.description,
@@ -171,9 +176,11 @@ public struct BenchRunner: Sendable {
                 record.status = "killed"
                 record.message = "did not stop within \(formatNumber(deadline)) s; killed"
             } else if let signal = outcome.signal {
-                let atCap = memoryLimitMiB.map { outcome.peakMemoryMiB >= 0.85 * Double($0) } ?? false
-                record.status = atCap ? "memory" : "crash"
+                record.status = memoryLimitMiB != nil && Self.reportsMemoryExhaustion(outcome.standardError) ? "memory" : "crash"
                 record.message = "killed by signal \(signal) (\(String(cString: strsignal(signal))))" + (said.isEmpty ? "" : ": \(said)")
+                if record.status == "crash", let memoryLimitMiB {
+                    record.message! += " (under a \(memoryLimitMiB) MiB address-space cap: an allocation may have failed)"
+                }
             } else {
                 record.status = outcome.exitCode == 2 ? "bad_input" : "error"
                 record.message = said.isEmpty ? "exit code \(outcome.exitCode ?? -1) without a report" : said

@@ -20,7 +20,13 @@ public struct CbcSolver: Solver {
     public var capabilities: SolverCapabilities { [.integers, .nativeSOS] }
 
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
-        cbcProcessLock.withLock { _ in runWithLargeStack { solveLocked(form, options: options) } }
+        cbcProcessLock.withLock { _ in
+            runWithLargeStack { solveLocked(form, options: options) } ?? {
+                var output = SolverOutput(termination: .error, bestBound: -form.sense.sign * .infinity)
+                output.message = "cannot start a thread with the 64 MiB stack CBC needs (address-space limit?)"
+                return output
+            }()
+        }
     }
 
     /// What CBC holds after a hand-off, for checking and timing the transfer alone.
@@ -33,7 +39,7 @@ public struct CbcSolver: Solver {
     public func load(_ model: Model) throws -> LoadSummary {
         try model.validate()
         let form = try StandardForm(model, nativeSOS: true)
-        return cbcProcessLock.withLock { _ in
+        let summary = cbcProcessLock.withLock { _ in
             runWithLargeStack {
                 let cbc = Cbc_newModel()!
                 defer { Cbc_deleteModel(cbc) }
@@ -42,6 +48,8 @@ public struct CbcSolver: Solver {
                                    nonzeros: Int(Cbc_getNumElements(cbc)), integers: Int(Cbc_getNumIntegers(cbc)))
             }
         }
+        guard let summary else { throw SolverError("cannot start a thread with the 64 MiB stack CBC needs (address-space limit?)") }
+        return summary
     }
 
     private func solveLocked(_ form: StandardForm, options: SolveOptions) -> SolverOutput {

@@ -10,11 +10,12 @@ private final class StackJob {
     init(_ run: @escaping () -> Void) { self.run = run }
 }
 
-/// Runs `body` on a fresh thread with a `stackSize`-byte stack and waits for it.
+/// Runs `body` on a fresh thread with a `stackSize`-byte stack and waits for it; nil when no such
+/// thread can be made (e.g. under a tight address-space limit).
 ///
 /// CBC's solver driver (`CbcMain0`/`CbcMain1`) keeps hundreds of kilobytes of parameters on the
 /// stack, more than Swift concurrency's worker threads have; calling it there overflows.
-func runWithLargeStack<T>(stackSize: Int = 256 << 20, _ body: () -> T) -> T {
+func runWithLargeStack<T>(stackSize: Int = 64 << 20, _ body: () -> T) -> T? {
     var result: T?
     withoutActuallyEscaping({ result = body() }) { job in
         var attributes = pthread_attr_t()
@@ -31,8 +32,7 @@ func runWithLargeStack<T>(stackSize: Int = 256 << 20, _ body: () -> T) -> T {
             pthread_join(thread, nil)
         } else {
             box.release()
-            job()  // no thread could be made: run here
         }
     }
-    return result!
+    return result
 }

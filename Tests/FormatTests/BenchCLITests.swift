@@ -88,6 +88,18 @@ struct BenchCLITests {
         #expect(refusedErr.contains("unknown solver"))
     }
 
+    @Test("a run over its memory cap is recorded as such, with its peak memory")
+    func memoryCap() throws {
+        let db = database("memory")
+        // 48 MiB of address space is less than the process itself maps: the first large allocation fails.
+        let (status, _, err) = try run(milpExecutable, ["bench", Self.quick[7], "--solvers", "cbc", "--time-limit", "10",
+                                                        "--memory-limit", "48", "--db", db])
+        #expect(status == 0, "\(err)")
+        let stored = try #require(try runs(in: db).first)
+        #expect(stored.status == "memory", "\(stored.status): \(stored.message ?? "")")
+        #expect(stored.peakMemoryMiB ?? 0 > 0)
+    }
+
     @Test("a deliberately wrong optimal value makes the run WRONG and the exit code 1")
     func wrongAnswerDetected() throws {
         let known = scratchDirectory.appendingPathComponent("wrong-optima-\(UUID().uuidString).csv").path
