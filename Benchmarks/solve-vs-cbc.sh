@@ -30,7 +30,12 @@ cbc=${CBC:-/usr/bin/cbc}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 [ -x "$cbc" ] || { echo "needs the cbc executable at $cbc (apt-get install coinor-cbc)" >&2; exit 1; }
 
-swift build -c release --product milp 2>&1 | tail -1
+# Retried: in a shared working tree a file may change during the build.
+for attempt in 1 2 3 4 5; do
+    if swift build -c release --product milp 2>&1 | tail -1; then break; fi
+    ((attempt < 5)) || { echo "release build failed" >&2; exit 1; }
+    sleep 30
+done
 work=$(mktemp -d /tmp/solve-vs-cbc.XXXXXX)
 # A private copy: other builds may replace .build/release/milp while this runs.
 cp .build/release/milp "$work/milp"
@@ -50,14 +55,14 @@ wait_for_quiet() {
     cut -d' ' -f1 /proc/loadavg
 }
 
-echo "instance,ours_mean_s,ours_stddev_s,ours_min_s,cbc_mean_s,cbc_stddev_s,cbc_min_s,ratio,ours_objective,cbc_objective,known_optimum,ours_nodes,cbc_nodes,load_before,status" > "$csv"
+echo "instance,ours_mean_s,ours_stddev_s,ours_min_s,cbc_mean_s,cbc_stddev_s,cbc_min_s,ratio,ours_cpu_s,cbc_cpu_s,ours_objective,cbc_objective,known_optimum,ours_nodes,cbc_nodes,load_before,status" > "$csv"
 for file in instances/miplib3/*.mps.gz instances/miplib2017/*.mps.gz instances/sample/*.mps.gz; do
     name=$(basename "$file" .mps.gz)
     if [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]]; then continue; fi
     known=$(awk -F, -v n="$name" '$1 == n { print $2 "," $3 }' instances/optimal-values.csv)
     optimum=${known%,*}
     status=${known#*,}
-    skip() { echo "$name: skipped: $1"; echo "$name,,,,,,,,,,$optimum,,,,skipped: $1" >> "$csv"; }
+    skip() { echo "$name: skipped: $1"; echo "$name,,,,,,,,,,,,$optimum,,,,skipped: $1" >> "$csv"; }
     if [ -z "$known" ]; then skip "no entry in optimal-values.csv"; continue; fi
     if [ "$status" != opt ] || [ -z "$optimum" ]; then skip "no optimum (status $status in optimal-values.csv)"; continue; fi
     if [[ " ${SKIP:-} " == *" $name "* ]]; then skip "listed in SKIP"; continue; fi
@@ -95,9 +100,9 @@ ok = lambda x: abs(float(x) - opt) <= 1e-6 * max(1.0, abs(opt))
 status = "ok" if ok(ours_obj) and ok(cbc_obj) else "OBJECTIVE MISMATCH"
 print(",".join(str(x) for x in [name, f'{o["mean"]:.4f}', f'{o["stddev"]:.4f}', f'{o["min"]:.4f}',
     f'{c["mean"]:.4f}', f'{c["stddev"]:.4f}', f'{c["min"]:.4f}', f'{o["mean"] / c["mean"]:.4f}',
-    ours_obj, cbc_obj, optimum, ours_nodes, cbc_nodes, load, status]))
+    f'{o["user"] + o["system"]:.4f}', f'{c["user"] + c["system"]:.4f}', ours_obj, cbc_obj, optimum, ours_nodes, cbc_nodes, load, status]))
 EOF
-    tail -1 "$csv" | awk -F, '{ printf "%-14s ours %8.3f s  cbc %8.3f s  ratio %.3f  obj %s / %s (known %s)  nodes %s / %s  load %s  %s\n", $1, $2, $5, $8, $9, $10, $11, $12, $13, $14, $15 }'
+    tail -1 "$csv" | awk -F, '{ printf "%-14s ours %8.3f s  cbc %8.3f s  ratio %.3f  (cpu %.3f / %.3f)  obj %s / %s (known %s)  nodes %s / %s  load %s  %s\n", $1, $2, $5, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 }'
 done
 
 echo
@@ -113,10 +118,13 @@ def report(label, sel):
         return
     ours = [float(r["ours_mean_s"]) for r in sel]
     cbc = [float(r["cbc_mean_s"]) for r in sel]
+    ours_cpu = [float(r["ours_cpu_s"]) for r in sel]
+    cbc_cpu = [float(r["cbc_cpu_s"]) for r in sel]
     print(f"{label} ({len(sel)} instances)")
-    for s in (1, 10):
-        a, b = sgm(ours, s), sgm(cbc, s)
-        print(f"  shift {s:>2} s: ours {a:.4f} s, cbc {b:.4f} s, ratio {a / b:.4f} ({(a / b - 1) * 100:+.1f}%)")
+    for what, x, y in (("wall", ours, cbc), ("cpu (user+sys)", ours_cpu, cbc_cpu)):
+        for s in (1, 10):
+            a, b = sgm(x, s), sgm(y, s)
+            print(f"  {what}, shift {s:>2} s: ours {a:.4f} s, cbc {b:.4f} s, ratio {a / b:.4f} ({(a / b - 1) * 100:+.1f}%)")
 report("All measured instances", done)
 report("Instances where both explored the same number of nodes", [r for r in done if r["ours_nodes"] == r["cbc_nodes"]])
 for r in rows:

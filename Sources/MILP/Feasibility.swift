@@ -16,6 +16,15 @@ public struct FeasibilityReport: Sendable, CustomStringConvertible {
     public var tolerance: Double
     public var integralityTolerance: Double
 
+    /// The tolerance (bounds, rows, integrality) at which a solver's point is accepted as a solution:
+    /// looser than a solver's own feasibility tolerances, which apply to its scaled model.
+    public static let acceptedViolation = 1e-5
+
+    /// The largest of the bound, row, integrality and structure violations.
+    public var maxViolation: Double {
+        max(maxBoundViolation, maxRowViolation, maxIntegralityViolation, maxStructureViolation)
+    }
+
     /// True when every violation is within tolerance.
     public var isFeasible: Bool {
         maxBoundViolation <= tolerance && maxRowViolation <= tolerance

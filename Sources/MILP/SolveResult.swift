@@ -30,6 +30,9 @@ public struct SolveResult: Sendable {
     public var solverName: String
     public var solverVersion: String
     public var message: String?
+    /// The feasibility report of a point the solver returned that was not feasible (and so was
+    /// dropped from `values`); nil when the solver returned a feasible point or none.
+    public internal(set) var discardedPoint: FeasibilityReport?
 
     /// True when a feasible point is available.
     public var hasSolution: Bool { values != nil }
@@ -68,8 +71,10 @@ public struct SolveResult: Sendable {
     /// claim of optimality resting on it becomes an error.
     mutating func discardInfeasiblePoint(of model: Model) {
         guard let values else { return }
-        let report = model.checkFeasibility(of: values, tolerance: 1e-5, integralityTolerance: 1e-5)
+        let report = model.checkFeasibility(of: values, tolerance: FeasibilityReport.acceptedViolation,
+                                            integralityTolerance: FeasibilityReport.acceptedViolation)
         guard !report.isFeasible else { return }
+        discardedPoint = report
         self.values = nil
         objective = nil
         gap = nil

@@ -16,13 +16,16 @@ public struct ChildReport: Codable, Sendable {
     public var solverVersion: String
     public var sense: String
     public var maxViolation: Double?
+    /// Set when the solver returned a point that violates the model: what is violated.
+    public var infeasibleSolution: String?
     public var message: String?
     public var trace: [[Double]]?
 
     public init(status: String, limit: String? = nil, hasSolution: Bool = false, objective: Double? = nil,
                 bound: Double? = nil, gap: Double? = nil, seconds: Double = 0, nodes: Int? = nil,
                 solverName: String, solverVersion: String = "", sense: String = "minimize",
-                maxViolation: Double? = nil, message: String? = nil, trace: [[Double]]? = nil) {
+                maxViolation: Double? = nil, infeasibleSolution: String? = nil, message: String? = nil,
+                trace: [[Double]]? = nil) {
         self.status = status
         self.limit = limit
         self.hasSolution = hasSolution
@@ -35,6 +38,7 @@ public struct ChildReport: Codable, Sendable {
         self.solverVersion = solverVersion
         self.sense = sense
         self.maxViolation = maxViolation
+        self.infeasibleSolution = infeasibleSolution
         self.message = message
         self.trace = trace
     }
@@ -167,8 +171,10 @@ public struct BenchRunner: Sendable {
                 record.trace = String(decoding: data, as: UTF8.self)
             }
             let sense: ObjectiveSense = report.sense == ObjectiveSense.maximize.rawValue ? .maximize : .minimize
-            record.wrong = Verification.judge(termination: report.status, objective: report.objective,
-                                              sense: sense, known: known[run.instance.name])
+            let claim = Verification.judge(termination: report.status, objective: report.objective,
+                                           sense: sense, known: known[run.instance.name])
+            let problems = [report.infeasibleSolution.map { "returned an infeasible solution: \($0)" }, claim].compactMap { $0 }
+            record.wrong = problems.isEmpty ? nil : problems.joined(separator: "; ")
         } else {
             // The first line of what the child said (a crash report's headline, an error message).
             let said = outcome.standardError.split(whereSeparator: \.isNewline).first.map { String($0.prefix(300)) } ?? ""

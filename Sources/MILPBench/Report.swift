@@ -191,8 +191,7 @@ public struct InstanceCell: Sendable {
     public var primalGap: Double?
     /// Mean over seeds of `seconds`.
     public var seconds: Double
-    /// True when every seed has status `optimal` or `infeasible` (wrong or not).
-    public var allClaimSolved: Bool
+    /// True when a seed failed (error, crash, killed, memory, bad_input).
     public var failed: Bool
 }
 
@@ -330,10 +329,12 @@ public struct BenchReport: Sendable {
         seeds = Array(Set(runs.map(\.seed))).sorted()
         timeLimits = Array(Set(runs.map(\.timeLimit))).sorted()
 
+        let byInstance = Dictionary(grouping: runs.indices, by: { runs[$0].instance })
+
         // Primal-gap references.
         var references: [String: Double] = [:]
         for instance in instances {
-            let mine = runs.filter { $0.instance == instance }
+            let mine = byInstance[instance, default: []].map { runs[$0] }
             let maximize = mine.first?.sense == ObjectiveSense.maximize.rawValue
             let found = mine.filter { $0.wrong == nil }.compactMap(ReportMath.solutionValue)
             func best(_ values: [Double]) -> Double? { maximize ? values.max() : values.min() }
@@ -393,7 +394,7 @@ public struct BenchReport: Sendable {
         rows = instances.map { instance in
             var cells: [String: InstanceCell] = [:]
             for solver in solvers {
-                let indices = runs.indices.filter { runs[$0].instance == instance && runs[$0].solver == solver }
+                let indices = byInstance[instance, default: []].filter { runs[$0].solver == solver }
                 guard !indices.isEmpty else { continue }
                 let mine = indices.map { runs[$0] }
                 let labels = Set(mine.map { $0.status + ($0.limit.map { " (\($0))" } ?? "") })
@@ -407,7 +408,6 @@ public struct BenchReport: Sendable {
                     objective: maximize ? values.max() : values.min(),
                     primalGap: gaps.isEmpty ? nil : gaps.reduce(0, +) / Double(gaps.count),
                     seconds: mine.map(\.seconds).reduce(0, +) / Double(mine.count),
-                    allClaimSolved: mine.allSatisfy { ReportMath.solvedStatuses.contains($0.status) },
                     failed: mine.contains { ReportMath.failureStatuses.contains($0.status) })
             }
             return InstanceRow(instance: instance, known: options.known?[instance], reference: references[instance], cells: cells)

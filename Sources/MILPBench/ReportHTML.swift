@@ -20,11 +20,12 @@ extension BenchReport {
         body += wrongBanner()
         body += "<section>\n<h2>Summary per solver</h2>\n" + summaryTable() + "</section>\n"
         body += "<section>\n<h2>Plots</h2>\n<div class=\"plots\">\n"
-        body += figure(profilePlot(), caption: "Higher and further left is better. ρ(1) is the fraction of problems on which the solver was fastest; the right end is the fraction it solved. Unsolved and wrong runs never count.")
-        body += figure(outcomePlot(), caption: "What each solver's runs ended with. Wrong answers (black) are not counted as solved.")
+        body += figure(profilePlot(), caption: "Higher and further left is better. ρ(1) is the fraction of problems on which the solver was fastest; the right end (τ = 2 × the largest finite ratio) is the fraction it solved. Unsolved and wrong runs never count.")
+        body += figure(solvedOverTimePlot(), caption: "Higher and further left is better: how many runs each solver had solved after t seconds (each run on its own clock).")
         if hasTraces {
             body += figure(gapPlot(), caption: "Lower is better; the area under a curve is the solver's mean primal integral. Gap 1 means no incumbent yet.")
         }
+        body += figure(outcomePlot(), caption: "What each solver's runs ended with. Wrong answers (black) never count as solved.")
         body += "</div>\n"
         if !hasTraces {
             body += "<p class=\"note\">No run recorded an incumbent trace, so there is no primal-gap-over-time plot and no primal integral.</p>\n"
@@ -77,13 +78,16 @@ extension BenchReport {
     }
 
     private func summaryTable() -> String {
-        var out = "<table class=\"summary\">\n<thead><tr><th>solver</th><th>version</th><th>solved</th><th>optimal</th><th>infeasible</th><th>limit</th><th>failed</th><th>wrong</th><th>SGM time (s)<br><small>shift \(formatNumber(options.shift)) s</small></th><th>mean primal gap</th>"
+        let showOther = summaries.contains { $0.other > 0 }
+        let otherHeader = showOther ? "<th title=\"unbounded, infeasible_or_unbounded and other statuses\">other</th>" : ""
+        var out = "<table class=\"summary\">\n<thead><tr><th>solver</th><th>version</th><th>solved</th><th>optimal</th><th>infeasible</th><th>limit</th><th>failed</th>\(otherHeader)<th>wrong</th><th>SGM time (s)<br><small>shift \(formatNumber(options.shift)) s</small></th><th>mean primal gap</th>"
         if hasTraces { out += "<th>mean primal integral (s)</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for (index, s) in summaries.enumerated() {
             let share = s.runs > 0 ? Double(s.solved) / Double(s.runs) * 100 : 0
             out += "<tr><td>\(swatch(index))\(xmlEscape(s.solver))</td><td>\(xmlEscape(s.solverVersion.isEmpty ? s.solverName : "\(s.solverName) \(s.solverVersion)"))</td>"
-            out += "<td class=\"num\"><b>\(s.solved)</b>/\(s.runs) <small>(\(fixed(share, 0)) %)</small></td><td class=\"num\">\(s.optimal)</td><td class=\"num\">\(s.infeasible)</td><td class=\"num\">\(s.limit)</td><td class=\"num\">\(s.failed + s.other)</td>"
+            out += "<td class=\"num\"><b>\(s.solved)</b>/\(s.runs) <small>(\(fixed(share, 0)) %)</small></td><td class=\"num\">\(s.optimal)</td><td class=\"num\">\(s.infeasible)</td><td class=\"num\">\(s.limit)</td><td class=\"num\">\(s.failed)</td>"
+            if showOther { out += "<td class=\"num\">\(s.other)</td>" }
             out += s.wrong > 0 ? "<td class=\"num bad\">\(s.wrong)</td>" : "<td class=\"num\">0</td>"
             out += "<td class=\"num\">\(fixed(s.shiftedGeometricMean, 2))</td><td class=\"num\">\(s.meanPrimalGap.map { fixed($0, 4) } ?? "—")</td>"
             if hasTraces { out += "<td class=\"num\">\(s.meanPrimalIntegral.map { fixed($0, 2) } ?? "—")</td>" }
@@ -114,9 +118,37 @@ extension BenchReport {
         }
         return SVGLinePlot(
             title: "Performance profile",
-            subtitle: "\(profile.problems) problems (instance × seed); τ = time ÷ fastest solver's time; log₂ axis to 2 × largest ratio",
+            subtitle: "\(profile.problems) problems (instance × seed); τ = time ÷ the fastest solver's time",
             xLabel: "τ (ratio to the fastest time, log₂ scale)", yLabel: "fraction of problems solved within τ",
             xScale: .log2, xRange: 1...tauMax, yRange: -0.02...1.03, yTicks: [0, 0.2, 0.4, 0.6, 0.8, 1],
+            series: series).render()
+    }
+
+    /// Runs solved within t seconds, per solver (log₁₀ time axis from the profile's time floor to
+    /// the longest time limit).
+    func solvedOverTimePlot() -> String {
+        let floor = options.timeFloor
+        let upper = max(timeLimits.max() ?? 1, floor * 10)
+        var most = 1
+        let series = solvers.map { solver -> SVGLinePlot.Series in
+            let mine = runs.filter { $0.solver == solver }
+            most = max(most, mine.count)
+            let times = mine.filter(ReportMath.isSolved).map { min(max($0.seconds, floor), upper) }.sorted()
+            var points: [(x: Double, y: Double)] = [(floor, Double(times.filter { $0 <= floor }.count))]
+            for (i, t) in times.enumerated() where t > floor {
+                if points[points.count - 1].x == t { points[points.count - 1].y = Double(i + 1) } else { points.append((t, Double(i + 1))) }
+            }
+            points.append((upper, Double(times.count)))
+            return SVGLinePlot.Series(name: solver, points: points, step: true, tooltip: "\(solver): \(times.count) of \(mine.count) runs solved")
+        }
+        let n = Double(most)
+        let step = n <= 10 ? 1.0 : niceTicks(0...n, target: 6).dropFirst().first ?? 1
+        let ticks = Array(stride(from: 0, through: n, by: step))
+        return SVGLinePlot(
+            title: "Solved over time",
+            subtitle: "runs solved (optimal or infeasible, not wrong) within t seconds",
+            xLabel: "time t (s, log₁₀ scale)", yLabel: "runs solved (of \(most))",
+            xScale: .log10, xRange: floor...upper, yRange: (-0.02 * n)...(n * 1.03), yTicks: ticks,
             series: series).render()
     }
 
@@ -155,26 +187,29 @@ extension BenchReport {
         for solver in solvers {
             if let s = series.first(where: { $0.name == solver }) { styled.append(s) } else { styled.append(.init(name: solver + " (no trace)", points: [], step: true)) }
         }
-        let runsAveraged = gapCurves.map { "\($0.runs)" }.joined(separator: "/")
         return SVGLinePlot(
             title: "Primal gap over time",
-            subtitle: "mean over the runs with a reference value (\(runsAveraged) runs); 1 = no incumbent",
+            subtitle: "mean over the runs with a reference value; 1 = no incumbent yet",
             xLabel: "time (s)", yLabel: "mean primal gap",
             xScale: .linear, xRange: 0...horizon, yRange: -0.02...1.03, yTicks: [0, 0.2, 0.4, 0.6, 0.8, 1],
             series: styled).render()
     }
 
     private func instanceTable() -> String {
-        var out = "<table class=\"sortable instances\">\n<thead>\n<tr><th rowspan=\"2\" data-col=\"0\">instance</th><th rowspan=\"2\" data-col=\"1\">known</th>"
+        let showKnown = options.known != nil
+        let base = showKnown ? 2 : 1
+        var out = "<table class=\"sortable instances\">\n<thead>\n<tr><th rowspan=\"2\" data-col=\"0\">instance</th>"
+        if showKnown { out += "<th rowspan=\"2\" data-col=\"1\">known</th>" }
         for (index, solver) in solvers.enumerated() { out += "<th colspan=\"4\" class=\"group\">\(swatch(index))\(xmlEscape(solver))</th>" }
         out += "</tr>\n<tr>"
         for index in solvers.indices {
-            let c = 2 + 4 * index
-            out += "<th data-col=\"\(c)\" class=\"first\">status</th><th data-col=\"\(c + 1)\">objective</th><th data-col=\"\(c + 2)\">gap</th><th data-col=\"\(c + 3)\">s</th>"
+            let c = base + 4 * index
+            out += "<th data-col=\"\(c)\" class=\"first\">status</th><th data-col=\"\(c + 1)\">objective</th><th data-col=\"\(c + 2)\">primal gap</th><th data-col=\"\(c + 3)\">s</th>"
         }
         out += "</tr>\n</thead>\n<tbody>\n"
         for row in rows {
-            out += "<tr><td>\(xmlEscape(row.instance))</td><td class=\"num\" data-num=\"\(knownSortKey(row.known))\">\(xmlEscape(knownText(row.known)))</td>"
+            out += "<tr><td>\(xmlEscape(row.instance))</td>"
+            if showKnown { out += "<td class=\"num\" data-num=\"\(knownSortKey(row.known))\">\(xmlEscape(knownText(row.known)))</td>" }
             for solver in solvers {
                 guard let cell = row.cells[solver] else {
                     out += "<td class=\"first\">—</td><td class=\"num\" data-num=\"\"></td><td class=\"num\" data-num=\"\"></td><td class=\"num\" data-num=\"\"></td>"

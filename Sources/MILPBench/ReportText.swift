@@ -28,13 +28,16 @@ extension BenchReport {
         }
 
         out += "## Summary per solver\n\n"
-        var header = ["solver", "version", "solved", "optimal", "infeasible", "limit", "failed", "wrong",
-                      "SGM time (s, shift \(formatNumber(options.shift)))", "mean primal gap"]
+        let showOther = summaries.contains { $0.other > 0 }
+        var header = ["solver", "version", "solved", "optimal", "infeasible", "limit", "failed"]
+        if showOther { header.append("other") }
+        header += ["wrong", "SGM time (s, shift \(formatNumber(options.shift)))", "mean primal gap"]
         if hasTraces { header.append("mean primal integral (s)") }
         let summaryRows = summaries.map { s -> [String] in
             var row = [s.solver, s.solverVersion.isEmpty ? s.solverName : "\(s.solverName) \(s.solverVersion)",
-                       "\(s.solved)/\(s.runs)", "\(s.optimal)", "\(s.infeasible)", "\(s.limit)", "\(s.failed + s.other)",
-                       s.wrong > 0 ? "**\(s.wrong)**" : "0", fixed(s.shiftedGeometricMean, 2), s.meanPrimalGap.map { fixed($0, 4) } ?? "—"]
+                       "\(s.solved)/\(s.runs)", "\(s.optimal)", "\(s.infeasible)", "\(s.limit)", "\(s.failed)"]
+            if showOther { row.append("\(s.other)") }
+            row += [s.wrong > 0 ? "**\(s.wrong)**" : "0", fixed(s.shiftedGeometricMean, 2), s.meanPrimalGap.map { fixed($0, 4) } ?? "—"]
             if hasTraces { row.append(s.meanPrimalIntegral.map { fixed($0, 2) } ?? "—") }
             return row
         }
@@ -47,10 +50,11 @@ extension BenchReport {
 
         out += "\n## Per instance\n\n"
         out += "Per solver: status (`limit (time)`: stopped by the time limit; with several seeds, the status when all agree, else the number solved), best objective, primal gap and seconds (means over seeds). **WRONG** marks a wrong answer.\n\n"
-        var instanceHeader = ["instance", "known"]
-        for solver in solvers { instanceHeader += ["\(solver) status", "objective", "gap", "s"] }
+        let showKnown = options.known != nil
+        var instanceHeader = showKnown ? ["instance", "known"] : ["instance"]
+        for solver in solvers { instanceHeader += ["\(solver) status", "objective", "primal gap", "s"] }
         let instanceRows = rows.map { row -> [String] in
-            var cells = [row.instance, knownText(row.known)]
+            var cells = showKnown ? [row.instance, knownText(row.known)] : [row.instance]
             for solver in solvers {
                 guard let cell = row.cells[solver] else { cells += ["—", "", "", ""]; continue }
                 let status: String = (cell.wrong > 0 ? "**WRONG** " : "") + cell.status
@@ -60,9 +64,9 @@ extension BenchReport {
             }
             return cells
         }
-        var numericColumns: Set<Int> = [1]
+        var numericColumns: Set<Int> = showKnown ? [1] : []
         for index in solvers.indices {
-            let first: Int = 2 + 4 * index
+            let first: Int = instanceHeader.count - 4 * solvers.count + 4 * index
             numericColumns.formUnion([first + 1, first + 2, first + 3])
         }
         out += markdownTable(instanceHeader, instanceRows, numeric: numericColumns)

@@ -7,13 +7,20 @@ public final class ResultStore: Sendable {
     public let path: String
     private let database: DatabasePool
 
-    /// Opens (creating when missing) the database at `path`.
-    public init(path: String) throws {
+    /// Opens the database at `path`: for writing (created when missing), or read-only (it must
+    /// exist and hold runs; nothing is written to it).
+    public init(path: String, readOnly: Bool = false) throws {
         self.path = path
+        if readOnly && !FileManager.default.fileExists(atPath: path) { throw BenchError("\(path): no such results database") }
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)  // another process (a shard, a report) may be writing
+            configuration.readonly = readOnly
             database = try DatabasePool(path: path, configuration: configuration)
+            if readOnly {
+                guard try database.read({ try $0.tableExists("runs") }) else { throw BenchError("it has no runs table") }
+                return
+            }
             var migrator = DatabaseMigrator()
             migrator.registerMigration("runs-v1") { db in
                 try db.create(table: "runs") { t in
@@ -56,7 +63,6 @@ public final class ResultStore: Sendable {
 
     /// Stores one run in its own transaction.
     public func insert(_ record: RunRecord) throws {
-        var record = record
         try database.write { db in try record.insert(db) }
     }
 
@@ -77,7 +83,7 @@ public final class ResultStore: Sendable {
         var count = 0
         for path in paths {
             guard FileManager.default.fileExists(atPath: path) else { throw BenchError("\(path): no such results database") }
-            let runs = try ResultStore(path: path).runs()
+            let runs = try ResultStore(path: path, readOnly: true).runs()
             try database.write { db in
                 for var run in runs {
                     run.id = nil
@@ -91,6 +97,7 @@ public final class ResultStore: Sendable {
 
     private static func describe(_ error: Error) -> String {
         if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        if let error = error as? BenchError { return error.description }
         return "\(error)"
     }
 }

@@ -46,7 +46,7 @@ private func px(_ x: Double) -> String {
 
 /// A line plot (plain or step lines) with a linear or log₂ x axis.
 struct SVGLinePlot {
-    enum Scale { case linear, log2 }
+    enum Scale { case linear, log2, log10 }
 
     struct Series {
         var name: String
@@ -96,7 +96,7 @@ struct SVGLinePlot {
             case .linear:
                 let span = xRange.upperBound - xRange.lowerBound
                 return left + (span > 0 ? (x - xRange.lowerBound) / span : 0) * plotWidth
-            case .log2:
+            case .log2, .log10:
                 let lo = Foundation.log2(xRange.lowerBound), hi = Foundation.log2(xRange.upperBound)
                 return left + (hi > lo ? (Foundation.log2(max(x, xRange.lowerBound)) - lo) / (hi - lo) : 0) * plotWidth
             }
@@ -116,7 +116,12 @@ struct SVGLinePlot {
         }
 
         // Grid and ticks.
-        let xs = (xTicks ?? (xScale == .log2 ? log2Ticks(xRange) : niceTicks(xRange))).filter { xRange.contains($0) }
+        let xs: [Double]
+        switch xScale {
+        case .linear: xs = (xTicks ?? niceTicks(xRange)).filter { xRange.contains($0) }
+        case .log2: xs = (xTicks ?? log2Ticks(xRange)).filter { xRange.contains($0) }
+        case .log10: xs = (xTicks ?? log10Ticks(xRange)).filter { xRange.contains($0) }
+        }
         let ys = (yTicks ?? niceTicks(yRange)).filter { yRange.contains($0) }
         svg += "<g stroke=\"#e3e3e3\" stroke-width=\"1\">\n"
         for x in xs { svg += "<line x1=\"\(px(sx(x)))\" y1=\"\(px(top))\" x2=\"\(px(sx(x)))\" y2=\"\(px(bottom))\"/>\n" }
@@ -127,7 +132,12 @@ struct SVGLinePlot {
         let xStep = xs.count > 1 ? xs[1] - xs[0] : 1
         for x in xs {
             svg += "<line x1=\"\(px(sx(x)))\" y1=\"\(px(bottom))\" x2=\"\(px(sx(x)))\" y2=\"\(px(bottom + 5))\" stroke=\"#444\"/>\n"
-            svg += "<text x=\"\(px(sx(x)))\" y=\"\(px(bottom + 20))\" text-anchor=\"middle\">\(xScale == .log2 ? log2Label(x) : tickLabel(x, step: xStep))</text>\n"
+            let label = switch xScale {
+            case .linear: tickLabel(x, step: xStep)
+            case .log2: log2Label(x)
+            case .log10: String(format: "%g", x)
+            }
+            svg += "<text x=\"\(px(sx(x)))\" y=\"\(px(bottom + 20))\" text-anchor=\"middle\">\(label)</text>\n"
         }
         let yStep = ys.count > 1 ? ys[1] - ys[0] : 1
         for y in ys {
@@ -193,10 +203,10 @@ struct SVGStackedBars {
         let bottom = top + Double(rows.count) * (barHeight + gap)
         // Legend: one row of swatches, wrapped.
         var items: [(x: Double, row: Int, index: Int)] = []
-        var cursor = left, row = 0
+        var cursor = 20.0, row = 0
         for (index, c) in categories.enumerated() {
-            let w = 22 + PlotStyle.textWidth(c.name, size: 13) + 22
-            if cursor + w > width - right && cursor > left { cursor = left; row += 1 }
+            let w = 20 + PlotStyle.textWidth(c.name, size: 13) + 18
+            if cursor + w > width - right && cursor > 20 { cursor = 20; row += 1 }
             items.append((cursor, row, index))
             cursor += w
         }
@@ -245,10 +255,10 @@ func niceTicks(_ range: ClosedRange<Double>, target: Int = 5) -> [Double] {
     let magnitude = pow(10, floor(log10(raw)))
     let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw * 0.999 } ?? 10 * magnitude
     var ticks: [Double] = []
-    var t = ceil(range.lowerBound / step - 1e-9) * step
-    while t <= range.upperBound + step * 1e-9 {
-        ticks.append(abs(t) < step * 1e-9 ? 0 : t)
-        t += step
+    var k = ceil(range.lowerBound / step - 1e-9)
+    while k * step <= range.upperBound + step * 1e-9 {
+        ticks.append(Double(String(format: "%.12g", k * step))! + 0)  // 0.6, not 0.6000000000000001
+        k += 1
     }
     return ticks
 }
@@ -259,6 +269,19 @@ func log2Ticks(_ range: ClosedRange<Double>) -> [Double] {
     guard hi >= lo else { return [range.lowerBound] }
     let stride = max(1, Int(ceil(Double(hi - lo + 1) / 9)))
     return Swift.stride(from: lo, through: hi, by: stride).map { pow(2, Double($0)) }
+}
+
+/// 1, 2, 5 × powers of ten inside `range` when it spans at most three decades, else powers of ten
+/// (thinned to at most nine).
+func log10Ticks(_ range: ClosedRange<Double>) -> [Double] {
+    let lo = Int(floor(log10(range.lowerBound) + 1e-9)), hi = Int(ceil(log10(range.upperBound) - 1e-9))
+    guard hi >= lo else { return [range.lowerBound] }
+    let multiples: [Double] = hi - lo <= 3 ? [1, 2, 5] : [1]
+    var ticks: [Double] = []
+    for k in lo...hi { for m in multiples { ticks.append((m * pow(10, Double(k)) * 1e9).rounded() / 1e9) } }
+    ticks = ticks.filter { range.lowerBound * (1 - 1e-9) <= $0 && $0 <= range.upperBound * (1 + 1e-9) }
+    let stride = max(1, Int(ceil(Double(ticks.count) / 9)))
+    return Swift.stride(from: 0, to: ticks.count, by: stride).map { ticks[$0] }
 }
 
 /// A tick label with as many decimals as the tick step needs.

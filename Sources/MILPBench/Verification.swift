@@ -21,8 +21,9 @@ public struct Verification: Sendable, Equatable {
         var infeasibility: String?
         maxViolation = 0
         if let values = result.values {
-            let report = model.checkFeasibility(of: values)
-            maxViolation = max(report.maxBoundViolation, report.maxRowViolation, report.maxIntegralityViolation)
+            let tolerance = FeasibilityReport.acceptedViolation
+            let report = model.checkFeasibility(of: values, tolerance: tolerance, integralityTolerance: tolerance)
+            maxViolation = report.maxViolation
             if !report.isFeasible { infeasibility = "returned solution is infeasible: \(report)" }
             recomputedObjective = model.objectiveValue(of: values)
         }

@@ -22,6 +22,9 @@ struct Token {
 /// - `entries`, in insertion order, holds each name's token and its first 16 bytes, so names of up
 ///   to 16 bytes (nearly all in practice) are compared without touching the file. Files mostly
 ///   refer to rows in the order they were declared, so consecutive lookups hit neighbouring entries.
+///
+/// Names stay in the caller's buffer (`names` are tokens of it), or with `copiesNames` in the
+/// index itself (`text(_:)`), for callers that read a file a window at a time.
 struct NameIndex {
     private struct Entry {
         var token: Token
@@ -32,12 +35,17 @@ struct NameIndex {
     private var slots: [UInt64]
     private var mask: Int
     private var entries: [Entry] = []
+    /// With `copiesNames`: the bytes of names longer than 16 bytes, which their entries' tokens
+    /// refer to (shorter names are whole in `head` and `tail`).
+    private var copies: [UInt8] = []
+    let copiesNames: Bool
 
-    init(expected: Int = 1024) {
+    init(expected: Int = 1024, copiesNames: Bool = false) {
         var size = 1024
         while size < expected * 2 { size <<= 1 }
         slots = Array(repeating: 0, count: size)
         mask = size - 1
+        self.copiesNames = copiesNames
     }
 
     var count: Int { entries.count }
@@ -45,8 +53,26 @@ struct NameIndex {
     /// The token of the name with index `index`.
     func name(_ index: Int) -> Token { entries[index].token }
 
-    /// The tokens of all names, by index.
+    /// The tokens of all names, by index, in the caller's buffer (an index that copies names
+    /// gives their text with `text(_:)` instead).
     var names: [Token] { entries.map(\.token) }
+
+    /// The text of name `index` (an index that copies names).
+    func text(_ index: Int) -> String {
+        let entry = entries[index]
+        if entry.token.count <= 16 {
+            return withUnsafeBytes(of: (entry.head.littleEndian, entry.tail.littleEndian)) {
+                String(decoding: $0.prefix(entry.token.count), as: UTF8.self)
+            }
+        }
+        return copies.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[entry.token.start..<entry.token.end]), as: UTF8.self) }
+    }
+
+    /// True when name `index` exists and has `token`'s text.
+    func isName(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Bool {
+        index >= 0 && index < entries.count
+            && matches(entries[index], bytes, token, loadWord(bytes, token.start, token.count), loadWord(bytes, token.start + 8, token.count - 8))
+    }
 
     /// The slot where a lookup of `token` starts (for `warm`).
     func startSlot(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Int {
@@ -93,7 +119,12 @@ struct NameIndex {
         let (found, position, hash) = lookup(bytes, token, head, tail)
         if let found { return (found, false) }
         slots[position] = UInt64(hash) << 32 | UInt64(entries.count + 1)
-        entries.append(Entry(token: token, head: head, tail: tail))
+        var stored = token
+        if copiesNames {
+            stored = Token(start: copies.count, end: copies.count + token.count)
+            if token.count > 16 { copies.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end])) }
+        }
+        entries.append(Entry(token: stored, head: head, tail: tail))
         return (entries.count - 1, true)
     }
 
@@ -113,9 +144,17 @@ struct NameIndex {
         }
     }
 
+    @inline(__always)
     private func matches(_ entry: Entry, _ bytes: UnsafeBufferPointer<UInt8>, _ token: Token, _ head: UInt64, _ tail: UInt64) -> Bool {
         entry.head == head && entry.tail == tail && entry.token.count == token.count
-            && (token.count <= 16 || Self.equal(bytes, entry.token, token))
+            && (token.count <= 16 || restMatches(entry, bytes, token))
+    }
+
+    /// Names longer than 16 bytes: all of them compared.
+    @inline(never)
+    private func restMatches(_ entry: Entry, _ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Bool {
+        guard copiesNames else { return Self.equal(bytes, entry.token, token) }
+        return copies.withUnsafeBufferPointer { memcmp($0.baseAddress! + entry.token.start, bytes.baseAddress! + token.start, token.count) == 0 }
     }
 
     /// Makes room for `count` names in the list of names (the table itself grows as needed).
@@ -123,7 +162,7 @@ struct NameIndex {
 
     /// Makes room for `count` names without regrowing.
     mutating func reserveCapacity(_ count: Int) {
-        entries.reserveCapacity(count)
+        reserveEntries(count)
         var size = slots.count
         while size < count * 2 { size *= 2 }
         if size > slots.count { rehash(size) }
@@ -161,7 +200,12 @@ struct NameIndex {
     static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Token, _ b: Token) -> Bool {
         let count = a.count
         guard count == b.count else { return false }
-        if count <= 16 {  // most names: two words each, no call
+        if count <= 8 && a.start + 8 <= bytes.count && b.start + 8 <= bytes.count {  // most names: one word each
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            let difference = base.loadUnaligned(fromByteOffset: a.start, as: UInt64.self) ^ base.loadUnaligned(fromByteOffset: b.start, as: UInt64.self)
+            return UInt64(littleEndian: difference) & (UInt64.max >> (64 - 8 * max(count, 1))) == 0 || count == 0
+        }
+        if count <= 16 {
             return loadWord(bytes, a.start, count) == loadWord(bytes, b.start, count)
                 && loadWord(bytes, a.start + 8, count - 8) == loadWord(bytes, b.start + 8, count - 8)
         }
@@ -180,38 +224,6 @@ func loadWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -
     var word: UInt64 = 0  // near the end of the buffer: byte by byte
     for k in 0..<min(count, 8) { word |= UInt64(bytes[start + k]) << (8 * k) }
     return word
-}
-
-/// The first position from `i` on whose byte is ≤ 32 (blank, tab, LF, CR, other control
-/// characters), or `bytes.count`. Eight bytes at a time: fields are mostly short, but this
-/// avoids a branch per byte.
-@inline(__always)
-func firstControlOrBlank(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
-    var i = i
-    while i + 8 <= bytes.count {
-        let word = loadWord(bytes, i, 8)
-        // The high bit of each byte < 0x21 (exact for the lowest such byte; borrows only move up).
-        let low = (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080
-        if low != 0 { return i + low.trailingZeroBitCount / 8 }
-        i += 8
-    }
-    while i < bytes.count && bytes[i] > 32 { i += 1 }
-    return i
-}
-
-/// The first position from `i` on whose byte is not a blank or a tab, or `bytes.count`.
-@inline(__always)
-func skipBlanks(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
-    var i = i
-    while i + 8 <= bytes.count {
-        let other = loadWord(bytes, i, 8) ^ 0x2020_2020_2020_2020  // blanks become zero bytes
-        if other == 0 { i += 8; continue }
-        i += other.trailingZeroBitCount / 8
-        guard bytes[i] == 9 else { return i }
-        i += 1
-    }
-    while i < bytes.count && (bytes[i] == 32 || bytes[i] == 9) { i += 1 }
-    return i
 }
 
 /// The byte with ASCII a-z mapped to A-Z.
@@ -236,6 +248,15 @@ func parseNumber(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Double?
     if bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") {
         negative = bytes[i] == UInt8(ascii: "-")
         i += 1
+    }
+    // Whole numbers of up to 15 digits ("1", "-3", "422"), the most common kind, are exact as is.
+    if end - i <= 15 && i < end {
+        var whole: UInt64 = 0, j = i
+        while j < end, bytes[j] &- 48 < 10 {
+            whole = whole &* 10 &+ UInt64(bytes[j] &- 48)
+            j += 1
+        }
+        if j == end { return negative ? -Double(whole) : Double(whole) }
     }
     var mantissa: UInt64 = 0, digits = 0, exponent = 0, sawDigit = false
     while i < end, bytes[i] &- 48 < 10 {

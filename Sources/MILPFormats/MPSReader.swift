@@ -16,10 +16,27 @@ import MILP
 public struct MPSReader {
     public init() {}
 
-    /// Reads a model from a file (`.gz` or gzip magic → decompressed).
+    /// Reads a model from a file (`.gz` or gzip magic → decompressed). A large plain file is read
+    /// a window at a time rather than whole.
     public func read(path: String) throws -> Model {
-        let bytes = try readFileBytes(path)
-        return try parse(bytes, name: path)
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw ParseError(file: path, line: 0, message: errno == ENOENT || errno == ENOTDIR ? "no such file" : "cannot be read")
+        }
+        defer { close(fd) }
+        var info = stat()
+        var magic: (UInt8, UInt8) = (0, 0)
+        guard fstat(fd, &info) == 0, info.st_mode & mode_t(S_IFMT) == mode_t(S_IFREG), info.st_size > 0,
+              pread(fd, &magic, 2, 0) == 2, magic != (0x1f, 0x8b) else {
+            // Directories, gzip, pipes, /proc files: as a whole (with readFileBytes' errors).
+            return try parse(try readFileBytes(path), name: path)
+        }
+        let window = Window(fd: fd, file: path, size: Int(info.st_size))
+        return try parseDetectingLayout { fixed in
+            try window.rewind()
+            var parser = MPSParser(window: window, file: path, fixed: fixed)
+            return try parser.parse()
+        }
     }
 
     /// Parses MPS text (plain or gzip) named `name` in error messages.
@@ -27,19 +44,104 @@ public struct MPSReader {
         let bytes = Gzip.isCompressed(input) ? try Gzip.decompress(input, name: name) : input
         guard !bytes.isEmpty else { throw ParseError(file: name, line: 0, message: "empty file; expected an MPS model") }
         return try bytes.withUnsafeBufferPointer { buffer in
-            do {
-                var free = MPSParser(bytes: buffer, file: name, fixed: false)
-                return try free.parse()
-            } catch let free as ParseError {
-                // Names with spaces or blank fields need fixed columns; keep the error that got further.
-                do {
-                    var fixed = MPSParser(bytes: buffer, file: name, fixed: true)
-                    return try fixed.parse()
-                } catch let fixed as ParseError {
-                    throw fixed.line > free.line ? fixed : free
-                }
+            try parseDetectingLayout { fixed in
+                var parser = MPSParser(window: Window(buffer), file: name, fixed: fixed)
+                return try parser.parse()
             }
         }
+    }
+
+    /// Free format first; fixed columns when that fails (names with spaces or blank fields need
+    /// them). Of two errors, the one that got further.
+    private func parseDetectingLayout(_ parse: (_ fixed: Bool) throws -> Model) throws -> Model {
+        do {
+            return try parse(false)
+        } catch let free as ParseError {
+            do {
+                return try parse(true)
+            } catch let fixed as ParseError {
+                throw fixed.line > free.line ? fixed : free
+            }
+        }
+    }
+}
+
+/// The bytes the parser looks at: all of an input in memory, or a window on a file that is read
+/// a piece at a time, so that a large file is never held whole (filling that much fresh memory
+/// takes longer than parsing it). Parser positions are positions in `bytes`.
+private final class Window {
+    static let capacity = 4 << 20
+
+    private(set) var bytes: UnsafeBufferPointer<UInt8>
+    /// True when `bytes` runs to the end of the input.
+    private(set) var atEnd: Bool
+    /// Bytes of the input before `bytes`, and the size of the whole input (a hint for files).
+    private(set) var offset = 0
+    let size: Int
+
+    private var storage: UnsafeMutableBufferPointer<UInt8>?  // a file's window; nil in memory
+    private let fd: Int32
+    private let file: String
+
+    /// All of `input`.
+    init(_ input: UnsafeBufferPointer<UInt8>) {
+        bytes = input
+        atEnd = true
+        size = input.count
+        fd = -1
+        file = ""
+    }
+
+    /// A window on the open file `fd` of `size` bytes (a hint), empty until `rewind()`.
+    init(fd: Int32, file: String, size: Int) {
+        storage = .allocate(capacity: min(size + 1, Self.capacity))
+        bytes = UnsafeBufferPointer(start: storage!.baseAddress, count: 0)
+        atEnd = false
+        self.size = size
+        self.fd = fd
+        self.file = file
+    }
+
+    deinit { storage?.deallocate() }
+
+    /// Back to the start of the file (a no-op in memory).
+    func rewind() throws {
+        guard storage != nil else { return }
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw ParseError(file: file, line: 0, message: "cannot be read") }
+        bytes = UnsafeBufferPointer(start: storage!.baseAddress, count: 0)
+        offset = 0
+        atEnd = false
+        try advance(keepingFrom: 0)
+        if bytes.isEmpty { throw ParseError(file: file, line: 0, message: "empty file; expected an MPS model") }
+    }
+
+    /// Moves `bytes[start...]` to the front and reads on after it: more of the file in view.
+    func advance(keepingFrom start: Int) throws {
+        guard var buffer = storage, !atEnd else { return }
+        let kept = bytes.count - start
+        if kept == buffer.count {  // one line fills the window: a bigger one
+            let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
+            _ = bigger.initialize(from: buffer)
+            buffer.deallocate()
+            buffer = bigger
+            storage = bigger
+        } else if kept > 0 {
+            memmove(buffer.baseAddress!, buffer.baseAddress! + start, kept)
+        }
+        offset += start
+        var count = kept
+        while count < buffer.count {
+            let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if n > 0 {
+                count += n
+            } else if n == 0 {
+                atEnd = true
+                break
+            } else if errno != EINTR {
+                throw ParseError(file: file, line: 0, message: "cannot be read")
+            }
+        }
+        bytes = UnsafeBufferPointer(start: buffer.baseAddress, count: count)
     }
 }
 
@@ -168,45 +270,74 @@ private struct LineBatch {
     }
 
     static let capacity = 64
-    private(set) var lines: [Line] = []
+    /// `lines[0..<count]` are the batch.
+    private(set) var lines = [Line](repeating: Line(start: 0, end: 0, fieldCount: 0, lastEnd: 0), count: capacity)
+    private(set) var count = 0
     private(set) var fields = [Token](repeating: Token(start: 0, end: 0), count: capacity * LineFields.capacity)
 
     /// Splits up to `capacity` lines from `start` on, ending the batch after a section header (a
-    /// batch lies in one section). Returns where the next batch starts.
-    mutating func fill(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        lines.removeAll(keepingCapacity: true)
-        let n = bytes.count
-        var i = start
-        /// True at a field's end: blank, tab, LF, or the CR before a LF or the end.
-        func endsField(_ i: Int) -> Bool {
-            let b = bytes[i]
-            guard b <= 32 && (UInt64(1) << b) & (1 << 32 | 1 << 13 | 1 << 10 | 1 << 9) != 0 else { return false }
-            return b != 13 || i + 1 == n || bytes[i + 1] == 10
-        }
-        fields.withUnsafeMutableBufferPointer { fields in
-            while i < n && lines.count < Self.capacity {
-                let lineStart = i, base = lines.count * LineFields.capacity
-                var fieldCount = 0, lastEnd = i
-                while true {
-                    i = skipBlanks(bytes, from: i)
-                    if i == n || bytes[i] == 10 || (bytes[i] == 13 && endsField(i)) { break }
-                    if bytes[i] == UInt8(ascii: "$") && fieldCount > 0 { break }  // a comment
-                    let fieldStart = i
-                    repeat { i = firstControlOrBlank(bytes, from: i + 1) } while i < n && !endsField(i)
-                    if fieldCount < LineFields.capacity { fields[base + fieldCount] = Token(start: fieldStart, end: i) }
-                    fieldCount += 1
-                    lastEnd = i
-                }
-                while i < n && bytes[i] != 10 { i += 1 }
-                var end = i
-                if end > lineStart && bytes[end - 1] == 13 { end -= 1 }
-                lines.append(Line(start: lineStart, end: end, fieldCount: fieldCount, lastEnd: lastEnd))
-                i += 1
-                let first = bytes[lineStart]
-                if end > lineStart && first != 32 && first != 9 && first != UInt8(ascii: "*") { break }
+    /// batch lies in one section) or before a line that `bytes` cuts off (unless `atEnd`: the
+    /// input ends there). Returns where the next batch starts.
+    mutating func fill(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, atEnd: Bool) -> Int {
+        let (next, count) = lines.withUnsafeMutableBufferPointer { lines in
+            fields.withUnsafeMutableBufferPointer { fields in
+                Self.split(bytes, from: start, atEnd: atEnd, into: lines, fields)
             }
         }
-        return i
+        self.count = count
+        return next
+    }
+
+    /// `fill` on unsafe buffers (no uniqueness check per store): the next position and the number
+    /// of lines.
+    private static func split(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, atEnd: Bool,
+        into lines: UnsafeMutableBufferPointer<Line>, _ fields: UnsafeMutableBufferPointer<Token>
+    ) -> (Int, Int) {
+        let n = bytes.count
+        // Fields end at a blank, a tab, a LF, or a CR before a LF or the end. (Bit masks rather
+        // than comparisons with each: those compile to an indirect jump per byte.)
+        let blanks: UInt64 = 1 << 32 | 1 << 9, ends: UInt64 = blanks | 1 << 10
+        func endsLine(_ i: Int) -> Bool {
+            bytes[i] == 10 || (bytes[i] == 13 && (i &+ 1 == n || bytes[i &+ 1] == 10))
+        }
+        var i = start, count = 0
+        while i < n && count < capacity {
+            let lineStart = i, base = count * LineFields.capacity
+            var fieldCount = 0, lastEnd = i
+            while i < n {
+                let b = bytes[i]
+                if b <= 32 && (UInt64(1) << b) & blanks != 0 {
+                    i &+= 1
+                    continue
+                }
+                if b <= 32 && endsLine(i) { break }
+                if b == UInt8(ascii: "$") && fieldCount > 0 { break }  // a comment
+                let fieldStart = i
+                i &+= 1
+                while i < n {
+                    let c = bytes[i]
+                    if c <= 32 && ((UInt64(1) << c) & ends != 0 || (c == 13 && endsLine(i))) { break }
+                    i &+= 1
+                }
+                if fieldCount < LineFields.capacity { fields[base + fieldCount] = Token(start: fieldStart, end: i) }
+                fieldCount += 1
+                lastEnd = i
+            }
+            while i < n && bytes[i] != 10 { i += 1 }
+            if i == n && !atEnd {  // cut off: in the next batch, once more is read
+                i = lineStart
+                break
+            }
+            var end = i
+            if end > lineStart && bytes[end - 1] == 13 { end -= 1 }
+            lines[count] = Line(start: lineStart, end: end, fieldCount: fieldCount, lastEnd: lastEnd)
+            count += 1
+            i += 1
+            let first = bytes[lineStart]
+            if end > lineStart && first != 32 && first != 9 && first != UInt8(ascii: "*") { break }
+        }
+        return (i, count)
     }
 }
 
@@ -224,7 +355,8 @@ private struct RowEntry {
 }
 
 private struct MPSParser {
-    let bytes: UnsafeBufferPointer<UInt8>
+    let window: Window
+    var bytes: UnsafeBufferPointer<UInt8>   // window.bytes
     let file: String
     let fixed: Bool
 
@@ -233,18 +365,18 @@ private struct MPSParser {
     var data = SparseModelData()
 
     // Rows
-    var rowIndex = NameIndex(expected: 1 << 12)
+    var rowIndex = NameIndex(expected: 1 << 12, copiesNames: true)
     var rowKind: [UInt8] = []           // "L", "G", "E", or "N"
     var rows: [RowEntry] = []
     var rowRHS: [Double] = []
     var rowRange: [Int: Double] = [:]   // ranged rows are rare
     var objectiveRow = -1               // index in rowIndex of the objective
-    var objectiveName: Token?
+    var objectiveName: [UInt8]?         // from OBJNAME
 
     // Columns and entries (triplets)
-    var columnIndex = NameIndex(expected: 1 << 12)
-    var lastColumn: Token?
-    var lastColumnIndex = -1
+    var columnIndex = NameIndex(expected: 1 << 12, copiesNames: true)
+    var lastColumnIndex = -1            // the column of the previous COLUMNS line,
+    var lastColumnToken: Token?         // and its name while still in the window
     var integerBlock = false
     var entries: [MatrixEntry] = []
     var entryOrdinal = 0                // position of the next entry within its column
@@ -252,7 +384,7 @@ private struct MPSParser {
     var boundSeen: [UInt8] = []         // bit 1: lower set, bit 2: upper set
 
     // Set names (only the first of each is used)
-    var rhsSet: Token?, rangeSet: Token?, boundSet: Token?
+    var rhsSet: [UInt8]?, rangeSet: [UInt8]?, boundSet: [UInt8]?
     var rowGuess = -1, columnGuess = -1 // RHS/RANGES and BOUNDS: the last row/column found
     var sosSets: [(type: Int, columns: [Int32], weights: [Double])] = []
 
@@ -261,8 +393,9 @@ private struct MPSParser {
     var lineStart = 0, lineEnd = 0
     var sawRows = false, sawColumns = false, sawEnd = false
 
-    init(bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool) {
-        self.bytes = bytes
+    init(window: Window, file: String, fixed: Bool) {
+        self.window = window
+        self.bytes = window.bytes
         self.file = file
         self.fixed = fixed
     }
@@ -273,6 +406,14 @@ private struct MPSParser {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
     }
 
+    /// The token's bytes, kept beyond the window (names of sets and of the objective).
+    func copy(_ token: Token) -> [UInt8] { Array(bytes[token.start..<token.end]) }
+
+    /// True when `token` has the bytes `text`.
+    func isText(_ text: [UInt8], _ token: Token) -> Bool {
+        text.count == token.count && text.elementsEqual(bytes[token.start..<token.end])
+    }
+
     /// The token's text with ASCII letters in upper case (for keywords in messages).
     func upperText(_ token: Token) -> String {
         String(decoding: bytes[token.start..<token.end].lazy.map(asciiUpper), as: UTF8.self)
@@ -281,10 +422,18 @@ private struct MPSParser {
     mutating func parse() throws -> Model {
         var batch = LineBatch()
         var position = 0
-        while position < bytes.count && !sawEnd {
-            position = batch.fill(bytes, from: position)
+        while !sawEnd {
+            position = batch.fill(bytes, from: position, atEnd: window.atEnd)
+            if batch.count == 0 {  // no complete line left in view
+                guard !window.atEnd else { break }
+                try window.advance(keepingFrom: position)
+                bytes = window.bytes
+                position = 0
+                lastColumnToken = nil  // positions have moved
+                continue
+            }
             if !fixed { warmNames(batch) }
-            for i in batch.lines.indices where !sawEnd {
+            for i in 0..<batch.count where !sawEnd {
                 line += 1
                 try parseLine(batch, i)
             }
@@ -305,7 +454,7 @@ private struct MPSParser {
         rowSlots.removeAll(keepingCapacity: true)
         columnSlots.removeAll(keepingCapacity: true)
         var previousColumn = Token(start: 0, end: 0)
-        for (i, line) in batch.lines.enumerated() where line.fieldCount >= 2 && (bytes[line.start] == 32 || bytes[line.start] == 9) {
+        for (i, line) in batch.lines.prefix(batch.count).enumerated() where line.fieldCount >= 2 && (bytes[line.start] == 32 || bytes[line.start] == 9) {
             let first = batch.fields[i * LineFields.capacity], second = batch.fields[i * LineFields.capacity + 1]
             if section == .rows {
                 rowSlots.append(rowIndex.startSlot(bytes, second))
@@ -343,7 +492,7 @@ private struct MPSParser {
         case .ranges: try rangeLine()
         case .bounds: try boundLine()
         case .objsense: try objsenseValue(tokens[0])
-        case .objname: objectiveName = tokens[0]
+        case .objname: objectiveName = copy(tokens[0])
         case .sos: try sosLine()
         case .name: break
         case .none, .end: throw fail("data line outside any section; expected a section name such as ROWS")
@@ -428,7 +577,7 @@ private struct MPSParser {
             if let rest { try objsenseValue(rest) }
         case "OBJNAME":
             section = .objname
-            if let rest { objectiveName = rest }
+            if let rest { objectiveName = copy(rest) }
         case "ROWS":
             section = .rows
             sawRows = true
@@ -437,7 +586,7 @@ private struct MPSParser {
             guard sawRows else { throw fail("COLUMNS before ROWS") }
             section = .columns
             sawColumns = true
-            reserveColumns(remainingBytes: bytes.count - end)
+            reserveColumns(remainingBytes: window.size - window.offset - end)
         case "RHS": section = .rhs
         case "RANGES": section = .ranges
         case "BOUNDS": section = .bounds
@@ -520,7 +669,7 @@ private struct MPSParser {
         rowKind.append(kind)
         rowRHS.append(0)
         if kind == UInt8(ascii: "N") {
-            if objectiveRow < 0 && (objectiveName == nil || NameIndex.equal(bytes, objectiveName!, nameToken)) {
+            if objectiveRow < 0 && (objectiveName == nil || isText(objectiveName!, nameToken)) {
                 objectiveRow = index
             }
             rows.append(RowEntry(modelRow: -1, lastColumn: -1))
@@ -574,7 +723,11 @@ private struct MPSParser {
     }
 
     mutating func columnFor(_ token: Token) throws -> Int {
-        if let last = lastColumn, NameIndex.equal(bytes, last, token) { return lastColumnIndex }
+        if let last = lastColumnToken {
+            if NameIndex.equal(bytes, last, token) { return lastColumnIndex }
+        } else if columnIndex.isName(lastColumnIndex, bytes, token) {
+            return lastColumnIndex
+        }
         entryOrdinal = 0
         let (index, inserted) = columnIndex.insert(bytes, token)
         if inserted {
@@ -584,22 +737,22 @@ private struct MPSParser {
             data.objective.append(0)
             boundSeen.append(0)
         }
-        lastColumn = token
         lastColumnIndex = index
+        lastColumnToken = token
         return index
     }
 
     // MARK: RHS and RANGES
 
     /// Splits a set-name-optional line into (set name, pairs): an odd count means a set name leads.
-    func pairs(_ what: String, set: inout Token?) throws -> Range<Int>? {
+    func pairs(_ what: String, set: inout [UInt8]?) throws -> Range<Int>? {
         let hasSetName = tokens.count % 2 == 1
         guard tokens.count >= 2, tokens.count <= 5 else { throw fail("\(what) line needs (row, value) pairs, found \(tokens.count) fields") }
         if hasSetName {
             if let chosen = set {
-                if !NameIndex.equal(bytes, chosen, tokens[0]) { return nil }
+                if !isText(chosen, tokens[0]) { return nil }
             } else {
-                set = tokens[0]
+                set = copy(tokens[0])
             }
             return 1..<tokens.count
         }
@@ -655,9 +808,9 @@ private struct MPSParser {
         }
         if fieldCount == 3 || (fieldCount == 2 && !hasValue) {
             if let chosen = boundSet {
-                if !NameIndex.equal(bytes, chosen, tokens[1]) { return }
+                if !isText(chosen, tokens[1]) { return }
             } else {
-                boundSet = tokens[1]
+                boundSet = copy(tokens[1])
             }
             first = 2
             fieldCount -= 1
@@ -780,7 +933,7 @@ private struct MPSParser {
             for k in starts[r]..<starts[r + 1] {
                 let c = Int(columns[k])
                 if mark[c] == Int32(r) {
-                    throw fail("column \(text(columnIndex.name(c))) appears twice in row \(text(rowIndex.name(rowOfModelRow(r))))")
+                    throw fail("column \(columnIndex.text(c)) appears twice in row \(rowIndex.text(rowOfModelRow(r)))")
                 }
                 mark[c] = Int32(r)
             }
@@ -788,10 +941,10 @@ private struct MPSParser {
         data.rowStarts = starts
         data.rowColumns = columns
         data.rowCoefficients = values
-        data.variableNames = (0..<columnIndex.count).map { text(columnIndex.name($0)) }
+        data.variableNames = (0..<columnIndex.count).map { columnIndex.text($0) }
         var constraintNames: [String] = []
         constraintNames.reserveCapacity(rowCount)
-        for r in 0..<rowIndex.count where !isDropped(r) { constraintNames.append(text(rowIndex.name(r))) }
+        for r in 0..<rowIndex.count where !isDropped(r) { constraintNames.append(rowIndex.text(r)) }
         data.constraintNames = constraintNames
         data.sos = sosSets.map { set in
             let order = set.columns.indices.sorted { set.weights[$0] < set.weights[$1] }

@@ -49,15 +49,16 @@ struct BenchRun: ParsableCommand {
                              sense: model.sense.rawValue, message: "\(error)"))
             return
         }
-        let violation = result.values.map { values -> Double in
-            let report = model.checkFeasibility(of: values)
-            return max(report.maxBoundViolation, report.maxRowViolation, report.maxIntegralityViolation)
-        }
+        // The solver's point: the returned solution, or the infeasible point the adapter dropped.
+        let tolerance = FeasibilityReport.acceptedViolation
+        let report = result.values.map { model.checkFeasibility(of: $0, tolerance: tolerance, integralityTolerance: tolerance) }
+            ?? result.discardedPoint
         emit(ChildReport(
             status: result.termination.rawValue, limit: result.limit?.rawValue, hasSolution: result.hasSolution,
             objective: result.objective, bound: result.bestBound, gap: result.gap, seconds: result.seconds,
             nodes: result.nodes, solverName: result.solverName, solverVersion: result.solverVersion,
-            sense: model.sense.rawValue, maxViolation: violation, message: result.message))
+            sense: model.sense.rawValue, maxViolation: report?.maxViolation,
+            infeasibleSolution: report.flatMap { $0.isFeasible ? nil : $0.description }, message: result.message))
     }
 
     private func emit(_ report: ChildReport) {

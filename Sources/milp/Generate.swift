@@ -51,7 +51,7 @@ struct DistributionOptions: ParsableArguments {
 /// Options shared by the generators: where to write, whether to solve, what to report.
 struct GeneratedModelOptions: ParsableArguments {
     @Option(name: [.short, .customLong("output")],
-            help: "Write the model as MPS (.mps or .mps.gz). A directory (existing, or ending in /; required with --count > 1) receives NAME.mps.gz per instance.")
+            help: "Write the model: .mps, .mps.gz, .lp or .lp.gz. A directory (existing, or ending in /; required with --count > 1) receives NAME.mps.gz per instance.")
     var output: String?
 
     @Flag(help: "Hand the model to CBC (validate, lower, Cbc_loadProblem) without solving, and time it.")
@@ -77,7 +77,7 @@ struct GeneratedModelOptions: ParsableArguments {
         ]
         var exit = ExitStatus.optimal
         if let output {
-            let (_, seconds) = try timed { try MPSWriter().write(model, to: output) }
+            let (_, seconds) = try timed { try ModelFile.write(model, to: output) }
             report += [("write_seconds", formatNumber(seconds)), ("file", output)]
         }
         if handOff {
@@ -127,7 +127,7 @@ struct GeneratedModelOptions: ParsableArguments {
             var (model, buildSeconds) = timed { build(seed) }
             model.name = Self.fileName(model.name, seed: seed)
             let path = (directory as NSString).appendingPathComponent(model.name + ".mps.gz")
-            let (_, writeSeconds) = try timed { try MPSWriter().write(model, to: path) }
+            let (_, writeSeconds) = try timed { try ModelFile.write(model, to: path) }
             buildTotal += buildSeconds
             writeTotal += writeSeconds
             var report: [(String, String)] = [

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MILPKit
 
 @main
@@ -8,7 +9,11 @@ struct Milp: ParsableCommand {
         abstract: "Build and solve mixed-integer linear programs with CBC, CLP and GLPK.",
         discussion: """
         Examples:
-          milp demo                                   solve the bundled models with every solver
+          milp demo                                   solve the bundled instances with CBC and GLPK, verify
+          milp solve model.mps --time-limit 60 --json solve one file (CBC for MIPs, CLP for LPs)
+          milp bench instances/ --solvers cbc,glpk    batch runs into a resumable results database
+          milp report results.sqlite -o report.html   tables and plots from a results database
+          milp generate setcover --count 20 -o sets/  generated instance distributions
           milp generate cfl --clients 2000 --facilities 100 -o cfl.mps
           milp generate queens --n 1000               build n-Queens and report build time
 
@@ -17,6 +22,21 @@ struct Milp: ParsableCommand {
         """,
         subcommands: [Solve.self, Stats.self, Convert.self, Bench.self, Report.self, Generate.self, Demo.self, BenchRun.self]
     )
+
+    /// As ArgumentParser's entry point, but usage errors exit with `ExitStatus.badInput` (2), as
+    /// documented, instead of 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(ExitStatus.badInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit codes scripts can rely on.

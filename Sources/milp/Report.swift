@@ -6,21 +6,23 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarize a results database: solved counts, times, primal gaps, wrong answers, plots.",
         discussion: """
-        Per solver spec: runs solved (status optimal or infeasible, and not wrong), wrong answers,
-        the shifted geometric mean time (unsolved runs count at the time limit), the mean primal
-        gap, and the mean primal integral when runs recorded incumbent traces. Then a per-instance
-        table. The HTML page adds a performance profile (Dolan–Moré), an outcome chart and, with
-        traces, the primal gap over time. Wrong answers come first in every format. The report
-        states its definitions.
+        Per solver spec: runs solved (status optimal or infeasible, and not wrong),
+        wrong answers, the shifted geometric mean time (unsolved runs count at the
+        time limit), the mean primal gap, and the mean primal integral when runs
+        recorded incumbent traces; then a per-instance table. The HTML page adds a
+        performance profile (Dolan–Moré), runs solved over time, an outcome chart
+        and, with traces, the primal gap over time. Wrong answers come first in
+        every format, and the report states its definitions.
 
-        With --optimal-values the wrong flags are recomputed against that list (so a report can be
-        checked against corrected values) and its values are the primal-gap references; otherwise
-        the references are the best objectives any run found.
+        With --optimal-values the wrong flags are recomputed against that list (to
+        check a report against corrected values) and its values become the
+        primal-gap references; otherwise the references are the best objectives
+        any run found.
 
         Examples:
-          milp report results.sqlite                      Markdown on standard output
-          milp report results.sqlite -o report.html       HTML page (format from the extension)
-          milp report results.sqlite --format json --optimal-values instances/optimal-values.csv
+          milp report results.sqlite                  Markdown on standard output
+          milp report results.sqlite -o report.html   HTML (format from the extension)
+          milp report results.sqlite --format json --optimal-values known.csv
         """
     )
 
@@ -55,7 +57,7 @@ struct Report: ParsableCommand {
             guard !isDirectory.boolValue else { throw BenchError("\(db): is a folder, not a results database") }
             let known: KnownOptima?
             do { known = try optimalValues.map(KnownOptima.init(path:)) } catch { throw BenchError("\(error)") }
-            let runs = try ResultStore(path: db).runs()
+            let runs = try ResultStore(path: db, readOnly: true).runs()
             let report = BenchReport(runs: runs, options: ReportOptions(shift: shift, known: known, source: db))
             let text = report.render(chosen)
             if let output {
@@ -65,6 +67,7 @@ struct Report: ParsableCommand {
                 printError("milp report: \(chosen.rawValue) report of \(runs.count) runs written to \(output)\(report.wrongRuns.isEmpty ? "" : "; \(report.wrongRuns.count) WRONG")")
             } else {
                 print(text, terminator: "")
+                if !report.wrongRuns.isEmpty { printError("milp report: \(report.wrongRuns.count) WRONG answers") }
             }
         } catch let error as BenchError {
             printError("milp report: \(error)")
