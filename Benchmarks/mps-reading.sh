@@ -7,7 +7,7 @@
 #                                        generated when missing; RUNS=10 by default
 #
 # Files: the 2000 × 100 capacitated facility location model (200,100 columns, 202,100 rows,
-# 800,100 nonzeros) written by `milp generate cfl` and by python-mip (Benchmarks/peers/
+# 800,100 nonzeros) written by `milp generate cfl --clients 2000 --facilities 100` and by python-mip (Benchmarks/peers/
 # cfl_python_mip.py: the same model; python-mip's CBC writes `NAME.mps.mps.gz`, unpacked here).
 # Needs hyperfine, coinor-cbc and glpk-utils (apt), mip and highspy (pip).
 set -euo pipefail

@@ -63,8 +63,9 @@ struct Demo: ParsableCommand {
                     "instance": name, "solver": result.solverName, "status": result.termination.rawValue,
                     "limit": result.limit?.rawValue ?? NSNull(), "objective": jsonNumber(result.objective),
                     "known": reference, "seconds": result.seconds, "wrong": verdict.wrong ?? NSNull(),
+                    "message": result.message ?? NSNull(),
                 ]
-                print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+                print(jsonText(object))
             }
             rows.append([name, result.solverName, result.termination.rawValue + (result.limit.map { " (\($0.rawValue))" } ?? ""),
                          result.objective.map(formatNumber) ?? "-", reference,

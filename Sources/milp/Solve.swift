@@ -106,7 +106,11 @@ struct Solve: ParsableCommand {
                 guard report.claim() else { return }
                 let message = "\(chosen.name) did not return within \(formatNumber(grace)) s of the time limit; stopped"
                 if json {
-                    print(#"{"file":\#(jsonString(file)),"status":"limit","limit":"time","has_solution":false,"objective":null,"bound":null,"gap":null,"seconds":\#((ContinuousClock.now - commandStart).seconds),"nodes":null,"solver":"\#(chosen.name)","solver_version":"\#(chosen.version)","message":\#(jsonString(message))}"#)
+                    print(jsonText([
+                        "file": file, "status": "limit", "limit": "time", "has_solution": false, "objective": NSNull(),
+                        "bound": NSNull(), "gap": NSNull(), "seconds": (ContinuousClock.now - commandStart).seconds,
+                        "nodes": NSNull(), "solver": chosen.name, "solver_version": chosen.version, "message": message,
+                    ]))
                 } else if !quiet {
                     print("status:    limit (time limit)\nsolution:  none\nmessage:   \(message)")
                 }
@@ -163,8 +167,7 @@ struct Solve: ParsableCommand {
             "rows": model.constraintCount, "columns": model.variableCount, "nonzeros": model.nonzeroCount,
         ]
         if let message = r.message { object["message"] = message }
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        return jsonText(object)
     }
 }
 
@@ -175,9 +178,9 @@ final class ReportOnce: Sendable {
     func claim() -> Bool { !claimed.exchange(true, ordering: .acquiringAndReleasing) }
 }
 
-/// A string as a JSON literal.
-func jsonString(_ s: String) -> String {
-    String(decoding: try! JSONSerialization.data(withJSONObject: [s]), as: UTF8.self).dropFirst().dropLast().description
+/// One JSON object as text, keys sorted.
+func jsonText(_ object: [String: Any]) -> String {
+    String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
 }
 
 /// A JSON value for a number that may be missing or infinite (JSON has no infinity: null).

@@ -26,11 +26,10 @@ struct Stats: ParsableCommand {
             object["sos"] = model.sosConstraints.count
             object["sense"] = model.sense.rawValue
             object["name"] = model.name
-            let data = try JSONSerialization.data(withJSONObject: object.mapValues { value -> Any in
+            print(jsonText(object.mapValues { value -> Any in
                 if let d = value as? Double { return jsonNumber(d) }
                 return value
-            }, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            }))
             return
         }
         func range(_ r: (Double, Double)?) -> String { r.map { "[\(formatNumber($0.0)), \(formatNumber($0.1))]" } ?? "none" }
