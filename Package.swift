@@ -45,17 +45,22 @@ let package = Package(
         // Umbrella: re-exports everything and picks a solver automatically.
         .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators", "MILPBench"]),
 
+        // LAPACK/BLAS (liblapack-dev) for the mode-n spectra, and Tucker core-shape selection (issue 7).
+        .systemLibrary(name: "CLapack", providers: [.apt(["liblapack-dev"])]),
+        .target(name: "MILPCoreShape", dependencies: ["MILP", "MILPCbc", "CLapack"]),
+
         // prctl() for the benchmark's child processes (variadic C, not callable from Swift).
         .target(name: "CProcessShim"),
 
         .executableTarget(
             name: "milp",
-            dependencies: ["MILPKit", "CProcessShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MILPKit", "MILPCoreShape", "CProcessShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "MILPTests", dependencies: ["MILP", "MILPFormats", "MILPGenerators"]),
         .testTarget(name: "SolverTests", dependencies: ["MILPKit"]),
         .testTarget(name: "BenchTests", dependencies: ["MILPBench"]),
+        .testTarget(name: "CoreShapeTests", dependencies: ["MILPCoreShape"], resources: [.copy("Fixtures")]),
         // Formats, bundled instances and the milp executable run as a real process.
         .testTarget(name: "FormatTests", dependencies: ["MILPKit", "milp"]),
     ]

@@ -4,7 +4,7 @@
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 
-packages=(coinor-libcbc-dev coinor-libclp-dev libglpk-dev zlib1g-dev libsqlite3-dev pkg-config coinor-cbc glpk-utils)
+packages=(coinor-libcbc-dev coinor-libclp-dev libglpk-dev zlib1g-dev libsqlite3-dev pkg-config coinor-cbc glpk-utils liblapack-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
