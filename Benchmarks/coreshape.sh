@@ -2,7 +2,7 @@
 # Tucker core-shape benchmark (issue 7): `milp coreshape` on the shipped tensors (digits, lfw, china,
 # flower) at every budget of their *.core_shapes.json, per method, checked against the exact shapes.
 # Reference figures (the paper's Python code, timed on this machine): ../shared/docs/anchors.md.
-# Needs ../shared/data/tensors (or TENSORS=dir). Results: docs/benchmarks-coreshape.md.
+# Needs ../shared/data/tensors (or TENSORS=dir). Results: docs/benchmarks.md, "Tucker core-shape selection".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -169,3 +169,39 @@ struct CLITests {
         #expect(sameModel(original, try MPSReader().read(path: out)) == nil)
     }
 }
+
+/// `milp coreshape` as a process: the shapes it prints are the exact optima shipped with the data.
+@Suite("milp coreshape as a process")
+struct CoreShapeCLITests {
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/CoreShapeTests/Fixtures")
+
+    @Test("digits at every shipped budget: the exact optimal shape, within budget, one JSON line each")
+    func digits() throws {
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("digits.core_shapes.json"))) as! [String: Any]
+        let results = reference["results"] as! [[String: Any]]
+        let budgets = results.map { "\($0["budget"]!)" }.joined(separator: ",")
+        let (status, out, err) = try run(milpExecutable, ["coreshape", Self.fixtures.appendingPathComponent("digits.npy").path,
+                                                          "--budget", budgets, "--json"])
+        #expect(status == 0, "\(err)")
+        let lines = out.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(lines.count == results.count)
+        for (line, expected) in zip(lines, results) {
+            #expect(line["shape"] as? [Int] == expected["core_shape"] as? [Int], "budget \(expected["budget"]!)")
+            #expect(try #require(line["params"] as? Int) <= (expected["budget"] as! Int))
+            for key in ["retained_energy", "rre", "seconds"] { #expect(line[key] is Double, "missing \(key)") }
+        }
+    }
+
+    @Test("a budget below the smallest shape and a truncated file: exit 2 with a clear message")
+    func badInput() throws {
+        let (status, _, err) = try run(milpExecutable, ["coreshape", Self.fixtures.appendingPathComponent("digits.npy").path, "--budget", "10"])
+        #expect(status == 2)
+        #expect(err.contains("10"), "\(err)")
+        let truncated = scratchDirectory.appendingPathComponent("truncated.npy").path
+        let bytes = try Data(contentsOf: Self.fixtures.appendingPathComponent("digits.npy")).prefix(40)
+        try bytes.write(to: URL(fileURLWithPath: truncated))
+        let (truncatedStatus, _, truncatedErr) = try run(milpExecutable, ["coreshape", truncated, "--budget", "2000"])
+        #expect(truncatedStatus == 2)
+        #expect(truncatedErr.contains("truncated.npy"), "\(truncatedErr)")
+    }
+}
