@@ -586,7 +586,7 @@ private struct MPSParser {
             guard sawRows else { throw fail("COLUMNS before ROWS") }
             section = .columns
             sawColumns = true
-            reserveColumns(remainingBytes: window.size - window.offset - end)
+            reserveColumns(remainingBytes: max(window.size - window.offset - end, 0))
         case "RHS": section = .rhs
         case "RANGES": section = .ranges
         case "BOUNDS": section = .bounds
