@@ -96,3 +96,18 @@ struct InstanceTests {
         }
     }
 }
+
+/// Files above the reader's 4 MB window are read in pieces: the result must equal reading the
+/// same bytes in one go.
+@Test("a file larger than the reader's window reads to the same model as its bytes in memory", arguments: [false, true])
+func largeFileThroughTheWindow(names: Bool) throws {
+    let model = Generators.facilityLocation(clients: 1200, facilities: 100, seed: 3, names: names)
+    let path = scratchDirectory.appendingPathComponent("window-\(names).mps").path
+    try MPSWriter().write(model, to: path)
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    #expect(size > 3 * (4 << 20), "only \(size) bytes: the file must span several windows")
+    let streamed = try MPSReader().read(path: path)
+    let inMemory = try MPSReader().parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))), name: path)
+    #expect(sameModel(streamed, inMemory) == nil, "\(sameModel(streamed, inMemory) ?? "")")
+    #expect(sameModel(streamed, model) == nil, "\(sameModel(streamed, model) ?? "")")
+}
