@@ -39,11 +39,14 @@ let package = Package(
         // Model generators (facility location, n-Queens) for the CLI, benchmarks and tests.
         .target(name: "MILPGenerators", dependencies: ["MILP"]),
 
+        // Adaptive large neighborhood search over any MIP solver (issue 5).
+        .target(name: "MILPLNS", dependencies: ["MILP"]),
+
         // Benchmarking: known optima, verification of results, the SQLite results store, the runner.
         .target(name: "MILPBench", dependencies: ["MILP", "MILPFormats", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Umbrella: re-exports everything and picks a solver automatically.
-        .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators", "MILPBench"]),
+        .target(name: "MILPKit", dependencies: ["MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators", "MILPBench", "MILPLNS"]),
 
         // LAPACK/BLAS (liblapack-dev) for the mode-n spectra, and Tucker core-shape selection (issue 7).
         .systemLibrary(name: "CLapack", providers: [.apt(["liblapack-dev"])]),
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "MILPTests", dependencies: ["MILP", "MILPFormats", "MILPGenerators"]),
         .testTarget(name: "SolverTests", dependencies: ["MILPKit"]),
         .testTarget(name: "BenchTests", dependencies: ["MILPBench"]),
+        .testTarget(name: "LNSTests", dependencies: ["MILPKit"]),
         .testTarget(name: "CoreShapeTests", dependencies: ["MILPCoreShape"], resources: [.copy("Fixtures")]),
         // Formats, bundled instances and the milp executable run as a real process.
         .testTarget(name: "FormatTests", dependencies: ["MILPKit", "milp"]),

@@ -5,6 +5,7 @@
 @_exported import MILPFormats
 @_exported import MILPGenerators
 @_exported import MILPBench
+@_exported import MILPLNS
 
 /// The solvers MILPKit ships, by name.
 public enum Solvers {

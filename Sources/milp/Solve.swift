@@ -54,6 +54,15 @@ struct Solve: ParsableCommand {
     @Option(help: "Write the best solution as a MIPLIB .sol file.")
     var solution: String?
 
+    @Flag(help: "Run adaptive large neighborhood search over the solver (default cbc; time limit default 60 s).")
+    var lns = false
+
+    @Option(help: "LNS settings as JSON (operators, bandit, acceptance, seed, ...); implies --lns.")
+    var lnsConfig: String?
+
+    @Option(help: "Write the LNS result with its per-iteration trace as JSON to this file.")
+    var lnsTrace: String?
+
     @Flag(help: "Print one JSON object on stdout instead of the summary.")
     var json = false
 
@@ -70,6 +79,7 @@ struct Solve: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let nodeLimit, nodeLimit < 0 { throw ValidationError("--node-limit must be ≥ 0") }
         if let solver, Solvers.named(solver) == nil { throw ValidationError("unknown solver \"\(solver)\"; use cbc, glpk or clp") }
+        if useLNS, solver?.lowercased() == "clp" { throw ValidationError("--lns needs a MIP solver: cbc or glpk") }
     }
 
     func run() throws {
@@ -94,6 +104,13 @@ struct Solve: ParsableCommand {
         let interrupt = InterruptFlag()
         let signals = InterruptSignals(flag: interrupt)
         defer { signals.restore() }
+        // CBC prints some messages on stdout whatever its log level: keep stdout for the JSON.
+        let chatter = json ? SolverChatterToStderr() : nil
+        defer { chatter?.restore() }
+        if useLNS {
+            try runLNS(model, readSeconds: readSeconds, commandStart: commandStart, interrupt: interrupt, chatter: chatter)
+            return
+        }
         let remaining = timeLimit.map { max(0, $0 - (ContinuousClock.now - commandStart).seconds) }
         let options = SolveOptions(
             timeLimit: remaining, relativeGap: gap, absoluteGap: absoluteGap, threads: threads,
@@ -104,6 +121,7 @@ struct Solve: ParsableCommand {
             let grace = 0.04 * timeLimit + 0.6
             DispatchQueue.global().asyncAfter(deadline: .now() + (remaining ?? 0) + grace) { [self] in
                 guard report.claim() else { return }
+                chatter?.restore()
                 let message = "\(chosen.name) did not return within \(formatNumber(grace)) s of the time limit; stopped"
                 if json {
                     print(jsonText([
@@ -126,6 +144,7 @@ struct Solve: ParsableCommand {
             throw ExitStatus.badInput.exitCode
         }
         guard report.claim() else { while true { pause() } }  // the watchdog is reporting
+        chatter?.restore()
         if let solution, let values = result.values {
             try SolutionFile.write(model, values: values, to: solution)
         }
@@ -168,6 +187,25 @@ struct Solve: ParsableCommand {
         ]
         if let message = r.message { object["message"] = message }
         return jsonText(object)
+    }
+}
+
+/// Sends what is written on standard output to standard error until `restore()` (idempotent).
+final class SolverChatterToStderr: Sendable {
+    private let saved: Int32
+    private let restored = Atomic<Bool>(false)
+
+    init() {
+        fflush(nil)
+        saved = dup(1)
+        dup2(2, 1)
+    }
+
+    func restore() {
+        guard !restored.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        fflush(nil)
+        dup2(saved, 1)
+        close(saved)
     }
 }
 

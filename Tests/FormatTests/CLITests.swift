@@ -131,6 +131,32 @@ struct CLITests {
         #expect(status == 0 || status == 10)
     }
 
+    @Test("--lns: a feasible solution no better than the optimum, the LNS summary in the JSON, the limit kept")
+    func lns() throws {
+        let solution = scratchDirectory.appendingPathComponent("lns-p0201.sol").path
+        let started = Date()
+        let (status, json, err) = try milpJSON(["solve", instancePath("miplib3", "p0201"), "--lns", "--time-limit", "4",
+                                                "--json", "--solution", solution])
+        #expect(Date().timeIntervalSince(started) <= 4 * 1.05 + 1)
+        #expect(status == 10 || status == 0, "\(err)")
+        let lns = try #require(json["lns"] as? [String: Any])
+        #expect(lns["iterations"] is Int)
+        let objective = try #require(json["objective"] as? Double)
+        #expect(objective >= 7615 - 1e-6)
+        let model = try MPSReader().read(path: instancePath("miplib3", "p0201"))
+        let values = try SolutionFile.read(path: solution, for: model).values
+        #expect(model.checkFeasibility(of: values).isFeasible)
+        #expect(agrees(model.objectiveValue(of: values), objective))
+    }
+
+    @Test("--json keeps stdout to one JSON object even with the solver log on")
+    func jsonWithSolverLog() throws {
+        let (status, json, err) = try milpJSON(["solve", instancePath("miplib3", "p0033"), "--json", "--verbose"])
+        #expect(status == 0)
+        #expect(agrees(json["objective"] as? Double, 3089))
+        #expect(err.contains("Cbc"), "the solver log goes to stderr")
+    }
+
     @Test("bad input: exit 2 and a message naming file and line")
     func badInput() throws {
         let path = scratchDirectory.appendingPathComponent("broken.mps").path

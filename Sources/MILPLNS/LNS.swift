@@ -1,0 +1,409 @@
+import Foundation
+import MILP
+
+/// One iteration of an LNS run.
+public struct LNSIteration: Codable, Sendable, Equatable {
+    /// Seconds since the start of the run when the iteration ended.
+    public var seconds: Double
+    /// The operator, e.g. "mutation_0.25" or "local_branching_0.1 (k=3)".
+    public var operatorName: String
+    /// Index of the arm in `LNSResult.operators`.
+    public var arm: Int
+    /// Integer variables the operator left free (0 when it built no neighborhood).
+    public var neighborhoodSize: Int
+    public var outcome: LNSOutcome
+    /// Objective (on the original model) of the repaired solution, nil when the repair found none.
+    public var objective: Double?
+    /// Best objective after the iteration.
+    public var best: Double
+
+    enum CodingKeys: String, CodingKey {
+        case seconds, operatorName = "operator", arm, neighborhoodSize = "neighborhood_size", outcome, objective, best
+    }
+}
+
+/// How each operator fared.
+public struct LNSOperatorStats: Codable, Sendable, Equatable {
+    public var name: String
+    public var tries = 0
+    public var newBests = 0
+    public var betters = 0
+    public var accepts = 0
+    public var rejects = 0
+    public var rewardSum = 0.0
+    public var meanReward: Double { tries == 0 ? 0 : rewardSum / Double(tries) }
+
+    public init(name: String) { self.name = name }
+
+    enum CodingKeys: String, CodingKey {
+        case name, tries, newBests = "new_bests", betters, accepts, rejects, rewardSum = "reward_sum", meanReward = "mean_reward"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        tries = try c.decode(Int.self, forKey: .tries)
+        newBests = try c.decode(Int.self, forKey: .newBests)
+        betters = try c.decode(Int.self, forKey: .betters)
+        accepts = try c.decode(Int.self, forKey: .accepts)
+        rejects = try c.decode(Int.self, forKey: .rejects)
+        rewardSum = try c.decode(Double.self, forKey: .rewardSum)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(tries, forKey: .tries)
+        try c.encode(newBests, forKey: .newBests)
+        try c.encode(betters, forKey: .betters)
+        try c.encode(accepts, forKey: .accepts)
+        try c.encode(rejects, forKey: .rejects)
+        try c.encode(rewardSum, forKey: .rewardSum)
+        try c.encode(meanReward, forKey: .meanReward)
+    }
+}
+
+/// The result of an LNS run.
+public struct LNSResult: Codable, Sendable {
+    public enum Status: String, Codable, Sendable {
+        /// The LNS loop found a better solution than the initial one.
+        case improved
+        /// The LNS loop ran but kept the initial solution.
+        case notImproved = "not_improved"
+        /// The initial solve proved optimality: no LNS loop.
+        case initialOptimal = "initial_optimal"
+        /// The model has no integer variables, or no initial solution was found: the full model was solved directly.
+        case solvedDirectly = "solved_directly"
+        /// No feasible solution found.
+        case noSolution = "no_solution"
+    }
+
+    public var status: Status
+    /// Best solution found (one value per variable of the original model).
+    public var values: [Double]?
+    public var objective: Double?
+    public var initialObjective: Double?
+    /// Termination of the direct solve (statuses solvedDirectly / initialOptimal), else nil.
+    public var directTermination: TerminationReason?
+    /// True when the time limit ended the run (rather than the iteration limit or optimality).
+    public var timeLimitReached = false
+    public var interrupted = false
+    public var iterations = 0
+    public var seconds = 0.0
+    public var operators: [LNSOperatorStats] = []
+    /// Operators dropped at the start because they cannot apply to the model.
+    public var droppedOperators: [String] = []
+    public var trace: [LNSIteration] = []
+    /// [seconds, objective] each time the best solution improved (initial solution included).
+    public var incumbentTrace: [[Double]] = []
+    public var notes: [String] = []
+
+    public var hasSolution: Bool { values != nil }
+
+    enum CodingKeys: String, CodingKey {
+        case status, values, objective, initialObjective = "initial_objective", directTermination = "direct_termination"
+        case timeLimitReached = "time_limit_reached", interrupted, iterations, seconds, operators
+        case droppedOperators = "dropped_operators", trace, incumbentTrace = "incumbent_trace", notes
+    }
+
+    /// The result as pretty-printed JSON.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(self)
+    }
+}
+
+/// Adaptive large neighborhood search (Balans-style) over any MIP solver.
+public struct LNS: Sendable {
+    public var config: LNSConfig
+    /// The repair solver (and the initial solve).
+    public var solver: any Solver
+    /// The solver of the root LP; nil uses `solver` on the relaxed model.
+    public var lpSolver: (any Solver)?
+
+    public init(config: LNSConfig = .init(), solver: any Solver, lpSolver: (any Solver)? = nil) {
+        self.config = config
+        self.solver = solver
+        self.lpSolver = lpSolver
+    }
+
+    /// Runs LNS on a copy of `model` (never mutated). `start` is an optional feasible point.
+    public func run(_ model: Model, start: [Double]? = nil, interrupt: InterruptFlag? = nil) throws -> LNSResult {
+        try config.validate()
+        try model.validate()
+        let clock = ContinuousClock.now
+        func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
+        func remaining() -> Double { max(0, config.timeLimit - elapsed()) }
+        func stopped() -> Bool { interrupt?.isSet ?? false }
+        var rng = LNSRandom(seed: config.seed)
+        var result = LNSResult(status: .noSolution)
+        let base = model  // a value: edits below go to copies
+        let s = base.sense.sign
+        let columns = LNSColumns(base)
+        func feasible(_ values: [Double]) -> Bool {
+            base.checkFeasibility(of: values, tolerance: FeasibilityReport.acceptedViolation,
+                                  integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible
+        }
+        func finish(_ r: inout LNSResult) {
+            r.seconds = elapsed()
+            r.interrupted = stopped()
+        }
+
+        // No integers: no neighborhoods to search.
+        if columns.integers.isEmpty {
+            let directSolver = base.isMIP ? solver : (lpSolver ?? solver)  // SOS sets need the MIP solver
+            let direct = try directSolver.solve(base, options: SolveOptions(timeLimit: remaining(), useStart: false, interrupt: interrupt))
+            result.status = direct.hasSolution ? .solvedDirectly : .noSolution
+            result.directTermination = direct.termination
+            result.values = direct.values
+            result.objective = direct.objective
+            result.initialObjective = direct.objective
+            result.timeLimitReached = direct.limit == .time
+            result.notes.append("the model has no integer variables: solved directly by \(directSolver.name), no LNS loop")
+            if let o = direct.objective { result.incumbentTrace = [[elapsed(), o]] }
+            finish(&result)
+            return result
+        }
+
+        // Initial solution: the user's start when feasible, else a short solve of the full model.
+        var current: [Double]?
+        if let start {
+            if start.count == base.variableCount && feasible(start) {
+                current = start
+                result.notes.append("initial solution: the given start")
+            } else {
+                result.notes.append("the given start is not feasible; ignored")
+            }
+        }
+        if current == nil {
+            var initialModel = base
+            initialModel.clearStart()
+            let initial = try solver.solve(initialModel, options: SolveOptions(
+                timeLimit: min(config.initialFraction * config.timeLimit, remaining()), useStart: false, interrupt: interrupt))
+            if initial.values == nil, let trivial = LNS.trivialSolution(of: base, feasible: feasible) {
+                current = trivial
+                result.notes.append("initial solution: a trivial point (every variable at a bound or 0)")
+            }
+            if let values = initial.values, feasible(values) {
+                current = values
+                if initial.termination == .optimal {
+                    result.status = .initialOptimal
+                    result.directTermination = .optimal
+                    result.values = values
+                    result.objective = base.objectiveValue(of: values)
+                    result.initialObjective = result.objective
+                    result.incumbentTrace = [[elapsed(), result.objective!]]
+                    result.notes.append("the initial solve proved optimality: no LNS loop")
+                    finish(&result)
+                    return result
+                }
+            } else if [.infeasible, .unbounded, .infeasibleOrUnbounded].contains(initial.termination) {
+                result.directTermination = initial.termination
+                result.notes.append("the initial solve ended \(initial.termination.rawValue)")
+                finish(&result)
+                return result
+            }
+        }
+        if current == nil {
+            // No initial solution: keep solving the full model until its first solution, then search
+            // around it with the time left.
+            result.notes.append("no initial solution in \(formatNumber(elapsed())) s: solving the full model until a first solution")
+            let direct = try solver.solve(base, options: SolveOptions(
+                timeLimit: remaining(), solutionLimit: 1, useStart: false, interrupt: interrupt))
+            result.directTermination = direct.termination
+            guard let values = direct.values, feasible(values), direct.termination != .optimal, remaining() >= 0.01, !stopped() else {
+                result.timeLimitReached = direct.limit == .time || remaining() < 0.01
+                if let values = direct.values, feasible(values) {
+                    result.status = .solvedDirectly
+                    result.values = values
+                    result.objective = base.objectiveValue(of: values)
+                    result.initialObjective = result.objective
+                    result.incumbentTrace = [[elapsed(), result.objective!]]
+                }
+                finish(&result)
+                return result
+            }
+            result.directTermination = nil
+            current = values
+        }
+        var currentValues = current!
+        var currentObjective = base.objectiveValue(of: currentValues)
+        var bestValues = currentValues, bestObjective = currentObjective
+        result.initialObjective = currentObjective
+        result.incumbentTrace = [[elapsed(), currentObjective]]
+
+        // Root LP, once.
+        var lp: [Double]?
+        if remaining() > 0 && !stopped() {
+            var relaxed = base
+            relaxed.relaxIntegrality()
+            relaxed.clearStart()
+            if let r = try? (lpSolver ?? solver).solve(relaxed, options: SolveOptions(
+                timeLimit: min(config.repairTimeLimit, remaining()), useStart: false, interrupt: interrupt)),
+                r.termination == .optimal, let values = r.values {
+                lp = values
+            } else {
+                result.notes.append("root LP not solved: operators that need it are dropped")
+            }
+        }
+
+        // Operators that cannot apply are dropped.
+        var specs = config.operators.filter { LNSOperators.applies($0, columns: columns, lp: lp) }
+        result.droppedOperators = config.operators.filter { !LNSOperators.applies($0, columns: columns, lp: lp) }.map(\.description)
+        if specs.isEmpty {
+            specs = [OperatorSpec(.mutation, rate: 0.25)]
+            result.notes.append("no configured operator applies: using mutation_0.25")
+        }
+        result.operators = specs.map { LNSOperatorStats(name: $0.description) }
+        var bandit = LNSBandit(arms: specs.count, spec: config.bandit, rewards: config.rewards)
+        let acceptance = LNSAcceptance(config.acceptance)
+        let improvementTolerance = { (x: Double) in 1e-9 * max(1, abs(x)) }
+        // Operators can find nothing to free around a solution (RINS when it equals the LP): give up
+        // after this many iterations in a row without a neighborhood rather than spin.
+        let emptyLimit = 50
+        var emptyInARow = 0
+
+        while true {
+            if stopped() { break }
+            if let maxIterations = config.maxIterations, result.iterations >= maxIterations { break }
+            if remaining() < 0.01 {
+                result.timeLimitReached = true
+                break
+            }
+            let arm = bandit.choose(using: &rng)
+            let spec = specs[arm]
+            var second: [Double]?
+            if spec.kind == .crossover {
+                // A second solution from a random objective over the full model.
+                if let n = LNSOperators.destroy(OperatorSpec(.randomObjective), model: base, columns: columns,
+                                                current: currentValues, lp: lp, rng: &rng) {
+                    second = repair(n, current: currentValues, limit: min(config.repairTimeLimit, remaining()),
+                                    base: base, interrupt: interrupt, feasible: feasible)
+                }
+            }
+            var candidate: [Double]?
+            var size = 0
+            var name = spec.description
+            if let n = LNSOperators.destroy(spec, model: base, columns: columns, current: currentValues, lp: lp,
+                                             second: second, rng: &rng) {
+                size = n.freeCount
+                name = n.description
+                let limit = min(config.repairTimeLimit * n.timeScale, remaining())
+                if limit > 0.01 {
+                    candidate = repair(n, current: currentValues, limit: limit, base: base, interrupt: interrupt, feasible: feasible)
+                }
+            }
+            emptyInARow = size == 0 ? emptyInARow + 1 : 0
+            var outcome = LNSOutcome.rejected
+            var candidateObjective: Double?
+            if let candidate {
+                let f = base.objectiveValue(of: candidate)
+                candidateObjective = f
+                if s * f < s * bestObjective - improvementTolerance(bestObjective) {
+                    outcome = .newBest
+                } else if s * f < s * currentObjective - improvementTolerance(currentObjective) {
+                    outcome = .better
+                } else if acceptance.accepts(candidate: s * f, current: s * currentObjective, best: s * bestObjective,
+                                             fraction: elapsed() / config.timeLimit, rng: &rng) {
+                    outcome = .accepted
+                }
+                if outcome != .rejected {
+                    currentValues = candidate
+                    currentObjective = f
+                }
+                if outcome == .newBest {
+                    bestValues = candidate
+                    bestObjective = f
+                    result.incumbentTrace.append([elapsed(), f])
+                }
+            }
+            bandit.update(arm: arm, outcome: outcome)
+            var stats = result.operators[arm]
+            stats.tries += 1
+            stats.rewardSum += config.rewards[outcome.rewardIndex]
+            switch outcome {
+            case .newBest: stats.newBests += 1
+            case .better: stats.betters += 1
+            case .accepted: stats.accepts += 1
+            case .rejected: stats.rejects += 1
+            }
+            result.operators[arm] = stats
+            result.iterations += 1
+            result.trace.append(LNSIteration(seconds: elapsed(), operatorName: name, arm: arm, neighborhoodSize: size,
+                                             outcome: outcome, objective: candidateObjective, best: bestObjective))
+            if emptyInARow >= emptyLimit {
+                result.notes.append("stopped: no operator found a neighborhood in \(emptyLimit) iterations in a row")
+                break
+            }
+        }
+
+        result.values = bestValues
+        result.objective = bestObjective
+        result.status = s * bestObjective < s * result.initialObjective! - improvementTolerance(bestObjective) ? .improved : .notImproved
+        finish(&result)
+        return result
+    }
+
+    /// The best feasible point among "every variable at its lower bound", "at its upper bound" and
+    /// "at 0 (clamped)"; nil when none is feasible. Cheap, and enough for covering or packing models.
+    public static func trivialSolution(of model: Model) -> [Double]? {
+        trivialSolution(of: model) {
+            model.checkFeasibility(of: $0, tolerance: FeasibilityReport.acceptedViolation,
+                                   integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible
+        }
+    }
+
+    static func trivialSolution(of model: Model, feasible: ([Double]) -> Bool) -> [Double]? {
+        var best: [Double]?
+        var bestValue = Double.infinity
+        for mode in 0..<3 {
+            let point = (0..<model.variableCount).map { c -> Double in
+                let lo = model.lowerBounds[c], up = model.upperBounds[c]
+                let zero = min(max(0, lo), up)
+                switch mode {
+                case 0: return lo.isFinite ? lo : zero
+                case 1: return up.isFinite ? up : zero
+                default: return zero
+                }
+            }
+            guard point.allSatisfy(\.isFinite), feasible(point) else { continue }
+            let value = model.sense.sign * model.objectiveValue(of: point)
+            if value < bestValue {
+                best = point
+                bestValue = value
+            }
+        }
+        return best
+    }
+
+    /// Solves a neighborhood; returns the point on the original columns when it is feasible for the original model.
+    private func repair(
+        _ n: Neighborhood, current: [Double], limit: Double, base: Model, interrupt: InterruptFlag?,
+        feasible: ([Double]) -> Bool
+    ) -> [Double]? {
+        var sub = n.model
+        sub.clearStart()
+        let start = current + n.startExtension
+        var useStart = false
+        if start.count == sub.variableCount,
+           sub.checkFeasibility(of: start, tolerance: FeasibilityReport.acceptedViolation,
+                                integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible {
+            sub.setStart(values: start)
+            useStart = true
+        }
+        let clock = ContinuousClock.now
+        var r = try? solver.solve(sub, options: SolveOptions(timeLimit: limit, useStart: useStart, interrupt: interrupt))
+        // CBC 2.10 sometimes fails at once on a MIP start ("ClpModel::getColumnName, Illegal index"
+        // after preprocessing): when a solve with a start ends early without a solution, retry without it.
+        let spent = (ContinuousClock.now - clock).seconds
+        if useStart, r?.values == nil, spent < 0.5 * limit, !(interrupt?.isSet ?? false),
+           r.map({ ![.infeasible, .optimal].contains($0.termination) }) ?? true {
+            r = try? solver.solve(sub, options: SolveOptions(timeLimit: limit - spent, useStart: false, interrupt: interrupt))
+        }
+        guard let r, let values = r.values, values.count >= base.variableCount else { return nil }
+        let point = Array(values.prefix(base.variableCount))
+        return feasible(point) ? point : nil
+    }
+}

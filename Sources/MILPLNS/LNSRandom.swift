@@ -1,0 +1,63 @@
+import Foundation
+
+/// A small seeded generator (SplitMix64): every random choice of an LNS run comes from one of these.
+public struct LNSRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// Standard normal (Box–Muller).
+    public mutating func normal() -> Double {
+        let u1 = max(uniform(), 1e-300), u2 = uniform()
+        return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+    }
+
+    /// Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 boosted).
+    public mutating func gamma(shape: Double) -> Double {
+        if shape < 1 { return gamma(shape: shape + 1) * pow(max(uniform(), 1e-300), 1 / shape) }
+        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            var x = 0.0, v = 0.0
+            repeat {
+                x = normal()
+                v = 1 + c * x
+            } while v <= 0
+            v = v * v * v
+            let u = uniform()
+            if u < 1 - 0.0331 * x * x * x * x || log(max(u, 1e-300)) < 0.5 * x * x + d * (1 - v + log(v)) { return d * v }
+        }
+    }
+
+    /// Beta(α, β).
+    public mutating func beta(_ alpha: Double, _ beta: Double) -> Double {
+        let x = gamma(shape: alpha), y = gamma(shape: beta)
+        return x + y > 0 ? x / (x + y) : 0.5
+    }
+
+    /// `count` distinct elements of `items`, in random order.
+    public mutating func sample<T>(_ items: [T], count: Int) -> [T] {
+        var pool = items
+        let k = min(max(count, 0), pool.count)
+        for i in 0..<k {
+            let j = i + Int(next() % UInt64(pool.count - i))
+            pool.swapAt(i, j)
+        }
+        return Array(pool.prefix(k))
+    }
+
+    /// A uniform integer in `range`.
+    public mutating func integer(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
+    }
+}

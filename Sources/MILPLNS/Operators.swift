@@ -1,0 +1,196 @@
+import Foundation
+import MILP
+
+/// A destroyed copy of the model, ready for repair.
+public struct Neighborhood: Sendable {
+    /// The sub-model: the original columns first, then any auxiliary ones.
+    public var model: Model
+    /// Integer variables left free (not fixed) by the operator.
+    public var freeCount: Int
+    /// Multiplier of the repair time limit (local branching: 2.5).
+    public var timeScale: Double = 1
+    /// Values of the auxiliary columns that extend the current solution to a start of the sub-model.
+    public var startExtension: [Double] = []
+    public var description: String
+}
+
+/// The column structure the operators need, computed once per run.
+public struct LNSColumns: Sendable {
+    /// Integer and binary columns.
+    public let integers: [Int]
+    /// Integer columns with bounds within [0, 1].
+    public let binaries: [Int]
+    /// Integer columns that are not binary.
+    public let generalIntegers: [Int]
+
+    public init(_ model: Model) {
+        var integers: [Int] = [], binaries: [Int] = [], general: [Int] = []
+        for c in 0..<model.variableCount where model.kinds[c].isIntegral {
+            integers.append(c)
+            if model.lowerBounds[c] >= 0 && model.upperBounds[c] <= 1 { binaries.append(c) } else { general.append(c) }
+        }
+        self.integers = integers
+        self.binaries = binaries
+        generalIntegers = general
+    }
+}
+
+/// The destroy operators of formulations.md §4. Each returns a modified copy of `model` or nil
+/// when the operator has nothing to free around this solution.
+public enum LNSOperators {
+    /// Fraction of the local-branching radius range's lower end.
+    static let localBranchingMinimum = 0.05
+
+    /// Whether `spec` can apply at all to a model with these columns and this root LP.
+    public static func applies(_ spec: OperatorSpec, columns: LNSColumns, lp: [Double]?) -> Bool {
+        switch spec.kind {
+        case .mutation, .randomObjective, .crossover: return !columns.integers.isEmpty
+        case .rins: return lp != nil && !columns.integers.isEmpty
+        case .rens: return lp.map { lp in columns.integers.contains { isFractional(lp[$0]) } } ?? false
+        case .dins: return lp != nil && !columns.generalIntegers.isEmpty
+        case .localBranching, .proximity: return !columns.binaries.isEmpty
+        }
+    }
+
+    /// Builds the neighborhood of `spec` around `current` (a feasible point of `model`).
+    /// `second` is crossover's second solution.
+    public static func destroy(
+        _ spec: OperatorSpec, model: Model, columns: LNSColumns, current: [Double], lp: [Double]?,
+        second: [Double]? = nil, rng: inout LNSRandom
+    ) -> Neighborhood? {
+        var sub = model
+        let δ = spec.rate
+        switch spec.kind {
+        case .mutation:
+            let free = Set(rng.sample(columns.integers, count: fraction(δ, of: columns.integers.count)))
+            fix(&sub, columns.integers.filter { !free.contains($0) }, to: current)
+            return Neighborhood(model: sub, freeCount: free.count, description: spec.description)
+
+        case .rins:
+            guard let lp else { return nil }
+            let differing = columns.integers.filter { abs(current[$0] - lp[$0]) > 1e-6 }
+            guard !differing.isEmpty else { return nil }
+            let free = Set(rng.sample(differing, count: fraction(δ, of: differing.count)))
+            fix(&sub, columns.integers.filter { !free.contains($0) }, to: current)
+            return Neighborhood(model: sub, freeCount: free.count, description: spec.description)
+
+        case .rens:
+            guard let lp else { return nil }
+            let fractional = columns.integers.filter { isFractional(lp[$0]) }
+            guard !fractional.isEmpty else { return nil }
+            let bounded = Set(rng.sample(fractional, count: fraction(δ, of: fractional.count)))
+            fix(&sub, columns.integers.filter { !bounded.contains($0) }, to: current)
+            for c in bounded.sorted() {
+                let v = model.variable(at: c)
+                sub.setBounds(of: v, lower: max(lp[c].rounded(.down), model.lowerBounds[c]),
+                              upper: min(lp[c].rounded(.up), model.upperBounds[c]))
+            }
+            return Neighborhood(model: sub, freeCount: bounded.count, description: spec.description)
+
+        case .dins:
+            guard let lp else { return nil }
+            var free: [Int] = []
+            for c in columns.generalIntegers where abs(lp[c] - current[c]) >= 0.5 {
+                let d = abs(current[c] - lp[c])
+                let lo = max((lp[c] - d - 1e-9).rounded(.up), model.lowerBounds[c])
+                let up = min((lp[c] + d + 1e-9).rounded(.down), model.upperBounds[c])
+                sub.setBounds(of: model.variable(at: c), lower: lo, upper: up)
+                free.append(c)
+            }
+            guard !free.isEmpty else { return nil }
+            let freeSet = Set(free)
+            fix(&sub, columns.integers.filter { !freeSet.contains($0) }, to: current)
+            return Neighborhood(model: sub, freeCount: free.count, description: spec.description)
+
+        case .localBranching:
+            let b = columns.binaries.count
+            guard b > 0 else { return nil }
+            let (kLow, kHigh) = localBranchingRange(binaries: b, rate: δ)
+            let k = rng.integer(in: kLow...kHigh)
+            var columnsOut: [Int32] = [], coefficients: [Double] = [], ones = 0
+            for c in columns.binaries {
+                columnsOut.append(Int32(c))
+                if current[c] > 0.5 {
+                    coefficients.append(-1)
+                    ones += 1
+                } else {
+                    coefficients.append(1)
+                }
+            }
+            sub.addRow(columns: columnsOut, coefficients: coefficients, lowerBound: -.infinity,
+                       upperBound: Double(k - ones), name: "lns_local_branching")
+            return Neighborhood(model: sub, freeCount: columns.integers.count, timeScale: 2.5,
+                                description: "\(spec.description) (k=\(k))")
+
+        case .proximity:
+            let b = columns.binaries.count
+            guard b > 0 else { return nil }
+            let f = model.objectiveValue(of: current)
+            let s = model.sense.sign
+            let improvement = f != 0 ? δ * abs(f) : δ
+            let bigM = Double(b + 1)
+            let z = sub.addVariable(lowerBound: 0, upperBound: .infinity, kind: .continuous, name: "lns_proximity_z")
+            // s·cᵀx − z ≤ s·f̄ − s·constant − δ|f̄|
+            var rowColumns: [Int32] = [], rowCoefficients: [Double] = []
+            for c in 0..<model.variableCount where model.objectiveCoefficients[c] != 0 {
+                rowColumns.append(Int32(c))
+                rowCoefficients.append(s * model.objectiveCoefficients[c])
+            }
+            rowColumns.append(Int32(z.index))
+            rowCoefficients.append(-1)
+            sub.addRow(columns: rowColumns, coefficients: rowCoefficients, lowerBound: -.infinity,
+                       upperBound: s * f - s * model.objectiveConstant - improvement, name: "lns_proximity_cutoff")
+            // Hamming distance to the current solution over the binaries, plus M·z.
+            var objective = LinearExpression()
+            var constant = 0.0
+            for c in columns.binaries {
+                if current[c] > 0.5 {
+                    objective.add(-1, sub.variable(at: c))
+                    constant += 1
+                } else {
+                    objective.add(1, sub.variable(at: c))
+                }
+            }
+            objective.add(bigM, z)
+            objective += constant
+            sub.setObjective(objective, sense: .minimize)
+            return Neighborhood(model: sub, freeCount: columns.integers.count, startExtension: [improvement],
+                                description: spec.description)
+
+        case .randomObjective:
+            var objective = LinearExpression()
+            for c in columns.integers { objective.add(2 * rng.uniform() - 1, sub.variable(at: c)) }
+            sub.setObjective(objective, sense: .minimize)
+            return Neighborhood(model: sub, freeCount: columns.integers.count, description: spec.description)
+
+        case .crossover:
+            guard let second else { return nil }
+            let differing = Set(columns.integers.filter { abs(current[$0] - second[$0]) > 0.5 })
+            guard !differing.isEmpty else { return nil }
+            fix(&sub, columns.integers.filter { !differing.contains($0) }, to: current)
+            return Neighborhood(model: sub, freeCount: differing.count, description: spec.description)
+        }
+    }
+
+    /// The range of the local-branching radius k: [⌈0.05·|B|⌉, ⌊δ·|B|⌋], at least 1.
+    public static func localBranchingRange(binaries: Int, rate: Double) -> (Int, Int) {
+        let low = max(1, Int((localBranchingMinimum * Double(binaries)).rounded(.up)))
+        let high = max(low, Int((rate * Double(binaries)).rounded(.down)))
+        return (low, high)
+    }
+
+    /// round(δ·n), at least 1 when n > 0.
+    static func fraction(_ rate: Double, of n: Int) -> Int {
+        n == 0 ? 0 : min(n, max(1, Int((rate * Double(n)).rounded())))
+    }
+
+    static func isFractional(_ x: Double) -> Bool { abs(x - x.rounded()) > 1e-6 }
+
+    /// Fixes each column to its (rounded, clamped) value in `values`.
+    static func fix(_ model: inout Model, _ columns: [Int], to values: [Double]) {
+        for c in columns {
+            let v = min(max(values[c].rounded(), model.lowerBounds[c]), model.upperBounds[c])
+            model.setBounds(of: model.variable(at: c), lower: v, upper: v)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import MILPKit
+
+/// `milp solve --lns`: adaptive large neighborhood search over the chosen solver.
+extension Solve {
+    var useLNS: Bool { lns || lnsConfig != nil }
+
+    func runLNS(_ model: Model, readSeconds: Double, commandStart: ContinuousClock.Instant, interrupt: InterruptFlag,
+                chatter: SolverChatterToStderr?) throws {
+        var config = LNSConfig()
+        if let lnsConfig {
+            do { config = try LNSConfig.read(path: lnsConfig) } catch {
+                printError("milp: \(error)")
+                throw ExitStatus.badInput.exitCode
+            }
+        }
+        // --time-limit is the budget of the whole command; without it the config's (default 60 s).
+        let budget = timeLimit ?? config.timeLimit
+        config.timeLimit = max(0.01, budget - (ContinuousClock.now - commandStart).seconds)
+        if let seed { config.seed = UInt64(bitPattern: Int64(seed)) }
+        let repairSolver = solver.flatMap(Solvers.named) ?? CbcSolver()
+        var start: [Double]?
+        if model.startValues.count == model.variableCount {
+            start = (0..<model.variableCount).map { model.startValues[Int32($0)]! }
+        }
+        let result: LNSResult
+        do {
+            result = try LNS(config: config, solver: repairSolver, lpSolver: ClpSolver()).run(model, start: start, interrupt: interrupt)
+        } catch {
+            printError("milp: \(file): \(error)")
+            throw ExitStatus.badInput.exitCode
+        }
+        chatter?.restore()
+        if let solution, let values = result.values {
+            try SolutionFile.write(model, values: values, to: solution)
+        }
+        if let lnsTrace {
+            do { try result.jsonData().write(to: URL(fileURLWithPath: lnsTrace)) } catch {
+                printError("milp: cannot write the LNS trace to \(lnsTrace): \(error)")
+            }
+        }
+        let (status, limit, exit) = lnsOutcome(result)
+        let seconds = (ContinuousClock.now - commandStart).seconds - readSeconds
+        if json {
+            var operators: [String: Any] = [:]
+            for op in result.operators {
+                operators[op.name] = ["tries": op.tries, "new_bests": op.newBests, "betters": op.betters,
+                                      "accepts": op.accepts, "rejects": op.rejects, "mean_reward": op.meanReward]
+            }
+            let optimal = status == .optimal
+            var object: [String: Any] = [
+                "file": file, "status": status.rawValue, "limit": limit?.rawValue ?? NSNull(),
+                "has_solution": result.hasSolution, "objective": jsonNumber(result.objective),
+                "bound": optimal ? jsonNumber(result.objective) : NSNull(), "gap": optimal ? 0 : NSNull(),
+                "seconds": seconds, "read_seconds": readSeconds, "nodes": NSNull(),
+                "solver": repairSolver.name, "solver_version": repairSolver.version,
+                "rows": model.constraintCount, "columns": model.variableCount, "nonzeros": model.nonzeroCount,
+                "lns": [
+                    "status": result.status.rawValue, "iterations": result.iterations,
+                    "initial_objective": jsonNumber(result.initialObjective), "operators": operators,
+                    "dropped_operators": result.droppedOperators, "notes": result.notes,
+                    "incumbent_trace": result.incumbentTrace.filter { $0.allSatisfy(\.isFinite) },
+                ] as [String: Any],
+            ]
+            if !result.notes.isEmpty { object["message"] = result.notes.joined(separator: "; ") }
+            print(jsonText(object))
+        } else if !quiet {
+            var lines = [
+                "file:      \(file) (\(model.constraintCount) rows, \(model.variableCount) columns, \(model.nonzeroCount) nonzeros; read in \(String(format: "%.3f", readSeconds)) s)",
+                "solver:    lns over \(repairSolver.name) \(repairSolver.version)",
+                "status:    \(status.rawValue)\(limit.map { " (\($0.rawValue) limit)" } ?? "")",
+            ]
+            if let objective = result.objective {
+                lines.append("objective: \(formatNumber(objective))")
+                if let initial = result.initialObjective { lines.append("initial:   \(formatNumber(initial))") }
+            } else {
+                lines.append("solution:  none")
+            }
+            lines.append("lns:       \(result.status.rawValue), \(result.iterations) iterations")
+            for op in result.operators where op.tries > 0 {
+                lines.append("  \(op.name.padding(toLength: 24, withPad: " ", startingAt: 0)) tries \(op.tries), new best \(op.newBests), better \(op.betters), accepted \(op.accepts), rejected \(op.rejects), mean reward \(String(format: "%.2f", op.meanReward))")
+            }
+            if !result.droppedOperators.isEmpty { lines.append("dropped:   \(result.droppedOperators.joined(separator: ", "))") }
+            lines.append("time:      \(String(format: "%.3f", seconds)) s")
+            for note in result.notes { lines.append("note:      \(note)") }
+            if let solution, result.hasSolution { lines.append("solution written to \(solution)") }
+            if let lnsTrace { lines.append("trace written to \(lnsTrace)") }
+            print(lines.joined(separator: "\n"))
+        }
+        if exit != .optimal { throw exit.exitCode }
+    }
+
+    /// The status, limit and exit code that describe an LNS run as a solve.
+    private func lnsOutcome(_ r: LNSResult) -> (TerminationReason, SolveLimit?, ExitStatus) {
+        switch r.status {
+        case .initialOptimal:
+            return (.optimal, nil, .optimal)
+        case .solvedDirectly where r.directTermination == .optimal:
+            return (.optimal, nil, .optimal)
+        case .noSolution where r.directTermination == .infeasible:
+            return (.infeasible, nil, .infeasible)
+        case .noSolution where r.directTermination == .unbounded:
+            return (.unbounded, nil, .unbounded)
+        case .noSolution where r.directTermination == .infeasibleOrUnbounded:
+            return (.infeasibleOrUnbounded, nil, .infeasibleOrUnbounded)
+        default:
+            // LNS proves nothing: a run that ends has hit a limit.
+            let limit: SolveLimit = r.interrupted ? .interrupted : (r.timeLimitReached || r.iterations == 0 ? .time : .iterations)
+            return (.limitReached, limit, r.hasSolution ? .limitWithSolution : .limitWithoutSolution)
+        }
+    }
+}

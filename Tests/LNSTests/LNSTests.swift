@@ -1,0 +1,466 @@
+import Foundation
+import MILPKit
+import Testing
+
+// MARK: Models
+
+/// n binaries x, one row Σ x ≤ n, maximize Σ x.
+private func binaries(_ n: Int) -> (Model, [Variable]) {
+    var m = Model(name: "binaries")
+    let x = (0..<n).map { m.addBinary(objective: Double($0 + 1), name: "x\($0)") }
+    m.add(sum(x) <= Double(n))
+    m.maximize(sum(x.enumerated().map { Double($0.offset + 1) * $0.element }))
+    return (m, x)
+}
+
+/// A seeded 0-1 multi-knapsack with two capacity rows (maximize).
+private func knapsack(items: Int, seed: UInt64) -> Model {
+    var rng = LNSRandom(seed: seed)
+    var m = Model(name: "knapsack")
+    let x = (0..<items).map { _ in m.addBinary() }
+    for _ in 0..<2 {
+        let w = x.map { _ in Double(rng.integer(in: 5...40)) }
+        m.add(sum(zip(w, x).map { $0 * $1 }) <= w.reduce(0, +) * 0.35)
+    }
+    m.maximize(sum(x.map { Double(rng.integer(in: 10...60)) * $0 }))
+    return m
+}
+
+/// A seeded set cover: minimize the cost of sets covering every element.
+private func setCover(elements: Int, sets: Int, seed: UInt64) -> Model {
+    var rng = LNSRandom(seed: seed)
+    var m = Model(name: "setcover")
+    let y = (0..<sets).map { _ in m.addBinary(objective: Double(rng.integer(in: 1...20))) }
+    var covers = Array(repeating: [Variable](), count: elements)
+    for s in 0..<sets {
+        for e in rng.sample(Array(0..<elements), count: rng.integer(in: 2...6)) { covers[e].append(y[s]) }
+    }
+    for e in 0..<elements {
+        if covers[e].isEmpty { covers[e].append(y[e % sets]) }
+        m.add(sum(covers[e]) >= 1)
+    }
+    m.minimize(m.objective)
+    return m
+}
+
+private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.lowerBounds[$0] == m.upperBounds[$0] } }
+
+// MARK: Operators
+
+@Suite struct LNSOperatorTests {
+    @Test func mutationFreesTheRateAndFixesTheRest() {
+        let (m, _) = binaries(10)
+        let current = (0..<10).map { Double($0 % 2) }
+        var rng = LNSRandom(seed: 7)
+        let n = LNSOperators.destroy(OperatorSpec(.mutation, rate: 0.5), model: m, columns: LNSColumns(m), current: current, lp: nil, rng: &rng)!
+        #expect(n.freeCount == 5)
+        let fixed = fixedColumns(n.model, Array(0..<10))
+        #expect(fixed.count == 5)
+        for c in fixed { #expect(n.model.lowerBounds[c] == current[c]) }
+        for c in 0..<10 where !fixed.contains(c) { #expect(n.model.lowerBounds[c] == 0 && n.model.upperBounds[c] == 1) }
+        #expect(n.model.constraintCount == m.constraintCount)
+    }
+
+    @Test func rinsFreesOnlyWhereIncumbentDiffersFromLP() {
+        let (m, _) = binaries(10)
+        let current = Array(repeating: 1.0, count: 10)
+        var lp = current
+        lp[2] = 0.5; lp[5] = 0; lp[7] = 0.25
+        var rng = LNSRandom(seed: 3)
+        let all = LNSOperators.destroy(OperatorSpec(.rins, rate: 1), model: m, columns: LNSColumns(m), current: current, lp: lp, rng: &rng)!
+        #expect(all.freeCount == 3)
+        #expect(Set(0..<10).subtracting(fixedColumns(all.model, Array(0..<10))) == [2, 5, 7])
+        for _ in 0..<20 {
+            let part = LNSOperators.destroy(OperatorSpec(.rins, rate: 0.5), model: m, columns: LNSColumns(m), current: current, lp: lp, rng: &rng)!
+            let free = Set(0..<10).subtracting(fixedColumns(part.model, Array(0..<10)))
+            #expect(free.count == 2 && free.isSubset(of: [2, 5, 7]))
+        }
+        // No difference: no neighborhood.
+        #expect(LNSOperators.destroy(OperatorSpec(.rins, rate: 1), model: m, columns: LNSColumns(m), current: current, lp: current, rng: &rng) == nil)
+    }
+
+    @Test func rensBoundsFractionalVariablesToTheirRounding() {
+        var m = Model()
+        let x = (0..<4).map { _ in m.addInteger(in: 0...10) }
+        m.add(sum(x) <= 30)
+        m.maximize(sum(x))
+        let current: [Double] = [3, 4, 5, 6]
+        let lp: [Double] = [2.5, 4, 7.2, 6]
+        var rng = LNSRandom(seed: 1)
+        let n = LNSOperators.destroy(OperatorSpec(.rens, rate: 1), model: m, columns: LNSColumns(m), current: current, lp: lp, rng: &rng)!
+        #expect(n.freeCount == 2)
+        #expect(n.model.lowerBounds == [2, 4, 7, 6])
+        #expect(n.model.upperBounds == [3, 4, 8, 6])
+    }
+
+    @Test func dinsBoundsGeneralIntegersAroundTheLP() {
+        var m = Model()
+        let a = m.addInteger(in: 0...10), b = m.addInteger(in: 0...10), z = m.addBinary(), w = m.addVariable(upperBound: 5)
+        m.add(a + b + z + w <= 20)
+        m.maximize(a + b + z + w)
+        let current: [Double] = [5, 5, 1, 2.5]
+        let lp: [Double] = [2.3, 4.8, 0.4, 5]
+        var rng = LNSRandom(seed: 1)
+        let n = LNSOperators.destroy(OperatorSpec(.dins), model: m, columns: LNSColumns(m), current: current, lp: lp, rng: &rng)!
+        #expect(n.freeCount == 1)
+        // |a − 2.3| ≤ 2.7 → a ∈ [0, 5]; b (|5 − 4.8| < 0.5) and the binary are fixed; the continuous w untouched.
+        #expect(n.model.lowerBounds == [0, 5, 1, 0])
+        #expect(n.model.upperBounds == [5, 5, 1, 5])
+        _ = (a, b, z, w)
+    }
+
+    @Test func localBranchingAddsOneRowWithTheRightCoefficients() {
+        let (m, _) = binaries(20)
+        let current = (0..<20).map { $0 < 6 ? 1.0 : 0.0 }
+        var rng = LNSRandom(seed: 11)
+        let (low, high) = LNSOperators.localBranchingRange(binaries: 20, rate: 0.25)
+        #expect(low == 1 && high == 5)
+        var seen = Set<Int>()
+        for _ in 0..<50 {
+            let n = LNSOperators.destroy(OperatorSpec(.localBranching, rate: 0.25), model: m, columns: LNSColumns(m), current: current, lp: nil, rng: &rng)!
+            #expect(n.model.constraintCount == m.constraintCount + 1)
+            #expect(n.timeScale == 2.5)
+            #expect(fixedColumns(n.model, Array(0..<20)).isEmpty)
+            let row = n.model.row(n.model.constraint(at: m.constraintCount))
+            #expect(Array(row.columns) == (0..<20).map { Int32($0) })
+            #expect(Array(row.coefficients) == current.map { $0 > 0.5 ? -1 : 1 })
+            let k = Int(n.model.upperBound(of: n.model.constraint(at: m.constraintCount))) + 6
+            #expect((low...high).contains(k))
+            seen.insert(k)
+            // The current solution is at distance 0, inside the neighborhood.
+            #expect(n.model.checkFeasibility(of: current).isFeasible)
+        }
+        #expect(seen.count > 1)
+    }
+
+    @Test func proximityObjectiveAndCutoffRow() {
+        let (m, _) = binaries(4)  // maximize x0 + 2x1 + 3x2 + 4x3
+        let current: [Double] = [1, 0, 1, 0]  // objective 4
+        var rng = LNSRandom(seed: 1)
+        let n = LNSOperators.destroy(OperatorSpec(.proximity, rate: 0.25), model: m, columns: LNSColumns(m), current: current, lp: nil, rng: &rng)!
+        let sub = n.model
+        #expect(sub.variableCount == 5)
+        #expect(sub.sense == .minimize)
+        // Hamming distance: −x0 + x1 − x2 + x3 + 2 (constant), plus M·z with M = |B| + 1.
+        #expect(sub.objectiveCoefficients == [-1, 1, -1, 1, 5])
+        #expect(sub.objectiveConstant == 2)
+        // Minimization sense: −cᵀx − z ≤ −4 − 0.25·4.
+        let row = sub.row(sub.constraint(at: m.constraintCount))
+        #expect(Array(row.columns) == [0, 1, 2, 3, 4])
+        #expect(Array(row.coefficients) == [-1, -2, -3, -4, -1])
+        #expect(sub.upperBound(of: sub.constraint(at: m.constraintCount)) == -5)
+        #expect(sub.lowerBounds[4] == 0)
+        #expect(n.startExtension == [1])
+        #expect(sub.checkFeasibility(of: current + n.startExtension).isFeasible)
+    }
+
+    @Test func crossoverFreesWhereTheTwoSolutionsDiffer() {
+        let (m, _) = binaries(6)
+        var rng = LNSRandom(seed: 1)
+        let n = LNSOperators.destroy(OperatorSpec(.crossover), model: m, columns: LNSColumns(m), current: [1, 1, 0, 0, 1, 0],
+                                     lp: nil, second: [1, 0, 0, 1, 1, 0], rng: &rng)!
+        #expect(n.freeCount == 2)
+        #expect(Set(0..<6).subtracting(fixedColumns(n.model, Array(0..<6))) == [1, 3])
+        let r = LNSOperators.destroy(OperatorSpec(.randomObjective), model: m, columns: LNSColumns(m), current: [1, 1, 0, 0, 1, 0], lp: nil, rng: &rng)!
+        #expect(r.model.sense == .minimize && fixedColumns(r.model, Array(0..<6)).isEmpty)
+    }
+
+    @Test func operatorsThatCannotApplyAreDropped() {
+        var m = Model()
+        let a = m.addInteger(in: 0...5)
+        m.add(a <= 4)
+        m.maximize(a)
+        let columns = LNSColumns(m)
+        #expect(!LNSOperators.applies(OperatorSpec(.localBranching), columns: columns, lp: [4]))
+        #expect(!LNSOperators.applies(OperatorSpec(.proximity), columns: columns, lp: [4]))
+        #expect(!LNSOperators.applies(OperatorSpec(.rins), columns: columns, lp: nil))
+        #expect(!LNSOperators.applies(OperatorSpec(.rens), columns: columns, lp: [4]))
+        #expect(LNSOperators.applies(OperatorSpec(.dins), columns: columns, lp: [4]))
+        let (b, _) = binaries(3)
+        #expect(!LNSOperators.applies(OperatorSpec(.dins), columns: LNSColumns(b), lp: [1, 1, 1]))
+    }
+}
+
+// MARK: Bandits and acceptance
+
+@Suite struct LNSBanditTests {
+    @Test func ucb1TriesEveryArmFirst() {
+        var bandit = LNSBandit(arms: 5, spec: .ucb1(exploration: 1))
+        var rng = LNSRandom(seed: 1)
+        var order: [Int] = []
+        for _ in 0..<5 {
+            let arm = bandit.choose(using: &rng)
+            order.append(arm)
+            bandit.update(arm: arm, outcome: .rejected)
+        }
+        #expect(order == [0, 1, 2, 3, 4])
+        #expect(bandit.tries == [1, 1, 1, 1, 1])
+    }
+
+    @Test func greedyWithZeroEpsilonPicksTheBestMean() {
+        var bandit = LNSBandit(arms: 3, spec: .epsilonGreedy(epsilon: 0))
+        bandit.update(arm: 0, outcome: .rejected)
+        bandit.update(arm: 1, outcome: .newBest)
+        bandit.update(arm: 1, outcome: .accepted)  // mean 5
+        bandit.update(arm: 2, outcome: .better)  // mean 4
+        #expect(bandit.means == [1, 5, 4])
+        var rng = LNSRandom(seed: 9)
+        for _ in 0..<20 { #expect(bandit.choose(using: &rng) == 1) }
+    }
+
+    @Test func thompsonCountsSuccessesAndFailures() {
+        var bandit = LNSBandit(arms: 2, spec: .thompson)
+        for outcome in [LNSOutcome.newBest, .better, .accepted, .rejected, .rejected] { bandit.update(arm: 0, outcome: outcome) }
+        #expect(bandit.alpha == [3, 1])
+        #expect(bandit.beta == [4, 1])
+        // An arm with many successes is chosen far more often.
+        for _ in 0..<40 { bandit.update(arm: 1, outcome: .newBest) }
+        var rng = LNSRandom(seed: 5)
+        let picks = (0..<200).map { _ in bandit.choose(using: &rng) }
+        #expect(picks.filter { $0 == 1 }.count > 180)
+        // Beta sampling has the right mean.
+        let mean = (0..<4000).map { _ in rng.beta(3, 7) }.reduce(0, +) / 4000
+        #expect(abs(mean - 0.3) < 0.02)
+    }
+
+    @Test func softmaxProbabilitiesSumToOneAndFavourHigherMeans() {
+        var bandit = LNSBandit(arms: 3, spec: .softmax(temperature: 1.36))
+        bandit.update(arm: 0, outcome: .rejected)
+        bandit.update(arm: 1, outcome: .newBest)
+        bandit.update(arm: 2, outcome: .accepted)
+        let p = bandit.softmaxProbabilities
+        #expect(abs(p.reduce(0, +) - 1) < 1e-12)
+        #expect(p[1] > p[2] && p[2] > p[0])
+        var rng = LNSRandom(seed: 2)
+        var counts = [0, 0, 0]
+        for _ in 0..<5000 { counts[bandit.choose(using: &rng)] += 1 }
+        for i in 0..<3 { #expect(abs(Double(counts[i]) / 5000 - p[i]) < 0.03) }
+    }
+
+    @Test func hillClimbingRejectsWorse() {
+        let hc = LNSAcceptance(.hillClimbing)
+        var rng = LNSRandom(seed: 1)
+        #expect(!hc.accepts(candidate: 10.5, current: 10, best: 10, fraction: 0.1, rng: &rng))
+        #expect(hc.accepts(candidate: 10, current: 10, best: 10, fraction: 0.1, rng: &rng))
+        #expect(hc.accepts(candidate: 9, current: 10, best: 10, fraction: 0.1, rng: &rng))
+    }
+
+    @Test func simulatedAnnealingAcceptsWorseWithTheExpectedFrequency() {
+        let sa = LNSAcceptance(.simulatedAnnealing(start: 0.1, end: 0.01, cooling: .exponential))
+        // Temperature at half time: 100 · 0.1 · 0.1^0.5.
+        #expect(abs(sa.temperature(at: 0.5, scale: 100) - 100 * 0.1 * 0.1.squareRoot()) < 1e-9)
+        let p = sa.probability(candidate: 103, current: 100, best: 100, fraction: 0.5)
+        #expect(abs(p - exp(-3 / sa.temperature(at: 0.5, scale: 100))) < 1e-12)
+        var rng = LNSRandom(seed: 4)
+        let trials = 20_000
+        let accepted = (0..<trials).filter { _ in sa.accepts(candidate: 103, current: 100, best: 100, fraction: 0.5, rng: &rng) }.count
+        #expect(abs(Double(accepted) / Double(trials) - p) < 0.015)
+        let linear = LNSAcceptance(.simulatedAnnealing(start: 0.1, end: 0.02, cooling: .linear))
+        #expect(abs(linear.temperature(at: 0.5, scale: 10) - 0.6) < 1e-12)
+        #expect(linear.temperature(at: 1, scale: 10) < linear.temperature(at: 0, scale: 10))
+    }
+
+    @Test func recordToRecordThresholdShrinks() {
+        let rrt = LNSAcceptance(.recordToRecord(threshold: 0.1))
+        #expect(rrt.threshold(at: 0, best: 100) == 10)
+        #expect(rrt.threshold(at: 0.5, best: 100) == 5)
+        #expect(rrt.threshold(at: 1, best: 100) == 0)
+        var rng = LNSRandom(seed: 1)
+        #expect(rrt.accepts(candidate: 107, current: 100, best: 100, fraction: 0.1, rng: &rng))
+        #expect(!rrt.accepts(candidate: 107, current: 100, best: 100, fraction: 0.5, rng: &rng))
+    }
+}
+
+// MARK: Runs
+
+@Suite struct LNSRunTests {
+    @Test func seededRunIsReproducible() throws {
+        let m = knapsack(items: 30, seed: 21)
+        var config = LNSConfig()
+        config.seed = 42
+        config.timeLimit = 60
+        config.repairTimeLimit = 20
+        config.maxIterations = 12
+        let lns = LNS(config: config, solver: CbcSolver(), lpSolver: ClpSolver())
+        let start = Array(repeating: 0.0, count: m.variableCount)
+        let a = try lns.run(m, start: start)
+        let b = try lns.run(m, start: start)
+        #expect(a.iterations == 12)
+        #expect(a.trace.map(\.arm) == b.trace.map(\.arm))
+        #expect(a.trace.map(\.operatorName) == b.trace.map(\.operatorName))
+        #expect(a.trace.map(\.outcome) == b.trace.map(\.outcome))
+        #expect(a.objective == b.objective)
+        #expect(a.initialObjective == 0)
+        #expect(a.status == .improved)
+        #expect(m.checkFeasibility(of: a.values!).isFeasible)
+        var other = config
+        other.seed = 43
+        let c = try LNS(config: other, solver: CbcSolver(), lpSolver: ClpSolver()).run(m, start: start)
+        #expect(c.trace.map(\.operatorName) != a.trace.map(\.operatorName))
+    }
+
+    @Test(arguments: [1 as UInt64, 2, 3])
+    func endToEndSetCoverIsFeasibleAndNeverWorse(seed: UInt64) throws {
+        let m = setCover(elements: 150, sets: 200, seed: seed)
+        let before = (m.lowerBounds, m.upperBounds, m.objectiveCoefficients, m.constraintCount, m.variableCount)
+        var config = LNSConfig()
+        config.seed = seed
+        config.timeLimit = 6
+        config.repairTimeLimit = 1
+        config.maxIterations = 25
+        config.bandit = [.ucb1(exploration: 1), .thompson, .epsilonGreedy(epsilon: 0.2)][Int(seed - 1)]
+        config.acceptance = [.hillClimbing, .simulatedAnnealing(start: 0.05, end: 0.005, cooling: .linear), .recordToRecord(threshold: 0.05)][Int(seed - 1)]
+        config.operators = OperatorSpec.Kind.allCases.map { OperatorSpec($0, rate: 0.3) }
+        let start = Array(repeating: 1.0, count: m.variableCount)  // every set: feasible and poor
+        let r = try LNS(config: config, solver: CbcSolver(), lpSolver: ClpSolver()).run(m, start: start)
+        #expect(m.lowerBounds == before.0 && m.upperBounds == before.1 && m.objectiveCoefficients == before.2)
+        #expect(m.constraintCount == before.3 && m.variableCount == before.4)
+        let values = try #require(r.values)
+        #expect(m.checkFeasibility(of: values).isFeasible)
+        #expect(r.objective! <= r.initialObjective! + 1e-9)
+        #expect(abs(m.objectiveValue(of: values) - r.objective!) < 1e-9)
+        #expect(r.initialObjective == m.objectiveValue(of: start))
+        #expect(r.status == .improved)
+        #expect(r.droppedOperators.contains("dins"))  // no general integers
+        #expect(r.trace.count == r.iterations)
+        #expect(r.operators.map(\.tries).reduce(0, +) == r.iterations)
+        // The best never gets worse along the trace, and the incumbent trace is monotone.
+        for (p, q) in zip(r.trace, r.trace.dropFirst()) { #expect(q.best <= p.best + 1e-9) }
+        for (p, q) in zip(r.incumbentTrace, r.incumbentTrace.dropFirst()) { #expect(q[1] < p[1] && q[0] >= p[0]) }
+        let json = try JSONSerialization.jsonObject(with: r.jsonData()) as? [String: Any]
+        #expect((json?["trace"] as? [Any])?.count == r.iterations)
+    }
+
+    @Test func glpkRepairsToo() throws {
+        let m = knapsack(items: 20, seed: 5)
+        var config = LNSConfig()
+        config.timeLimit = 10
+        config.repairTimeLimit = 2
+        config.maxIterations = 8
+        let r = try LNS(config: config, solver: GlpkSolver()).run(m, start: Array(repeating: 0, count: 20))
+        #expect(r.iterations == 8)
+        #expect(m.checkFeasibility(of: r.values!).isFeasible)
+        #expect(r.objective! >= r.initialObjective!)
+    }
+
+    @Test func initialSolveWithoutStart() throws {
+        let m = knapsack(items: 15, seed: 9)
+        var config = LNSConfig()
+        config.timeLimit = 10
+        config.maxIterations = 3
+        let r = try LNS(config: config, solver: CbcSolver()).run(m)
+        // A tiny knapsack is solved to optimality by the initial solve.
+        #expect(r.status == .initialOptimal)
+        #expect(r.iterations == 0)
+        #expect(m.checkFeasibility(of: r.values!).isFeasible)
+    }
+
+    @Test func modelWithoutIntegersIsSolvedDirectly() throws {
+        var m = Model()
+        let x = m.addVariable(upperBound: 4), y = m.addVariable(upperBound: 3)
+        m.add(x + y <= 5)
+        m.maximize(2 * x + y)
+        let r = try LNS(solver: CbcSolver()).run(m)
+        #expect(r.status == .solvedDirectly)
+        #expect(r.iterations == 0)
+        #expect(abs(r.objective! - 9) < 1e-6)
+        #expect(r.notes.contains { $0.contains("no integer variables") })
+    }
+
+    @Test func runStopsWhenNoOperatorFindsANeighborhood() throws {
+        let (m, _) = binaries(5)  // LP optimum all ones, integral
+        var config = LNSConfig()
+        config.timeLimit = 20
+        config.operators = [OperatorSpec(.rins, rate: 1)]
+        let r = try LNS(config: config, solver: CbcSolver(), lpSolver: ClpSolver()).run(m, start: Array(repeating: 1, count: 5))
+        #expect(r.iterations == 50)
+        #expect(r.trace.allSatisfy { $0.neighborhoodSize == 0 && $0.outcome == .rejected })
+        #expect(r.notes.contains { $0.contains("no operator found a neighborhood") })
+        #expect(r.status == .notImproved && r.objective == 15)
+    }
+
+    @Test func trivialSolutionsOfCoveringAndPackingModels() {
+        let cover = setCover(elements: 30, sets: 20, seed: 4)
+        #expect(LNS.trivialSolution(of: cover) == Array(repeating: 1, count: 20))
+        let pack = knapsack(items: 10, seed: 4)
+        #expect(LNS.trivialSolution(of: pack) == Array(repeating: 0, count: 10))
+        var none = Model()
+        let x = none.addBinary(), y = none.addBinary()
+        none.add(x + y == 1)
+        #expect(LNS.trivialSolution(of: none) == nil)
+    }
+
+    @Test func infeasibleStartIsIgnored() throws {
+        let (m, _) = binaries(5)
+        var config = LNSConfig()
+        config.timeLimit = 5
+        let r = try LNS(config: config, solver: CbcSolver()).run(m, start: [2, 0, 0, 0, 0])
+        #expect(r.notes.contains { $0.contains("not feasible") })
+        #expect(r.objective == 15)
+    }
+}
+
+// MARK: Configuration
+
+@Suite struct LNSConfigTests {
+    private func read(_ json: String) throws -> LNSConfig {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lns-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try LNSConfig.read(path: path)
+    }
+
+    @Test func unknownOperatorIsAClearError() {
+        #expect {
+            _ = try read(#"{"operators": [{"name": "mutation", "rate": 0.3}, {"name": "ruin"}]}"#)
+        } throws: { error in
+            "\(error)".contains("unknown operator \"ruin\"")
+        }
+    }
+
+    @Test(arguments: [0.0, 1.5, -0.2])
+    func rateOutsideTheUnitIntervalIsRejected(rate: Double) {
+        var config = LNSConfig()
+        config.operators = [OperatorSpec(.mutation, rate: rate)]
+        #expect { try config.validate() } throws: { "\($0)".contains("outside (0, 1]") }
+        #expect(throws: LNSConfigError.self) { _ = try read(#"{"operators": [{"name": "rins", "rate": \#(rate)}]}"#) }
+    }
+
+    @Test func negativeTimesAreRejected() {
+        var config = LNSConfig()
+        config.timeLimit = -1
+        #expect { try config.validate() } throws: { "\($0)".contains("time_limit") }
+        config = LNSConfig()
+        config.repairTimeLimit = -3
+        #expect { try config.validate() } throws: { "\($0)".contains("repair_time_limit") }
+        #expect(throws: LNSConfigError.self) { _ = try read(#"{"time_limit": -5}"#) }
+    }
+
+    @Test func jsonConfigRoundTrips() throws {
+        let config = try read(#"{"seed": 9, "time_limit": 30, "max_iterations": 4, "operators": [{"name": "local_branching", "rate": 0.1}, {"name": "dins"}]}"#)
+        #expect(config.seed == 9 && config.timeLimit == 30 && config.maxIterations == 4)
+        #expect(config.operators.map(\.description) == ["local_branching_0.1", "dins"])
+        #expect(config.bandit == LNSConfig().bandit)
+        let again = try JSONDecoder().decode(LNSConfig.self, from: JSONEncoder().encode(config))
+        #expect(again == config)
+    }
+
+    @Test func banditAndAcceptanceByNameOrObject() throws {
+        let a = try read(#"{"bandit": "thompson", "acceptance": {"name": "simulated_annealing", "start": 0.1, "end": 0.01, "cooling": "linear"}}"#)
+        #expect(a.bandit == .thompson)
+        #expect(a.acceptance == .simulatedAnnealing(start: 0.1, end: 0.01, cooling: .linear))
+        let b = try read(#"{"bandit": {"name": "epsilon_greedy", "epsilon": 0.3}, "acceptance": "record_to_record"}"#)
+        #expect(b.bandit == .epsilonGreedy(epsilon: 0.3))
+        #expect(b.acceptance == .recordToRecord(threshold: 0.05))
+        #expect { _ = try read(#"{"bandit": "greedy"}"#) } throws: { "\($0)".contains("unknown bandit \"greedy\"") }
+        #expect { _ = try read(#"{"acceptance": "great_deluge"}"#) } throws: { "\($0)".contains("unknown acceptance") }
+        #expect { _ = try read(#"{"bandit": {"name": "softmax", "temperature": 0}}"#) } throws: { "\($0)".contains("temperature") }
+    }
+
+    @Test func runValidatesItsConfig() {
+        var config = LNSConfig()
+        config.initialFraction = 1.5
+        let (m, _) = binaries(3)
+        #expect(throws: LNSConfigError.self) { _ = try LNS(config: config, solver: CbcSolver()).run(m) }
+    }
+}
