@@ -176,6 +176,30 @@ public struct CoreShapeProblem: Sendable {
 
     // MARK: The integer program
 
+    /// The IP's common part: a binary x[n][j−1] per mode n and rank j ≤ maxRank[n], one rank per
+    /// mode, and the expressions Σ ln(j)·x (log core size), Σ I_n·j·x (factor size) and the
+    /// retained energy Σ prefix[n][j]·x.
+    func oneHotModel(name: String, maxRank: [Int]) -> (Model, [[Variable]], LinearExpression, LinearExpression, LinearExpression) {
+        var model = Model(name: name)
+        var x: [[Variable]] = []
+        var logRow = LinearExpression(), sumRow = LinearExpression(), objective = LinearExpression()
+        for k in dims.indices {
+            var one = LinearExpression()
+            var row: [Variable] = []
+            for j in 1...maxRank[k] {
+                let v = model.addBinary()
+                row.append(v)
+                one.add(1, v)
+                if j > 1 { logRow.add(Foundation.log(Double(j)), v) }
+                sumRow.add(Double(dims[k] * j), v)
+                objective.add(prefix[k][j], v)
+            }
+            model.add(one, in: 1...1)
+            x.append(row)
+        }
+        return (model, x, logRow, sumRow, objective)
+    }
+
     /// max Σ P_{n,j} x_{n,j}  s.t.  Σ_j x_{n,j} = 1,  ln(productLow) ≤ Σ ln(j) x_{n,j} ≤ ln(productHigh),
     /// Σ I_n j x_{n,j} ≤ sumBudget. Returns nil when infeasible; the IP optimum bounds every shape
     /// with product in [productLow, productHigh] and factor size ≤ sumBudget.
@@ -192,25 +216,7 @@ public struct CoreShapeProblem: Sendable {
             maxRank[k] = r
         }
         stats.integerPrograms += 1
-        var model = Model(name: "core-shape")
-        var x: [[Variable]] = []
-        var logRow = LinearExpression()
-        var sumRow = LinearExpression()
-        var objective = LinearExpression()
-        for k in 0..<n {
-            var one = LinearExpression()
-            var row: [Variable] = []
-            for j in 1...maxRank[k] {
-                let v = model.addBinary()
-                row.append(v)
-                one.add(1, v)
-                if j > 1 { logRow.add(Foundation.log(Double(j)), v) }
-                sumRow.add(Double(dims[k] * j), v)
-                objective.add(prefix[k][j], v)
-            }
-            model.add(one, in: 1...1)
-            x.append(row)
-        }
+        var (model, x, logRow, sumRow, objective) = oneHotModel(name: "core-shape", maxRank: maxRank)
         // Products are integers, so a tolerance well below ln(p+1) − ln(p) ≈ 1/p keeps the rows exact.
         let tol = 1e-9
         let low = productLow <= 1 ? -Double.infinity : Foundation.log(productLow) - tol
@@ -264,23 +270,7 @@ public struct CoreShapeProblem: Sendable {
         guard maxProduct >= 1 else { return incumbent }
         var maxRank = [Int](repeating: 0, count: n)
         for k in 0..<n { maxRank[k] = max(1, min(dims[k], (budget - (total - dims[k]) - 1) / dims[k], maxProduct)) }
-        var model = Model(name: "core-shape-oa")
-        var x: [[Variable]] = []
-        var logRow = LinearExpression(), sumRow = LinearExpression(), objective = LinearExpression()
-        for k in 0..<n {
-            var one = LinearExpression()
-            var row: [Variable] = []
-            for j in 1...maxRank[k] {
-                let v = model.addBinary()
-                row.append(v)
-                one.add(1, v)
-                if j > 1 { logRow.add(Foundation.log(Double(j)), v) }
-                sumRow.add(Double(dims[k] * j), v)
-                objective.add(prefix[k][j], v)
-            }
-            model.add(one, in: 1...1)
-            x.append(row)
-        }
+        var (model, x, logRow, sumRow, objective) = oneHotModel(name: "core-shape-oa", maxRank: maxRank)
         // The paper's rows at the loosest split: core size ≤ c − Σ I_n, factor size ≤ c − 1.
         model.add(logRow, in: -Double.infinity...(Foundation.log(Double(maxProduct)) + 1e-9))
         model.add(sumRow, in: -Double.infinity...Double(budget - 1))

@@ -1,3 +1,4 @@
+import MILP
 import Foundation
 
 /// The outcome of one LNS iteration, best first; its index picks the reward.
@@ -53,14 +54,14 @@ public struct LNSBandit: Sendable {
     }
 
     /// Picks the next arm.
-    public func choose(using rng: inout LNSRandom) -> Int {
+    public func choose(using rng: inout SplitMix64) -> Int {
         switch spec {
         case .epsilonGreedy(let epsilon):
-            if rng.uniform() < epsilon { return rng.integer(in: 0...(armCount - 1)) }
+            if rng.unit() < epsilon { return rng.integer(in: 0...(armCount - 1)) }
             return argmax(means)
         case .softmax:
             let p = softmaxProbabilities
-            var u = rng.uniform(), arm = 0
+            var u = rng.unit(), arm = 0
             while arm < armCount - 1 && u >= p[arm] {
                 u -= p[arm]
                 arm += 1
@@ -128,10 +129,10 @@ public struct LNSAcceptance: Sendable {
         }
     }
 
-    public func accepts(candidate: Double, current: Double, best: Double, fraction: Double, rng: inout LNSRandom) -> Bool {
+    public func accepts(candidate: Double, current: Double, best: Double, fraction: Double, rng: inout SplitMix64) -> Bool {
         let p = probability(candidate: candidate, current: current, best: best, fraction: fraction)
         if p >= 1 { return true }
         if p <= 0 { return false }
-        return rng.uniform() < p
+        return rng.unit() < p
     }
 }

@@ -137,7 +137,7 @@ public struct LNS: Sendable {
         func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         func remaining() -> Double { max(0, config.timeLimit - elapsed()) }
         func stopped() -> Bool { interrupt?.isSet ?? false }
-        var rng = LNSRandom(seed: config.seed)
+        var rng = SplitMix64(seed: config.seed)
         var result = LNSResult(status: .noSolution)
         let base = model  // a value: edits below go to copies
         let s = base.sense.sign

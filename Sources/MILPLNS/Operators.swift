@@ -56,7 +56,7 @@ public enum LNSOperators {
     /// `second` is crossover's second solution.
     public static func destroy(
         _ spec: OperatorSpec, model: Model, columns: LNSColumns, current: [Double], lp: [Double]?,
-        second: [Double]? = nil, rng: inout LNSRandom
+        second: [Double]? = nil, rng: inout SplitMix64
     ) -> Neighborhood? {
         var sub = model
         let δ = spec.rate
@@ -159,7 +159,7 @@ public enum LNSOperators {
 
         case .randomObjective:
             var objective = LinearExpression()
-            for c in columns.integers { objective.add(2 * rng.uniform() - 1, sub.variable(at: c)) }
+            for c in columns.integers { objective.add(2 * rng.unit() - 1, sub.variable(at: c)) }
             sub.setObjective(objective, sense: .minimize)
             return Neighborhood(model: sub, freeCount: columns.integers.count, description: spec.description)
 

@@ -15,7 +15,7 @@ private func binaries(_ n: Int) -> (Model, [Variable]) {
 
 /// A seeded 0-1 multi-knapsack with two capacity rows (maximize).
 private func knapsack(items: Int, seed: UInt64) -> Model {
-    var rng = LNSRandom(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var m = Model(name: "knapsack")
     let x = (0..<items).map { _ in m.addBinary() }
     for _ in 0..<2 {
@@ -28,7 +28,7 @@ private func knapsack(items: Int, seed: UInt64) -> Model {
 
 /// A seeded set cover: minimize the cost of sets covering every element.
 private func setCover(elements: Int, sets: Int, seed: UInt64) -> Model {
-    var rng = LNSRandom(seed: seed)
+    var rng = SplitMix64(seed: seed)
     var m = Model(name: "setcover")
     let y = (0..<sets).map { _ in m.addBinary(objective: Double(rng.integer(in: 1...20))) }
     var covers = Array(repeating: [Variable](), count: elements)
@@ -51,7 +51,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
     @Test func mutationFreesTheRateAndFixesTheRest() {
         let (m, _) = binaries(10)
         let current = (0..<10).map { Double($0 % 2) }
-        var rng = LNSRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let n = LNSOperators.destroy(OperatorSpec(.mutation, rate: 0.5), model: m, columns: LNSColumns(m), current: current, lp: nil, rng: &rng)!
         #expect(n.freeCount == 5)
         let fixed = fixedColumns(n.model, Array(0..<10))
@@ -66,7 +66,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         let current = Array(repeating: 1.0, count: 10)
         var lp = current
         lp[2] = 0.5; lp[5] = 0; lp[7] = 0.25
-        var rng = LNSRandom(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let all = LNSOperators.destroy(OperatorSpec(.rins, rate: 1), model: m, columns: LNSColumns(m), current: current, lp: lp, rng: &rng)!
         #expect(all.freeCount == 3)
         #expect(Set(0..<10).subtracting(fixedColumns(all.model, Array(0..<10))) == [2, 5, 7])
@@ -86,7 +86,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         m.maximize(sum(x))
         let current: [Double] = [3, 4, 5, 6]
         let lp: [Double] = [2.5, 4, 7.2, 6]
-        var rng = LNSRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let n = LNSOperators.destroy(OperatorSpec(.rens, rate: 1), model: m, columns: LNSColumns(m), current: current, lp: lp, rng: &rng)!
         #expect(n.freeCount == 2)
         #expect(n.model.lowerBounds == [2, 4, 7, 6])
@@ -100,7 +100,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         m.maximize(a + b + z + w)
         let current: [Double] = [5, 5, 1, 2.5]
         let lp: [Double] = [2.3, 4.8, 0.4, 5]
-        var rng = LNSRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let n = LNSOperators.destroy(OperatorSpec(.dins), model: m, columns: LNSColumns(m), current: current, lp: lp, rng: &rng)!
         #expect(n.freeCount == 1)
         // |a − 2.3| ≤ 2.7 → a ∈ [0, 5]; b (|5 − 4.8| < 0.5) and the binary are fixed; the continuous w untouched.
@@ -112,7 +112,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
     @Test func localBranchingAddsOneRowWithTheRightCoefficients() {
         let (m, _) = binaries(20)
         let current = (0..<20).map { $0 < 6 ? 1.0 : 0.0 }
-        var rng = LNSRandom(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let (low, high) = LNSOperators.localBranchingRange(binaries: 20, rate: 0.25)
         #expect(low == 1 && high == 5)
         var seen = Set<Int>()
@@ -136,7 +136,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
     @Test func proximityObjectiveAndCutoffRow() {
         let (m, _) = binaries(4)  // maximize x0 + 2x1 + 3x2 + 4x3
         let current: [Double] = [1, 0, 1, 0]  // objective 4
-        var rng = LNSRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let n = LNSOperators.destroy(OperatorSpec(.proximity, rate: 0.25), model: m, columns: LNSColumns(m), current: current, lp: nil, rng: &rng)!
         let sub = n.model
         #expect(sub.variableCount == 5)
@@ -156,7 +156,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
 
     @Test func crossoverFreesWhereTheTwoSolutionsDiffer() {
         let (m, _) = binaries(6)
-        var rng = LNSRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let n = LNSOperators.destroy(OperatorSpec(.crossover), model: m, columns: LNSColumns(m), current: [1, 1, 0, 0, 1, 0],
                                      lp: nil, second: [1, 0, 0, 1, 1, 0], rng: &rng)!
         #expect(n.freeCount == 2)
@@ -186,7 +186,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
 @Suite struct LNSBanditTests {
     @Test func ucb1TriesEveryArmFirst() {
         var bandit = LNSBandit(arms: 5, spec: .ucb1(exploration: 1))
-        var rng = LNSRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         var order: [Int] = []
         for _ in 0..<5 {
             let arm = bandit.choose(using: &rng)
@@ -204,7 +204,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         bandit.update(arm: 1, outcome: .accepted)  // mean 5
         bandit.update(arm: 2, outcome: .better)  // mean 4
         #expect(bandit.means == [1, 5, 4])
-        var rng = LNSRandom(seed: 9)
+        var rng = SplitMix64(seed: 9)
         for _ in 0..<20 { #expect(bandit.choose(using: &rng) == 1) }
     }
 
@@ -215,7 +215,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         #expect(bandit.beta == [4, 1])
         // An arm with many successes is chosen far more often.
         for _ in 0..<40 { bandit.update(arm: 1, outcome: .newBest) }
-        var rng = LNSRandom(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let picks = (0..<200).map { _ in bandit.choose(using: &rng) }
         #expect(picks.filter { $0 == 1 }.count > 180)
         // Beta sampling has the right mean.
@@ -231,7 +231,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         let p = bandit.softmaxProbabilities
         #expect(abs(p.reduce(0, +) - 1) < 1e-12)
         #expect(p[1] > p[2] && p[2] > p[0])
-        var rng = LNSRandom(seed: 2)
+        var rng = SplitMix64(seed: 2)
         var counts = [0, 0, 0]
         for _ in 0..<5000 { counts[bandit.choose(using: &rng)] += 1 }
         for i in 0..<3 { #expect(abs(Double(counts[i]) / 5000 - p[i]) < 0.03) }
@@ -239,7 +239,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
 
     @Test func hillClimbingRejectsWorse() {
         let hc = LNSAcceptance(.hillClimbing)
-        var rng = LNSRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         #expect(!hc.accepts(candidate: 10.5, current: 10, best: 10, fraction: 0.1, rng: &rng))
         #expect(hc.accepts(candidate: 10, current: 10, best: 10, fraction: 0.1, rng: &rng))
         #expect(hc.accepts(candidate: 9, current: 10, best: 10, fraction: 0.1, rng: &rng))
@@ -251,7 +251,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         #expect(abs(sa.temperature(at: 0.5, scale: 100) - 100 * 0.1 * 0.1.squareRoot()) < 1e-9)
         let p = sa.probability(candidate: 103, current: 100, best: 100, fraction: 0.5)
         #expect(abs(p - exp(-3 / sa.temperature(at: 0.5, scale: 100))) < 1e-12)
-        var rng = LNSRandom(seed: 4)
+        var rng = SplitMix64(seed: 4)
         let trials = 20_000
         let accepted = (0..<trials).filter { _ in sa.accepts(candidate: 103, current: 100, best: 100, fraction: 0.5, rng: &rng) }.count
         #expect(abs(Double(accepted) / Double(trials) - p) < 0.015)
@@ -265,7 +265,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         #expect(rrt.threshold(at: 0, best: 100) == 10)
         #expect(rrt.threshold(at: 0.5, best: 100) == 5)
         #expect(rrt.threshold(at: 1, best: 100) == 0)
-        var rng = LNSRandom(seed: 1)
+        var rng = SplitMix64(seed: 1)
         #expect(rrt.accepts(candidate: 107, current: 100, best: 100, fraction: 0.1, rng: &rng))
         #expect(!rrt.accepts(candidate: 107, current: 100, best: 100, fraction: 0.5, rng: &rng))
     }

@@ -1,31 +1,18 @@
 import Foundation
+import MILP
 
-/// A small seeded generator (SplitMix64): every random choice of an LNS run comes from one of these.
-public struct LNSRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
+/// The draws an LNS run needs, on the project's seeded generator: every random choice of a run
+/// comes from one `SplitMix64`.
+extension SplitMix64 {
     /// Standard normal (Box–Muller).
     public mutating func normal() -> Double {
-        let u1 = max(uniform(), 1e-300), u2 = uniform()
+        let u1 = max(unit(), 1e-300), u2 = unit()
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 
     /// Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 boosted).
     public mutating func gamma(shape: Double) -> Double {
-        if shape < 1 { return gamma(shape: shape + 1) * pow(max(uniform(), 1e-300), 1 / shape) }
+        if shape < 1 { return gamma(shape: shape + 1) * pow(max(unit(), 1e-300), 1 / shape) }
         let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
         while true {
             var x = 0.0, v = 0.0
@@ -34,7 +21,7 @@ public struct LNSRandom: RandomNumberGenerator, Sendable {
                 v = 1 + c * x
             } while v <= 0
             v = v * v * v
-            let u = uniform()
+            let u = unit()
             if u < 1 - 0.0331 * x * x * x * x || log(max(u, 1e-300)) < 0.5 * x * x + d * (1 - v + log(v)) { return d * v }
         }
     }
