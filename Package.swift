@@ -52,18 +52,26 @@ let package = Package(
         .systemLibrary(name: "CLapack", providers: [.apt(["liblapack-dev"])]),
         .target(name: "MILPCoreShape", dependencies: ["MILP", "MILPCbc", "CLapack"]),
 
+        // Tensor rematerialization: graphs, the Checkmate MILP, LP rounding, LNS, baselines, simulator (issue 6).
+        .target(name: "MILPRemat", dependencies: ["MILP", "MILPCbc", "MILPGlpk", "MILPLNS", "MILPFormats"]),
+
+        // NL -> MILP: formulation specs, template compiler, NL4Opt/algebraic readers, LLM client (issue 8).
+        .target(name: "MILPSynth", dependencies: ["MILP", "MILPCbc", "MILPGlpk"]),
+
         // prctl() for the benchmark's child processes (variadic C, not callable from Swift).
         .target(name: "CProcessShim"),
 
         .executableTarget(
             name: "milp",
-            dependencies: ["MILPKit", "MILPCoreShape", "CProcessShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MILPKit", "MILPCoreShape", "MILPRemat", "MILPSynth", "CProcessShim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "MILPTests", dependencies: ["MILP", "MILPFormats", "MILPGenerators"]),
         .testTarget(name: "SolverTests", dependencies: ["MILPKit"]),
         .testTarget(name: "BenchTests", dependencies: ["MILPBench"]),
         .testTarget(name: "LNSTests", dependencies: ["MILPKit"]),
+        .testTarget(name: "RematTests", dependencies: ["MILPRemat"]),
+        .testTarget(name: "SynthTests", dependencies: ["MILPSynth"]),
         .testTarget(name: "CoreShapeTests", dependencies: ["MILPCoreShape"], resources: [.copy("Fixtures")]),
         // Formats, bundled instances and the milp executable run as a real process.
         .testTarget(name: "FormatTests", dependencies: ["MILPKit", "milp"]),

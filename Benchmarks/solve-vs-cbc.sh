@@ -6,13 +6,17 @@
 #
 # For every MIP in instances/{miplib3,miplib2017,sample} with a known optimum in
 # instances/optimal-values.csv: one run of each tool (objective, node count; cbc must prove
-# optimality within SCREEN_LIMIT seconds or the instance is skipped), then one hyperfine
-# invocation with both commands, so their runs interleave:
+# optimality within SCREEN_LIMIT seconds or the instance is skipped), then WARMUP unrecorded runs
+# of each and RUNS rounds of hyperfine with one run of each command, alternating which goes first
+# (a single hyperfine call would run all of one command's runs before the other's):
 #   ours:  milp solve FILE --solver cbc --json
 #   cbc:   /usr/bin/cbc FILE -timeMode elapsed -solve -quit
 # Both run CBC 2.10.8 with its default settings, one thread. Objectives must equal the known
 # optimum within 1e-6 relative (absolute for |optimum| < 1); a mismatch is printed loudly and
 # makes the script exit 1.
+#
+# CSV columns: mean/stddev/min wall seconds per tool, ratio of means, mean CPU seconds (user+sys,
+# less sensitive to other load on the machine), objectives, node counts, load before measuring.
 #
 # Environment: RUNS (5), WARMUP (1), SCREEN_LIMIT (60 s), MAX_LOAD (1.2: wait until the 1-minute
 # load average is below it before each instance, at most LOAD_WAIT = 300 s), ONLY (space-separated
@@ -87,20 +91,33 @@ print(r["status"], r["objective"], r["nodes"])' "$work/$name.ours.json")
     fi
 
     load=$(wait_for_quiet)
-    hyperfine -N --warmup "$warmup" --runs "$runs" --style none --export-json "$work/$name.hyperfine.json" \
-        -n ours "$milp solve $file --solver cbc --json" \
-        -n cbc "$cbc $file -timeMode elapsed -solve -quit" > /dev/null
-    python3 - "$work/$name.hyperfine.json" "$name" "$ours_obj" "$cbc_obj" "$optimum" "$ours_nodes" "$cbc_nodes" "$load" >> "$csv" <<'EOF'
-import json, sys
-path, name, ours_obj, cbc_obj, optimum, ours_nodes, cbc_nodes, load = sys.argv[1:]
-results = {r["command"]: r for r in json.load(open(path))["results"]}
-o, c = results["ours"], results["cbc"]
+    # hyperfine runs all runs of one command before the other's; to interleave them, each round is
+    # one hyperfine call with one run of each command, alternating which goes first.
+    ours_cmd="$milp solve $file --solver cbc --json"
+    cbc_cmd="$cbc $file -timeMode elapsed -solve -quit"
+    for ((w = 0; w < warmup; w++)); do $ours_cmd > /dev/null; $cbc_cmd > /dev/null; done
+    for ((round = 1; round <= runs; round++)); do
+        if ((round % 2)); then order=(-n ours "$ours_cmd" -n cbc "$cbc_cmd"); else order=(-n cbc "$cbc_cmd" -n ours "$ours_cmd"); fi
+        hyperfine -N --runs 1 --style none --export-json "$work/$name.round$round.json" "${order[@]}" > /dev/null
+    done
+    python3 - "$work" "$runs" "$name" "$ours_obj" "$cbc_obj" "$optimum" "$ours_nodes" "$cbc_nodes" "$load" >> "$csv" <<'EOF'
+import json, statistics, sys
+work, runs, name, ours_obj, cbc_obj, optimum, ours_nodes, cbc_nodes, load = sys.argv[1:]
+wall = {"ours": [], "cbc": []}
+cpu = {"ours": [], "cbc": []}
+for k in range(1, int(runs) + 1):
+    for r in json.load(open(f"{work}/{name}.round{k}.json"))["results"]:
+        wall[r["command"]] += r["times"]
+        cpu[r["command"]].append(r["user"] + r["system"])
+mean = {c: statistics.fmean(t) for c, t in wall.items()}
+sd = {c: statistics.stdev(t) if len(t) > 1 else 0.0 for c, t in wall.items()}
 opt = float(optimum)
 ok = lambda x: abs(float(x) - opt) <= 1e-6 * max(1.0, abs(opt))
 status = "ok" if ok(ours_obj) and ok(cbc_obj) else "OBJECTIVE MISMATCH"
-print(",".join(str(x) for x in [name, f'{o["mean"]:.4f}', f'{o["stddev"]:.4f}', f'{o["min"]:.4f}',
-    f'{c["mean"]:.4f}', f'{c["stddev"]:.4f}', f'{c["min"]:.4f}', f'{o["mean"] / c["mean"]:.4f}',
-    f'{o["user"] + o["system"]:.4f}', f'{c["user"] + c["system"]:.4f}', ours_obj, cbc_obj, optimum, ours_nodes, cbc_nodes, load, status]))
+print(",".join(str(x) for x in [name, f'{mean["ours"]:.4f}', f'{sd["ours"]:.4f}', f'{min(wall["ours"]):.4f}',
+    f'{mean["cbc"]:.4f}', f'{sd["cbc"]:.4f}', f'{min(wall["cbc"]):.4f}', f'{mean["ours"] / mean["cbc"]:.4f}',
+    f'{statistics.fmean(cpu["ours"]):.4f}', f'{statistics.fmean(cpu["cbc"]):.4f}', ours_obj, cbc_obj, optimum,
+    ours_nodes, cbc_nodes, load, status]))
 EOF
     tail -1 "$csv" | awk -F, '{ printf "%-14s ours %8.3f s  cbc %8.3f s  ratio %.3f  (cpu %.3f / %.3f)  obj %s / %s (known %s)  nodes %s / %s  load %s  %s\n", $1, $2, $5, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 }'
 done

@@ -1,0 +1,1 @@
+// Tensor rematerialization (issue 6): computation graphs, the Checkmate MILP, schedules.
