@@ -4,7 +4,7 @@
 # (child process wall time minus the solve's own time: spawn, load, read, record).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product milp 2>&1 | tail -1
+scripts/build-release.sh
 milp=.build/release/milp
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

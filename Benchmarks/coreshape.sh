@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 data=${TENSORS:-../shared/data/tensors}
 [ -d "$data" ] || data=/work/shared/data/tensors
-swift build -c release --product milp 2>&1 | tail -1
+scripts/build-release.sh
 milp=.build/release/milp
 out=$(mktemp -d)
 methods=${METHODS:-ip paper-ip greedy greedy-param brute}

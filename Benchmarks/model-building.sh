@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 python3 -c "import mip" 2>/dev/null || pip install -q mip
-swift build -c release --product milp 2>&1 | tail -1
+scripts/build-release.sh
 milp=.build/release/milp
 out=$(mktemp -d)
 runs=${RUNS:-10}

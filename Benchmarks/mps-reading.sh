@@ -16,7 +16,7 @@ scripts/setup.sh
 command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine >/dev/null
 python3 -c "import mip" 2>/dev/null || pip install -q mip
 python3 -c "import highspy" 2>/dev/null || pip install -q highspy
-swift build -c release --product milp 2>&1 | tail -1
+scripts/build-release.sh
 milp=.build/release/milp
 dir=${1:-/tmp/mps-reading}
 runs=${RUNS:-10}

@@ -34,12 +34,7 @@ cbc=${CBC:-/usr/bin/cbc}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 [ -x "$cbc" ] || { echo "needs the cbc executable at $cbc (apt-get install coinor-cbc)" >&2; exit 1; }
 
-# Retried: in a shared working tree a file may change during the build.
-for attempt in 1 2 3 4 5; do
-    if swift build -c release --product milp 2>&1 | tail -1; then break; fi
-    ((attempt < 5)) || { echo "release build failed" >&2; exit 1; }
-    sleep 30
-done
+scripts/build-release.sh
 work=$(mktemp -d /tmp/solve-vs-cbc.XXXXXX)
 # A private copy: other builds may replace .build/release/milp while this runs.
 cp .build/release/milp "$work/milp"

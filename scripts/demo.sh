@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product milp 2>&1 | tail -1
+scripts/build-release.sh
 exec .build/release/milp demo "$@"

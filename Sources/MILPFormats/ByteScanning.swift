@@ -43,7 +43,7 @@ struct NameIndex {
     init(expected: Int = 1024, copiesNames: Bool = false) {
         var size = 1024
         while size < expected * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
+        slots = Array(hugePagesRepeating: 0, count: size)
         mask = size - 1
         self.copiesNames = copiesNames
     }
@@ -158,7 +158,7 @@ struct NameIndex {
     }
 
     /// Makes room for `count` names in the list of names (the table itself grows as needed).
-    mutating func reserveEntries(_ count: Int) { entries.reserveCapacity(count) }
+    mutating func reserveEntries(_ count: Int) { entries.reserveCapacityInHugePages(count) }
 
     /// Makes room for `count` names without regrowing.
     mutating func reserveCapacity(_ count: Int) {
@@ -171,7 +171,7 @@ struct NameIndex {
     private mutating func grow() { rehash(slots.count * 2) }
 
     private mutating func rehash(_ size: Int) {
-        var newSlots = [UInt64](repeating: 0, count: size)
+        var newSlots = [UInt64](hugePagesRepeating: 0, count: size)
         for slot in slots where slot != 0 {
             var position = Int(truncatingIfNeeded: slot >> 32) & (size - 1)
             while newSlots[position] != 0 { position = (position + 1) & (size - 1) }

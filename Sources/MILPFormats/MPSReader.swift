@@ -634,23 +634,23 @@ private struct MPSParser {
     /// entry takes 16 bytes of text or more, a column 64 or more), so that the arrays do not
     /// regrow; capacity that stays unused is never touched and costs no memory.
     mutating func reserveColumns(remainingBytes: Int) {
-        entries.reserveCapacity(entries.count + remainingBytes / 16)
+        entries.reserveCapacityInHugePages(entries.count + remainingBytes / 16)
         let columns = data.lowerBounds.count + remainingBytes / 64
         columnIndex.reserveEntries(columns)
-        data.lowerBounds.reserveCapacity(columns)
-        data.upperBounds.reserveCapacity(columns)
-        data.kinds.reserveCapacity(columns)
-        data.objective.reserveCapacity(columns)
-        boundSeen.reserveCapacity(columns)
+        data.lowerBounds.reserveCapacityInHugePages(columns)
+        data.upperBounds.reserveCapacityInHugePages(columns)
+        data.kinds.reserveCapacityInHugePages(columns)
+        data.objective.reserveCapacityInHugePages(columns)
+        boundSeen.reserveCapacityInHugePages(columns)
     }
 
     mutating func reserveRows(_ count: Int) {
         rowIndex.reserveCapacity(rowIndex.count + count)
-        rowKind.reserveCapacity(rowKind.count + count)
-        rows.reserveCapacity(rows.count + count)
-        rowRHS.reserveCapacity(rowRHS.count + count)
-        data.rowLowerBounds.reserveCapacity(data.rowLowerBounds.count + count)
-        data.rowUpperBounds.reserveCapacity(data.rowUpperBounds.count + count)
+        rowKind.reserveCapacityInHugePages(rowKind.count + count)
+        rows.reserveCapacityInHugePages(rows.count + count)
+        rowRHS.reserveCapacityInHugePages(rowRHS.count + count)
+        data.rowLowerBounds.reserveCapacityInHugePages(data.rowLowerBounds.count + count)
+        data.rowUpperBounds.reserveCapacityInHugePages(data.rowUpperBounds.count + count)
     }
 
     mutating func rowLine() throws {
@@ -920,8 +920,8 @@ private struct MPSParser {
         for entry in entries { starts[Int(entry.row)] += 1 }
         for r in 1..<max(rowCount, 1) { starts[r] += starts[r - 1] }
         starts[rowCount] = entries.count
-        var columns = [Int32](repeating: 0, count: entries.count)
-        var values = [Double](repeating: 0, count: entries.count)
+        var columns = [Int32](hugePagesRepeating: 0, count: entries.count)
+        var values = [Double](hugePagesRepeating: 0, count: entries.count)
         for entry in entries.reversed() {
             let r = Int(entry.row)
             starts[r] -= 1

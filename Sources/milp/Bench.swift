@@ -4,6 +4,7 @@ import MILPKit
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Run sets of instances against solvers, with a resumable results database.",
         discussion: """
         Every (instance, solver, seed) run executes in its own child process with a hard kill at

@@ -5,6 +5,7 @@ import Synchronization
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Solve the bundled instances with CBC and GLPK (CLP for LPs), verify every answer, print a summary.",
         discussion: """
         Every model file under the instances folder is solved by CBC and GLPK (CLP and GLPK when it

@@ -4,6 +4,7 @@ import MILPKit
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Build generated models with the DSL, report build time, and write or solve them.",
         discussion: """
         Distributions (learn2branch / Ecole recipes; defaults are the published sizes):
@@ -416,6 +417,7 @@ struct KnapsackCommand: ParsableCommand {
 
 struct Queens: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "queens",
         abstract: "n-Queens as a MILP: at most one queen per row, column and diagonal; maximize queens.",
         discussion: "n = 1000: 1,000,000 binaries, 5,994 rows, 4M nonzeros.\n\nExample: milp generate queens --n 1000"
     )

@@ -4,6 +4,7 @@ import MILPKit
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Summarize a results database: solved counts, times, primal gaps, wrong answers, plots.",
         discussion: """
         Per solver spec: runs solved (status optimal or infeasible, and not wrong),

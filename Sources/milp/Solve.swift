@@ -6,6 +6,7 @@ import Synchronization
 
 struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "solve",
         abstract: "Solve a model file (.mps, .mps.gz) and report status, objective, bound and gap.",
         discussion: """
         The solver defaults to CBC for models with integer variables and CLP for pure LPs.

@@ -4,6 +4,7 @@ import MILPKit
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Show what a model contains before solving it: sizes, variable kinds, row types, ranges.",
         discussion: "Example: milp stats instances/miplib3/p0201.mps.gz --json"
     )
@@ -114,6 +115,7 @@ struct ModelStatistics {
 
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "convert",
         abstract: "Convert between model formats: .mps, .mps.gz, .lp, .lp.gz (by extension).",
         discussion: """
         Both formats are read and written; LP files are CPLEX LP format (the dialect CPLEX, CBC,
