@@ -129,9 +129,15 @@ public protocol Solver: Sendable {
     var capabilities: SolverCapabilities { get }
     /// Solves a lowered model. Never throws: failures are `.error` results.
     func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput
+    /// True when several solves may run at once from different threads. The in-process adapters
+    /// say no (CBC's and GLPK's C libraries are not known to be thread-safe); a solver that runs
+    /// each solve in its own process says yes.
+    var allowsConcurrentSolves: Bool { get }
 }
 
 extension Solver {
+    public var allowsConcurrentSolves: Bool { false }
+
     /// Validates `model`, hands it to the solver in one piece and returns the result in the
     /// model's own terms (values per variable, objective with its constant, gap, wall time).
     public func solve(_ model: Model, options: SolveOptions = SolveOptions()) throws -> SolveResult {

@@ -1,4 +1,5 @@
 import Foundation
+import MILP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,10 @@ public struct ChildOutcome: Sendable {
 
 /// Runs `executable` with `arguments` (no standard input; output captured through files, so a
 /// chatty child can never block), killing it with SIGKILL once `deadline` seconds have passed.
-public func runChild(_ executable: String, _ arguments: [String], deadline: Double, scratch: String) throws -> ChildOutcome {
+/// `environment` entries (`KEY=value`) are added to this process's environment; when `interrupt`
+/// is set, the child gets one SIGINT (and still the SIGKILL at the deadline).
+public func runChild(_ executable: String, _ arguments: [String], deadline: Double, scratch: String,
+                     environment: [String] = [], interrupt: InterruptFlag? = nil) throws -> ChildOutcome {
     let stem = (scratch as NSString).appendingPathComponent(UUID().uuidString)
     let outPath = stem + ".out", errPath = stem + ".err"
     defer {
@@ -38,17 +42,29 @@ public func runChild(_ executable: String, _ arguments: [String], deadline: Doub
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
     let started = ContinuousClock.now
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    var environmentCopy: [UnsafeMutablePointer<CChar>?] = []
+    var entry = environ
+    while let variable = entry.pointee {
+        environmentCopy.append(strdup(variable))
+        entry += 1
+    }
+    environmentCopy += environment.map { strdup($0) } + [nil]
+    defer { environmentCopy.forEach { free($0) } }
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environmentCopy)
     guard spawned == 0 else { throw BenchError("cannot start \(executable): \(String(cString: strerror(spawned)))") }
 
     var status: Int32 = 0
     var usage = rusage()
-    var killed = false
+    var killed = false, interrupted = false
     let limit = started + .seconds(deadline)
     while true {
         let done = wait4(pid, &status, WNOHANG, &usage)
         if done == pid { break }
         if done < 0 && errno != EINTR { break }
+        if !interrupted && interrupt?.isSet == true {
+            kill(pid, SIGINT)
+            interrupted = true
+        }
         if !killed && ContinuousClock.now >= limit {
             kill(pid, SIGKILL)
             killed = true

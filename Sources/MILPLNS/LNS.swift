@@ -1,5 +1,6 @@
 import Foundation
 import MILP
+import Synchronization
 
 /// One iteration of an LNS run.
 public struct LNSIteration: Codable, Sendable, Equatable {
@@ -142,7 +143,7 @@ public struct LNS: Sendable {
         let base = model  // a value: edits below go to copies
         let s = base.sense.sign
         let columns = LNSColumns(base)
-        func feasible(_ values: [Double]) -> Bool {
+        @Sendable func feasible(_ values: [Double]) -> Bool {
             base.checkFeasibility(of: values, tolerance: FeasibilityReport.acceptedViolation,
                                   integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible
         }
@@ -265,6 +266,10 @@ public struct LNS: Sendable {
         let emptyLimit = 50
         var emptyInARow = 0
 
+        // Each round chooses `width` operators, builds and repairs their neighborhoods at once (when
+        // the solver allows concurrent solves), then judges the candidates in the order chosen.
+        let width = solver.allowsConcurrentSolves ? config.parallelRepairs : 1
+        if width > 1 { result.notes.append("\(width) repairs at a time") }
         while true {
             if stopped() { break }
             if let maxIterations = config.maxIterations, result.iterations >= maxIterations { break }
@@ -272,67 +277,56 @@ public struct LNS: Sendable {
                 result.timeLimitReached = true
                 break
             }
-            let arm = bandit.choose(using: &rng)
-            let spec = specs[arm]
-            var second: [Double]?
-            if spec.kind == .crossover {
-                // A second solution from a random objective over the full model.
-                if let n = LNSOperators.destroy(OperatorSpec(.randomObjective), model: base, columns: columns,
-                                                current: currentValues, lp: lp, rng: &rng) {
-                    second = repair(n, current: currentValues, limit: min(config.repairTimeLimit, remaining()),
-                                    base: base, interrupt: interrupt, feasible: feasible)
-                }
+            let count = min(width, config.maxIterations.map { $0 - result.iterations } ?? width)
+            let arms = (0..<count).map { _ in bandit.choose(using: &rng) }
+            let searches = arms.map { arm in
+                RepairJob(spec: specs[arm], current: currentValues, seed: rng.next(), timeLeft: remaining())
             }
-            var candidate: [Double]?
-            var size = 0
-            var name = spec.description
-            if let n = LNSOperators.destroy(spec, model: base, columns: columns, current: currentValues, lp: lp,
-                                             second: second, rng: &rng) {
-                size = n.freeCount
-                name = n.description
-                let limit = min(config.repairTimeLimit * n.timeScale, remaining())
-                if limit > 0.01 {
-                    candidate = repair(n, current: currentValues, limit: limit, base: base, interrupt: interrupt, feasible: feasible)
-                }
+            let rootLP = lp
+            let outcomes = runConcurrently(searches.count) { i in
+                searches[i].run(lns: self, base: base, columns: columns, lp: rootLP, interrupt: interrupt, feasible: feasible)
             }
-            emptyInARow = size == 0 ? emptyInARow + 1 : 0
-            var outcome = LNSOutcome.rejected
-            var candidateObjective: Double?
-            if let candidate {
-                let f = base.objectiveValue(of: candidate)
-                candidateObjective = f
-                if s * f < s * bestObjective - improvementTolerance(bestObjective) {
-                    outcome = .newBest
-                } else if s * f < s * currentObjective - improvementTolerance(currentObjective) {
-                    outcome = .better
-                } else if acceptance.accepts(candidate: s * f, current: s * currentObjective, best: s * bestObjective,
-                                             fraction: elapsed() / config.timeLimit, rng: &rng) {
-                    outcome = .accepted
+            for (i, arm) in arms.enumerated() {
+                let (candidate, size, name) = outcomes[i]
+                emptyInARow = size == 0 ? emptyInARow + 1 : 0
+                var outcome = LNSOutcome.rejected
+                var candidateObjective: Double?
+                if let candidate {
+                    let f = base.objectiveValue(of: candidate)
+                    candidateObjective = f
+                    if s * f < s * bestObjective - improvementTolerance(bestObjective) {
+                        outcome = .newBest
+                    } else if s * f < s * currentObjective - improvementTolerance(currentObjective) {
+                        outcome = .better
+                    } else if acceptance.accepts(candidate: s * f, current: s * currentObjective, best: s * bestObjective,
+                                                 fraction: elapsed() / config.timeLimit, rng: &rng) {
+                        outcome = .accepted
+                    }
+                    if outcome != .rejected {
+                        currentValues = candidate
+                        currentObjective = f
+                    }
+                    if outcome == .newBest {
+                        bestValues = candidate
+                        bestObjective = f
+                        result.incumbentTrace.append([elapsed(), f])
+                    }
                 }
-                if outcome != .rejected {
-                    currentValues = candidate
-                    currentObjective = f
+                bandit.update(arm: arm, outcome: outcome)
+                var stats = result.operators[arm]
+                stats.tries += 1
+                stats.rewardSum += config.rewards[outcome.rewardIndex]
+                switch outcome {
+                case .newBest: stats.newBests += 1
+                case .better: stats.betters += 1
+                case .accepted: stats.accepts += 1
+                case .rejected: stats.rejects += 1
                 }
-                if outcome == .newBest {
-                    bestValues = candidate
-                    bestObjective = f
-                    result.incumbentTrace.append([elapsed(), f])
-                }
+                result.operators[arm] = stats
+                result.iterations += 1
+                result.trace.append(LNSIteration(seconds: elapsed(), operatorName: name, arm: arm, neighborhoodSize: size,
+                                                 outcome: outcome, objective: candidateObjective, best: bestObjective))
             }
-            bandit.update(arm: arm, outcome: outcome)
-            var stats = result.operators[arm]
-            stats.tries += 1
-            stats.rewardSum += config.rewards[outcome.rewardIndex]
-            switch outcome {
-            case .newBest: stats.newBests += 1
-            case .better: stats.betters += 1
-            case .accepted: stats.accepts += 1
-            case .rejected: stats.rejects += 1
-            }
-            result.operators[arm] = stats
-            result.iterations += 1
-            result.trace.append(LNSIteration(seconds: elapsed(), operatorName: name, arm: arm, neighborhoodSize: size,
-                                             outcome: outcome, objective: candidateObjective, best: bestObjective))
             if emptyInARow >= emptyLimit {
                 result.notes.append("stopped: no operator found a neighborhood in \(emptyLimit) iterations in a row")
                 break
@@ -379,7 +373,7 @@ public struct LNS: Sendable {
     }
 
     /// Solves a neighborhood; returns the point on the original columns when it is feasible for the original model.
-    private func repair(
+    fileprivate func repair(
         _ n: Neighborhood, current: [Double], limit: Double, base: Model, interrupt: InterruptFlag?,
         feasible: ([Double]) -> Bool
     ) -> [Double]? {
@@ -406,4 +400,50 @@ public struct LNS: Sendable {
         let point = Array(values.prefix(base.variableCount))
         return feasible(point) ? point : nil
     }
+}
+
+/// One iteration's search: destroy around `current` with `spec`, repair. Runs on any thread: it
+/// reads shared values only and draws from its own generator (seeded by the run's), so a seeded run
+/// makes the same choices whether its repairs run one at a time or at once.
+private struct RepairJob: Sendable {
+    let spec: OperatorSpec
+    let current: [Double]
+    let seed: UInt64
+    /// Seconds left in the run when the round started.
+    let timeLeft: Double
+
+    /// The repaired point (nil when there was no neighborhood or no solution), the number of free
+    /// integer variables, and the neighborhood's name.
+    func run(lns: LNS, base: Model, columns: LNSColumns, lp: [Double]?, interrupt: InterruptFlag?,
+             feasible: ([Double]) -> Bool) -> (candidate: [Double]?, size: Int, name: String) {
+        var rng = SplitMix64(seed: seed)
+        let clock = ContinuousClock.now
+        func left() -> Double { timeLeft - (ContinuousClock.now - clock).seconds }
+        var second: [Double]?
+        if spec.kind == .crossover {
+            // A second solution from a random objective over the full model.
+            if let n = LNSOperators.destroy(OperatorSpec(.randomObjective), model: base, columns: columns,
+                                            current: current, lp: lp, rng: &rng) {
+                second = lns.repair(n, current: current, limit: min(lns.config.repairTimeLimit, left()),
+                                    base: base, interrupt: interrupt, feasible: feasible)
+            }
+        }
+        guard let n = LNSOperators.destroy(spec, model: base, columns: columns, current: current, lp: lp,
+                                           second: second, rng: &rng) else { return (nil, 0, spec.description) }
+        let limit = min(lns.config.repairTimeLimit * n.timeScale, left())
+        let candidate = limit > 0.01
+            ? lns.repair(n, current: current, limit: limit, base: base, interrupt: interrupt, feasible: feasible) : nil
+        return (candidate, n.freeCount, n.description)
+    }
+}
+
+/// `body(0..<count)` on up to `count` threads at once; the results in index order.
+private func runConcurrently<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    if count == 1 { return [body(0)] }
+    let results = Mutex<[T?]>(Array(repeating: nil, count: count))
+    DispatchQueue.concurrentPerform(iterations: count) { i in
+        let value = body(i)
+        results.withLock { $0[i] = value }
+    }
+    return results.withLock { $0.map { $0! } }
 }

@@ -81,6 +81,9 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     public var acceptance: AcceptanceSpec = .hillClimbing
     /// Rewards for [new best, better than current, accepted, rejected].
     public var rewards: [Double] = [8, 4, 2, 1]
+    /// Repairs solved at once (each with its own operator) when the solver allows concurrent
+    /// solves (`Solver.allowsConcurrentSolves`, e.g. one process per solve); otherwise 1.
+    public var parallelRepairs: Int = 2
 
     /// Ten arms, as Balans' default portfolio.
     public static let defaultOperators: [OperatorSpec] = [
@@ -116,6 +119,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         }
         guard rewards.count == 4, rewards.allSatisfy({ $0 >= 0 }) else { throw LNSConfigError("rewards must be 4 non-negative numbers") }
         if let maxIterations, maxIterations < 0 { throw LNSConfigError("max_iterations must be ≥ 0") }
+        guard (1...64).contains(parallelRepairs) else { throw LNSConfigError("parallel_repairs must be between 1 and 64") }
         switch bandit {
         case .epsilonGreedy(let e) where !(0...1).contains(e): throw LNSConfigError("epsilon must be in [0, 1]")
         case .softmax(let t) where !(t > 0): throw LNSConfigError("softmax temperature must be positive")
@@ -131,12 +135,16 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, timeLimit = "time_limit", initialFraction = "initial_fraction", repairTimeLimit = "repair_time_limit"
-        case maxIterations = "max_iterations", operators, bandit, acceptance, rewards
+        case maxIterations = "max_iterations", operators, bandit, acceptance, rewards, parallelRepairs = "parallel_repairs"
     }
 
     public init(from decoder: Decoder) throws {
+        let known = Set(CodingKeys.allCases.map(\.stringValue))
+        if let unknown = try decoder.container(keyedBy: SpecKeys.self).allKeys.first(where: { !known.contains($0.stringValue) }) {
+            throw LNSConfigError("unknown setting \"\(unknown.stringValue)\"; known: \(known.sorted().joined(separator: ", "))")
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let defaults = LNSConfig()
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? defaults.seed
@@ -148,6 +156,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         bandit = try c.decodeIfPresent(BanditSpec.self, forKey: .bandit) ?? defaults.bandit
         acceptance = try c.decodeIfPresent(AcceptanceSpec.self, forKey: .acceptance) ?? defaults.acceptance
         rewards = try c.decodeIfPresent([Double].self, forKey: .rewards) ?? defaults.rewards
+        parallelRepairs = try c.decodeIfPresent(Int.self, forKey: .parallelRepairs) ?? defaults.parallelRepairs
     }
 }
 

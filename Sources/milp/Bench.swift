@@ -14,10 +14,16 @@ struct Bench: ParsableCommand {
         where it stopped. Returned solutions are re-checked against the model, and results are
         compared with --optimal-values: a wrong answer is flagged in every report.
 
+        Solvers: cbc, glpk, clp (LPs), and lns / lns-glpk: the adaptive large neighborhood search
+        with its default settings over CBC or GLPK repairs (two repairs at a time, so give it a
+        job of its own: --jobs 1). LNS runs record their incumbent trace, from which `milp report`
+        plots the primal gap over time and computes primal integrals.
+
         Examples:
           milp bench instances/miplib3 --solvers cbc,glpk --time-limit 30 --jobs 2 --db results.sqlite \\
               --optimal-values instances/optimal-values.csv
           milp bench list.txt --solvers cbc:threads=1,cbc:threads=2 --seeds 3 --shard 2/4 --db part2.sqlite
+          milp bench instances/lns --solvers cbc,lns --time-limit 60 --jobs 1 --db lns.sqlite
           milp bench merge part1.sqlite part2.sqlite -o all.sqlite
           milp report results.sqlite --format html -o report.html
         """,
@@ -32,7 +38,7 @@ struct BenchBatch: ParsableCommand {
     @Argument(help: "Instance files, folders (searched recursively for .mps/.mps.gz/.lp/.lp.gz) or list files (.txt/.list, one path per line).")
     var instances: [String]
 
-    @Option(help: "Comma-separated solver specs: cbc, glpk, clp, optionally with settings (cbc:threads=1,gap=0.01 — settings: \(SolverSpec.settingKeys.joined(separator: ", "))). Separate specs with ';' when a spec has several settings, e.g. \"cbc:threads=1,gap=0.01;glpk\".")
+    @Option(help: "Comma-separated solver specs: cbc, glpk, clp, lns, lns-glpk, optionally with settings (cbc:threads=1,gap=0.01 — settings: \(SolverSpec.settingKeys.joined(separator: ", "))). Separate specs with ';' when a spec has several settings, e.g. \"cbc:threads=1,gap=0.01;glpk\".")
     var solvers = "cbc,glpk"
 
     @Option(help: "Time limit per run, in seconds.") var timeLimit: Double = 60
@@ -100,12 +106,15 @@ struct BenchMerge: ParsableCommand {
 
 /// Specs separated by ';', or by ',' when no spec carries settings.
 func parseSolverSpecs(_ text: String) throws -> [SolverSpec] {
-    let known = Solvers.all.map(\.name) + (BenchRun.testSolversEnabled ? BenchRun.testSolvers : [])
+    let known = Solvers.all.map(\.name) + BenchRun.lnsSolvers.keys.sorted() + (BenchRun.testSolversEnabled ? BenchRun.testSolvers : [])
     let items: [Substring] = text.contains(";") || !text.contains(":")
         ? text.split(separator: text.contains(";") ? ";" : ",")
         : splitSpecs(text)
     let specs = try items.map { try SolverSpec(parsing: String($0).trimmingCharacters(in: .whitespaces), knownSolvers: known) }
     guard !specs.isEmpty else { throw BenchError("no solver given; e.g. --solvers cbc,glpk") }
+    if let lns = specs.first(where: { BenchRun.lnsSolvers[$0.name] != nil && !$0.settings.isEmpty }) {
+        throw BenchError("\(lns.name) takes no settings (it runs the LNS with its defaults), found \"\(lns)\"")
+    }
     return specs
 }
 

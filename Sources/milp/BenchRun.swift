@@ -37,11 +37,17 @@ struct BenchRun: ParsableCommand {
         case "test-hang": while true { sleep(1000) }
         default: break
         }
-        let chosen = Solvers.named(spec.name)!
+        let repairSolver = Self.lnsSolvers[spec.name]
+        let chosen = Solvers.named(repairSolver ?? spec.name)!
+        let solverName = repairSolver == nil ? chosen.name : spec.name
         let model: Model
         do { model = try ModelFile.read(file) } catch {
-            emit(ChildReport(status: "bad_input", solverName: chosen.name, solverVersion: chosen.version, message: "\(error)"))
+            emit(ChildReport(status: "bad_input", solverName: solverName, solverVersion: chosen.version, message: "\(error)"))
             throw ExitStatus.badInput.exitCode
+        }
+        if let repairSolver {
+            try runLNS(model, repairSolver: repairSolver)
+            return
         }
         let result: SolveResult
         do { result = try chosen.solve(model, options: spec.options(timeLimit: timeLimit, seed: seed)) } catch {
@@ -50,15 +56,48 @@ struct BenchRun: ParsableCommand {
             return
         }
         // The solver's point: the returned solution, or the infeasible point the adapter dropped.
-        let tolerance = FeasibilityReport.acceptedViolation
-        let report = result.values.map { model.checkFeasibility(of: $0, tolerance: tolerance, integralityTolerance: tolerance) }
-            ?? result.discardedPoint
+        let report = result.values.map { check(model, $0) } ?? result.discardedPoint
         emit(ChildReport(
             status: result.termination.rawValue, limit: result.limit?.rawValue, hasSolution: result.hasSolution,
             objective: result.objective, bound: result.bestBound, gap: result.gap, seconds: result.seconds,
             nodes: result.nodes, solverName: result.solverName, solverVersion: result.solverVersion,
             sense: model.sense.rawValue, maxViolation: report?.maxViolation,
             infeasibleSolution: report.flatMap { $0.isFeasible ? nil : $0.description }, message: result.message))
+    }
+
+    /// Bench solver names that run the LNS, and the solver of their repairs.
+    static let lnsSolvers = ["lns": "cbc", "lns-glpk": "glpk"]
+
+    /// One LNS run with its default settings, the time limit and seed of the batch; the report
+    /// carries the incumbent trace (for primal integrals).
+    private func runLNS(_ model: Model, repairSolver: String) throws {
+        var config = LNSConfig()
+        config.timeLimit = max(timeLimit, 0.01)
+        config.seed = UInt64(bitPattern: Int64(seed))
+        let clock = ContinuousClock.now
+        let repairs = ChildProcessSolver(repairSolver, executable: milpExecutablePath())!
+        let name = "lns over \(repairs.name)"
+        let result: LNSResult
+        do { result = try LNS(config: config, solver: repairs, lpSolver: ClpSolver()).run(model) } catch {
+            emit(ChildReport(status: "error", solverName: name, solverVersion: repairs.version,
+                             sense: model.sense.rawValue, message: "\(error)"))
+            return
+        }
+        let (status, limit, _) = lnsOutcome(result)
+        let report = result.values.map { check(model, $0) }
+        emit(ChildReport(
+            status: status.rawValue, limit: limit?.rawValue, hasSolution: result.hasSolution, objective: result.objective,
+            bound: status == .optimal ? result.objective : nil, gap: status == .optimal ? 0 : nil,
+            seconds: (ContinuousClock.now - clock).seconds, nodes: nil, solverName: name, solverVersion: repairs.version,
+            sense: model.sense.rawValue, maxViolation: report?.maxViolation,
+            infeasibleSolution: report.flatMap { $0.isFeasible ? nil : $0.description },
+            message: result.notes.isEmpty ? nil : result.notes.joined(separator: "; "),
+            trace: result.incumbentTrace.filter { $0.allSatisfy(\.isFinite) }))
+    }
+
+    private func check(_ model: Model, _ values: [Double]) -> FeasibilityReport {
+        let tolerance = FeasibilityReport.acceptedViolation
+        return model.checkFeasibility(of: values, tolerance: tolerance, integralityTolerance: tolerance)
     }
 
     private func emit(_ report: ChildReport) {

@@ -46,6 +46,9 @@ struct Solve: ParsableCommand {
     @Option(help: "Stop after this many branch-and-bound nodes.")
     var nodeLimit: Int?
 
+    @Option(help: "Stop after this many improving solutions.")
+    var solutionLimit: Int?
+
     @Option(help: "Random seed, where the solver accepts one (CBC).")
     var seed: Int?
 
@@ -79,6 +82,10 @@ struct Solve: ParsableCommand {
         if let absoluteGap, !(absoluteGap >= 0) { throw ValidationError("--absolute-gap must be ≥ 0") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let nodeLimit, nodeLimit < 0 { throw ValidationError("--node-limit must be ≥ 0") }
+        if let solutionLimit, solutionLimit < 1 { throw ValidationError("--solution-limit must be at least 1") }
+        if useLNS, gap != nil || absoluteGap != nil || nodeLimit != nil || solutionLimit != nil || threads != nil {
+            throw ValidationError("--gap, --absolute-gap, --node-limit, --solution-limit and --threads apply to one solve, not to --lns; set the LNS up with --lns-config (repair_time_limit, parallel_repairs, ...)")
+        }
         if let solver, Solvers.named(solver) == nil { throw ValidationError("unknown solver \"\(solver)\"; use cbc, glpk or clp") }
         if useLNS, solver?.lowercased() == "clp" { throw ValidationError("--lns needs a MIP solver: cbc or glpk") }
     }
@@ -115,7 +122,7 @@ struct Solve: ParsableCommand {
         let remaining = timeLimit.map { max(0, $0 - (ContinuousClock.now - commandStart).seconds) }
         let options = SolveOptions(
             timeLimit: remaining, relativeGap: gap, absoluteGap: absoluteGap, threads: threads,
-            nodeLimit: nodeLimit, logLevel: verbose ? 1 : 0, seed: seed, interrupt: interrupt)
+            nodeLimit: nodeLimit, solutionLimit: solutionLimit, logLevel: verbose ? 1 : 0, seed: seed, interrupt: interrupt)
         let report = ReportOnce()
         if let timeLimit {
             // The adapters stop at the deadline; should a solver still not return, report and exit.

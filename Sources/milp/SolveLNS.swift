@@ -19,7 +19,10 @@ extension Solve {
         let budget = timeLimit ?? config.timeLimit
         config.timeLimit = max(0.01, budget - (ContinuousClock.now - commandStart).seconds)
         if let seed { config.seed = UInt64(bitPattern: Int64(seed)) }
-        let repairSolver = solver.flatMap(Solvers.named) ?? CbcSolver()
+        // Repairs run in child processes: a solver crash costs one repair, and two run at once.
+        guard let repairSolver = ChildProcessSolver(solver ?? "cbc", executable: milpExecutablePath()) else {
+            throw ValidationError("unknown solver \"\(solver ?? "")\"")
+        }
         var start: [Double]?
         if model.startValues.count == model.variableCount {
             start = (0..<model.variableCount).map { model.startValues[Int32($0)]! }
@@ -90,24 +93,24 @@ extension Solve {
         }
         if exit != .optimal { throw exit.exitCode }
     }
+}
 
-    /// The status, limit and exit code that describe an LNS run as a solve.
-    private func lnsOutcome(_ r: LNSResult) -> (TerminationReason, SolveLimit?, ExitStatus) {
-        switch r.status {
-        case .initialOptimal:
-            return (.optimal, nil, .optimal)
-        case .solvedDirectly where r.directTermination == .optimal:
-            return (.optimal, nil, .optimal)
-        case .noSolution where r.directTermination == .infeasible:
-            return (.infeasible, nil, .infeasible)
-        case .noSolution where r.directTermination == .unbounded:
-            return (.unbounded, nil, .unbounded)
-        case .noSolution where r.directTermination == .infeasibleOrUnbounded:
-            return (.infeasibleOrUnbounded, nil, .infeasibleOrUnbounded)
-        default:
-            // LNS proves nothing: a run that ends has hit a limit.
-            let limit: SolveLimit = r.interrupted ? .interrupted : (r.timeLimitReached || r.iterations == 0 ? .time : .iterations)
-            return (.limitReached, limit, r.hasSolution ? .limitWithSolution : .limitWithoutSolution)
-        }
+/// The status, limit and exit code that describe an LNS run as a solve.
+func lnsOutcome(_ r: LNSResult) -> (TerminationReason, SolveLimit?, ExitStatus) {
+    switch r.status {
+    case .initialOptimal:
+        return (.optimal, nil, .optimal)
+    case .solvedDirectly where r.directTermination == .optimal:
+        return (.optimal, nil, .optimal)
+    case .noSolution where r.directTermination == .infeasible:
+        return (.infeasible, nil, .infeasible)
+    case .noSolution where r.directTermination == .unbounded:
+        return (.unbounded, nil, .unbounded)
+    case .noSolution where r.directTermination == .infeasibleOrUnbounded:
+        return (.infeasibleOrUnbounded, nil, .infeasibleOrUnbounded)
+    default:
+        // LNS proves nothing: a run that ends has hit a limit.
+        let limit: SolveLimit = r.interrupted ? .interrupted : (r.timeLimitReached || r.iterations == 0 ? .time : .iterations)
+        return (.limitReached, limit, r.hasSolution ? .limitWithSolution : .limitWithoutSolution)
     }
 }

@@ -30,3 +30,8 @@ func formatTable(_ header: [String], _ rows: [[String]]) -> String {
     return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line))
         .joined(separator: "\n")
 }
+
+/// The path of this `milp` executable (for child processes that run it again).
+func milpExecutablePath() -> String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+}

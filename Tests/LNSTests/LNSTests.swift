@@ -457,6 +457,12 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         #expect { _ = try read(#"{"bandit": {"name": "softmax", "temperature": 0}}"#) } throws: { "\($0)".contains("temperature") }
     }
 
+    @Test func unknownSettingsAndParallelRepairsOutOfRangeAreClearErrors() {
+        #expect { _ = try read(#"{"time_limt": 30}"#) } throws: { "\($0)".contains("unknown setting \"time_limt\"") }
+        #expect { _ = try read(#"{"parallel_repairs": 0}"#) } throws: { "\($0)".contains("parallel_repairs") }
+        #expect((try? read(#"{"parallel_repairs": 1}"#))?.parallelRepairs == 1)
+    }
+
     @Test func runValidatesItsConfig() {
         var config = LNSConfig()
         config.initialFraction = 1.5
