@@ -23,6 +23,7 @@ class SearchStop : public CbcEventHandler {
 public:
     explicit SearchStop(milpkit_cbc_stop *stop) : stop_(stop) {}
     CbcAction event(CbcEvent which) override {
+        reportIncumbent();
         // Stop only at events where `stop` means "end the search" (solution events would read it
         // as a verdict on the solution).
         switch (which) {
@@ -35,6 +36,17 @@ public:
     CbcEventHandler *clone() const override { return new SearchStop(*this); }
 private:
     milpkit_cbc_stop *stop_;
+    int solutions_ = 0;
+
+    // A new incumbent shows in the solution count at the events after it was accepted. Heuristics'
+    // sub-searches (models with a parent) have incumbents of their own sub-problems: skipped.
+    void reportIncumbent() {
+        if (stop_->on_incumbent == nullptr || model_ == nullptr || model_->parentModel() != nullptr) return;
+        const int count = model_->getSolutionCount();
+        if (count == solutions_ || model_->bestSolution() == nullptr) return;
+        solutions_ = count;
+        stop_->on_incumbent(stop_->context, model_->getObjValue());
+    }
 };
 
 // Simplex iterations of every LP CBC solves (the root LP included).

@@ -30,6 +30,9 @@ public struct SolveResult: Sendable {
     public var solverName: String
     public var solverVersion: String
     public var message: String?
+    /// [seconds since the solver started, objective] each time the solver found a better
+    /// incumbent, the last one being `objective`; nil when the solver does not report them (CBC does).
+    public var incumbentTrace: [[Double]]?
     /// The feasibility report of a point the solver returned that was not feasible (and so was
     /// dropped from `values`); nil when the solver returned a feasible point or none.
     public internal(set) var discardedPoint: FeasibilityReport?
@@ -64,6 +67,16 @@ public struct SolveResult: Sendable {
         solverName = solver.name
         solverVersion = solver.version
         message = output.message
+        if var trace = output.incumbentTrace?.map({ [$0[0], $0[1] + form.objectiveConstant] }) {
+            // The solver's last report may precede its final incumbent (or carry no offset of a
+            // presolved model): the returned objective closes the trace.
+            if let objective, let last = trace.last, abs(last[1] - objective) > 1e-9 * max(1, abs(objective)) {
+                trace.append([max(last[0], seconds), objective])
+            } else if let objective, trace.isEmpty {
+                trace.append([seconds, objective])
+            }
+            incumbentTrace = trace
+        }
     }
 
     /// Solvers sometimes hand back a point that is not feasible (an interrupted search, numerical
@@ -78,6 +91,7 @@ public struct SolveResult: Sendable {
         self.values = nil
         objective = nil
         gap = nil
+        incumbentTrace = nil
         let note = "\(solverName) returned a point that is not feasible, discarded (\(report))"
         message = message.map { "\($0); \(note)" } ?? note
         if termination == .optimal { termination = .error }

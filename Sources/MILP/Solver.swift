@@ -93,6 +93,9 @@ public struct SolverOutput: Sendable {
     public var columnBasis: [BasisStatus]?
     public var rowBasis: [BasisStatus]?
     public var message: String?
+    /// [seconds since the solve started, objective without the constant] per new incumbent, when
+    /// the solver reports them.
+    public var incumbentTrace: [[Double]]?
 
     public init(termination: TerminationReason, limit: SolveLimit? = nil, values: [Double]? = nil, bestBound: Double) {
         self.termination = termination

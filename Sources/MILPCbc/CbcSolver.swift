@@ -75,12 +75,15 @@ public struct CbcSolver: Solver {
         let check = StopCheck(interrupt: options.interrupt, timeLimit: options.timeLimit)
         var stop = milpkit_cbc_stop(should_stop: { context, phase in
             Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().shouldStop(simplex: phase == Int32(MILPKIT_CBC_SIMPLEX)) ? 1 : 0
+        }, on_incumbent: { context, objective in
+            Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().record(objective)
         }, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0)
         let status = withExtendedLifetime(check) { () -> Int32 in
             milpkit_cbc_attach_stop(model, &stop)
             return Cbc_solve(model)
         }
         var output = read(model, form: form, status: status)
+        output.incumbentTrace = check.incumbents
         if stop.fired != 0 {
             // Stopped by us: whatever CBC concluded from an interrupted LP proves nothing.
             let incumbent = form.isMIP ? Cbc_bestSolution(model).map { Array(UnsafeBufferPointer(start: $0, count: form.columnCount)) } : nil
@@ -88,6 +91,7 @@ public struct CbcSolver: Solver {
                                        values: incumbent, bestBound: output.bestBound)
             stopped.nodes = output.nodes
             stopped.iterations = output.iterations
+            stopped.incumbentTrace = output.incumbentTrace
             output = stopped
         }
         return output
@@ -201,6 +205,17 @@ private final class StopCheck: Sendable {
     }
 
     var interrupted: Bool { interrupt?.isSet == true }
+
+    private let started = ContinuousClock.now
+    private let trace = Mutex<[[Double]]>([])
+    /// [seconds since the solve started, objective] per incumbent of the main search.
+    var incumbents: [[Double]] { trace.withLock { $0 } }
+
+    /// Records a new incumbent (the copies of the model that CBC searches may report the same one).
+    func record(_ objective: Double) {
+        let point = [(ContinuousClock.now - started).seconds, objective]
+        trace.withLock { if $0.last?[1] != objective { $0.append(point) } }
+    }
 
     func shouldStop(simplex: Bool) -> Bool {
         let now = ContinuousClock.now

@@ -62,7 +62,8 @@ struct BenchRun: ParsableCommand {
             objective: result.objective, bound: result.bestBound, gap: result.gap, seconds: result.seconds,
             nodes: result.nodes, solverName: result.solverName, solverVersion: result.solverVersion,
             sense: model.sense.rawValue, maxViolation: report?.maxViolation,
-            infeasibleSolution: report.flatMap { $0.isFeasible ? nil : $0.description }, message: result.message))
+            infeasibleSolution: report.flatMap { $0.isFeasible ? nil : $0.description }, message: result.message,
+            trace: result.incumbentTrace?.filter { $0.allSatisfy(\.isFinite) }))
     }
 
     /// Bench solver names that run the LNS, and the solver of their repairs.

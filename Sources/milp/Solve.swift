@@ -194,6 +194,7 @@ struct Solve: ParsableCommand {
             "rows": model.constraintCount, "columns": model.variableCount, "nonzeros": model.nonzeroCount,
         ]
         if let message = r.message { object["message"] = message }
+        if let trace = r.incumbentTrace { object["incumbent_trace"] = trace.filter { $0.allSatisfy(\.isFinite) } }
         return jsonText(object)
     }
 }

@@ -8,7 +8,8 @@
  * CBC consults at every branch-and-bound event (node, solution, heuristic pass, cut round) and
  * that its LP solver (Clp) consults at every simplex iteration. When `should_stop` returns
  * nonzero for the search, the solve winds down as after its own limits, keeping the incumbent;
- * when it returns nonzero for a simplex iteration, that LP stops where it is. */
+ * when it returns nonzero for a simplex iteration, that LP stops where it is. The same handler
+ * reports each new incumbent of the main search (not of heuristics' sub-searches). */
 
 #ifdef __cplusplus
 extern "C" {
@@ -19,6 +20,9 @@ enum { MILPKIT_CBC_SEARCH = 0, MILPKIT_CBC_SIMPLEX = 1 };
 typedef struct {
     /* Polled very often (`where` is MILPKIT_CBC_SEARCH or MILPKIT_CBC_SIMPLEX): keep it cheap. */
     int (*should_stop)(void *context, int where);
+    /* Called (when not NULL) at the first search event after the main search's incumbent changed,
+     * with its objective value as CBC reports it (sense of the model, without an offset). */
+    void (*on_incumbent)(void *context, double objective);
     void *context;
     int fired;                         /* set to 1 once should_stop returned nonzero */
 } milpkit_cbc_stop;
