@@ -56,7 +56,9 @@ let package = Package(
         .target(name: "MILPRemat", dependencies: ["MILP", "MILPCbc", "MILPGlpk", "MILPLNS", "MILPFormats"]),
 
         // NL -> MILP: formulation specs, template compiler, NL4Opt/algebraic readers, LLM client (issue 8).
-        .target(name: "MILPSynth", dependencies: ["MILP", "MILPCbc", "MILPGlpk"]),
+        .target(name: "MILPSynth", dependencies: ["MILP", "MILPCbc", "MILPGlpk", "CCurlShim"]),
+        // libcurl loaded with dlopen on first https:// request, so `milp` links nothing new (issue 8).
+        .target(name: "CCurlShim"),
 
         // prctl() for the benchmark's child processes (variadic C, not callable from Swift).
         .target(name: "CProcessShim"),
@@ -71,7 +73,7 @@ let package = Package(
         .testTarget(name: "BenchTests", dependencies: ["MILPBench"]),
         .testTarget(name: "LNSTests", dependencies: ["MILPKit"]),
         .testTarget(name: "RematTests", dependencies: ["MILPRemat"]),
-        .testTarget(name: "SynthTests", dependencies: ["MILPSynth"]),
+        .testTarget(name: "SynthTests", dependencies: ["MILPSynth"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CoreShapeTests", dependencies: ["MILPCoreShape"], resources: [.copy("Fixtures")]),
         // Formats, bundled instances and the milp executable run as a real process.
         .testTarget(name: "FormatTests", dependencies: ["MILPKit", "milp"]),

@@ -1,0 +1,429 @@
+import Foundation
+import MILP
+
+/// Reads the algebraic text an LLM writes when asked for a model, one statement per line:
+///
+///     Maximize 5*trucks + 10 planes
+///     12 trucks + 20*planes <= 890          # `*` optional
+///     buses <= 20% (cars + vans + buses)    # percentages, a scalar factor on parentheses
+///     bi_trucks + bi_trains <= 1            # `bi_` names are binary indicators
+///     trucks <= M * bi_trucks               # bare M: big-M, derived from bounds
+///     cap: -x + 2.5 y >= -(3 - 1)           # a label; unary minus; decimals
+///     integer trucks, planes                # optional declarations: integer, continuous, binary, var
+///
+/// Comments start with `#` or `//`; "subject to" lines are skipped; `a <= e <= b` chains are two
+/// rows; `x, y >= 0` is a list. Variables are ≥ 0 (a single-variable row `x >= -5` lowers that
+/// bound). When any declaration is present, every name must be declared. `M` is reserved: a row
+/// `e <= M*b` (or `e <= M*(1 - b)`) means b = 0 (b = 1) ⇒ e ≤ 0, with M derived by the compiler.
+/// A `bi_x` variable is the indicator of `x` when `x` exists: the compiler adds its linking rows.
+/// Errors name the line; products of variables and division by a variable are reported as non-linear.
+public struct AlgebraicReader: Sendable {
+    public init() {}
+
+    public func read(_ text: String, name: String? = nil) throws(SpecError) -> FormulationSpec {
+        var state = ReaderState()
+        var problems: [String] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            do { try state.statement(String(raw), line: n + 1) } catch { problems += error.problems }
+        }
+        if problems.isEmpty { problems += state.finish() }
+        if !problems.isEmpty { throw SpecError(problems) }
+        let spec = FormulationSpec(name: name, variables: state.variables(), objective: state.objective!, constraints: state.constraints)
+        try spec.validate()
+        return spec
+    }
+}
+
+/// A linear expression in which `M` may appear: Σ a x + c + M·(Σ k y + m).
+struct Affine {
+    var terms: [SpecTerm] = []
+    var constant = 0.0
+    var mTerms: [SpecTerm] = []
+    var mConstant = 0.0
+
+    var isConstant: Bool { terms.isEmpty && mTerms.isEmpty && mConstant == 0 }
+    var hasM: Bool { !mTerms.isEmpty || mConstant != 0 }
+
+    func scaled(_ k: Double) -> Affine {
+        Affine(terms: terms.map { SpecTerm($0.variable, k * $0.coefficient) }, constant: k * constant,
+               mTerms: mTerms.map { SpecTerm($0.variable, k * $0.coefficient) }, mConstant: k * mConstant)
+    }
+
+    static func + (a: Affine, b: Affine) -> Affine {
+        Affine(terms: merged(a.terms + b.terms), constant: a.constant + b.constant,
+               mTerms: merged(a.mTerms + b.mTerms), mConstant: a.mConstant + b.mConstant)
+    }
+}
+
+private enum Token: Equatable {
+    case number(Double)
+    case name(String)
+    case op(Character)  // + - * / ( ) ,
+    case relation(String)  // <= >= = < >
+}
+
+private struct ReaderState {
+    var objective: SpecObjective?
+    var objectiveLine = 0
+    var constraints: [SpecConstraint] = []
+    var used: [String] = []  // in first-appearance order
+    var usedLine: [String: Int] = [:]
+    var declared: [String: SpecKind?] = [:]
+    var lowerBounds: [String: Double] = [:]
+    var labels: [String: Int] = [:]
+
+    static let skipped: Set<String> = ["subject to", "subject to:", "s.t.", "s.t", "st", "st.", "such that", "constraints", "constraints:", "where", "where:", "end"]
+
+    mutating func statement(_ raw: String, line: Int) throws(SpecError) {
+        var text = raw
+        for marker in ["#", "//"] { if let r = text.range(of: marker) { text = String(text[..<r.lowerBound]) } }
+        text = text.trimmingCharacters(in: .whitespaces)
+        while let last = text.last, last == ";" || last == "," { text.removeLast() }
+        guard !text.isEmpty, !Self.skipped.contains(text.lowercased()) else { return }
+        let place = "line \(line) \"\(text)\""
+        func fail(_ message: String) -> SpecError { SpecError("\(place): \(message)") }
+
+        // Objective.
+        let firstWord = String(text.prefix { $0.isLetter }).lowercased()
+        let wordEnds = [nil, " ", ":"].contains(text.dropFirst(firstWord.count).first)
+        let rest = text.dropFirst(firstWord.count).drop { $0 == " " || $0 == ":" }
+        if wordEnds, let sense = ["maximize": ObjectiveSense.maximize, "maximise": .maximize, "max": .maximize,
+                                  "minimize": .minimize, "minimise": .minimize, "min": .minimize][firstWord] {
+            if objective != nil { throw fail("a second objective (the first is on line \(objectiveLine))") }
+            var body = String(rest)
+            // "maximize z = 3x + 2y", "max profit: …"
+            if let eq = body.firstIndex(of: "="), !body[..<eq].contains(where: { "<>!".contains($0) }),
+               isIdentifier(body[..<eq].trimmingCharacters(in: .whitespaces)) {
+                body = String(body[body.index(after: eq)...])
+            }
+            var tokens = try tokenize(body, fail)
+            if tokens.contains(where: { if case .relation = $0 { true } else { false } }) { throw fail("an objective has no <=, >= or =") }
+            if tokens.isEmpty { throw fail("empty objective: write e.g. maximize 5 trucks + 10 planes") }
+            let e = try parse(&tokens, fail)
+            if e.hasM { throw fail("M (big-M) cannot appear in the objective") }
+            if e.terms.allSatisfy({ $0.coefficient == 0 }) { throw fail("empty objective: it has no variable with a nonzero coefficient") }
+            note(e.terms.map(\.variable), line)
+            objective = SpecObjective(sense: sense, terms: e.terms, constant: e.constant, sentence: text)
+            objectiveLine = line
+            return
+        }
+
+        // Declarations: integer a, b / continuous … / binary … / var ….
+        let kinds: [String: SpecKind?] = ["integer": .integer, "integers": .integer, "int": .integer, "general": .integer, "generals": .integer,
+                                          "continuous": .continuous, "binary": .binary, "binaries": .binary, "bin": .binary, "var": nil, "vars": nil]
+        if wordEnds, let kind = kinds[firstWord], !rest.contains(where: { "<>=≤≥".contains($0) }) {
+            let names = rest.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            if names.isEmpty { throw fail("a declaration lists no variables") }
+            for n in names {
+                guard isIdentifier(n), n != "M" else { throw fail("\"\(n)\" is not a variable name (letters, digits, _)") }
+                if let previous = declared[n], previous != kind { throw fail("\"\(n)\" is declared twice with different kinds") }
+                declared[n] = kind
+            }
+            return
+        }
+
+        // A constraint, with an optional label.
+        var body = text
+        var label: String?
+        if let colon = text.firstIndex(of: ":") {
+            let candidate = text[..<colon].trimmingCharacters(in: .whitespaces)
+            guard isIdentifier(candidate) else { throw fail("\"\(candidate)\" is not a constraint label (letters, digits, _)") }
+            if let first = labels[candidate] { throw fail("duplicate label \"\(candidate)\" (also line \(first))") }
+            labels[candidate] = line
+            label = candidate
+            body = String(text[text.index(after: colon)...])
+        }
+        let tokens = try tokenize(body, fail)
+        var sides: [[Token]] = [[]]
+        var relations: [String] = []
+        for t in tokens {
+            if case .relation(let r) = t { relations.append(r); sides.append([]) } else { sides[sides.count - 1].append(t) }
+        }
+        guard !relations.isEmpty else {
+            throw fail("not a statement: expected an objective (maximize/minimize …), a declaration, or a constraint with <=, >= or =")
+        }
+        if let strict = relations.first(where: { $0 == "<" || $0 == ">" }) {
+            throw fail("strict inequality '\(strict)' cannot be modeled; write \(strict)= (or add the margin yourself, e.g. x >= y + 1 for integers)")
+        }
+        guard relations.count <= 2 else { throw fail("more than two relations in one statement") }
+        if relations.count == 2, relations[0] != relations[1] || relations[0] == "=" {
+            throw fail("a chain must read a <= e <= b or a >= e >= b")
+        }
+        // "x, y, z >= 0": the same relation for every listed variable.
+        if relations.count == 1, sides[0].contains(.op(",")) {
+            let names = sides[0].split(separator: .op(","))
+            guard names.allSatisfy({ $0.count == 1 && { if case .name(let n) = $0.first!, n != "M" { true } else { false } }($0) }) else {
+                throw fail("a comma may only separate variable names, as in x, y >= 0")
+            }
+            for n in names {
+                try constraint([n.first!], relations[0], sides[1], label: nil, source: text, line: line, fail)
+            }
+            return
+        }
+        for k in 0..<relations.count {
+            try constraint(sides[k], relations[k], sides[k + 1], label: relations.count == 2 && label != nil ? "\(label!)_\(k + 1)" : label, source: text, line: line, fail)
+        }
+    }
+
+    /// lhs (relation) rhs as a spec constraint (a linear row, an indicator row, or a bound).
+    mutating func constraint(_ lhs: [Token], _ relation: String, _ rhs: [Token], label: String?, source: String, line: Int,
+                             _ fail: (String) -> SpecError) throws(SpecError) {
+        guard !lhs.isEmpty, !rhs.isEmpty else { throw fail("a side of '\(relation)' is empty") }
+        var l = lhs, r = rhs
+        let difference = try parse(&l, fail) + parse(&r, fail).scaled(-1)
+        var op: RowOperator = relation == "<=" ? .lessOrEqual : relation == ">=" ? .greaterOrEqual : .equal
+        var e = difference
+        let terms = e.terms.filter { $0.coefficient != 0 }
+        note(terms.map(\.variable) + e.mTerms.map(\.variable), line)
+        let sentence = source
+        let origin = "line \(line)"
+        guard e.hasM else {
+            if terms.isEmpty { throw fail("no variables: the statement compares constants") }
+            // Nonnegativity is implied; a negative lower bound on one variable widens its domain.
+            if terms.count == 1, op == .greaterOrEqual, terms[0].coefficient > 0 {
+                let bound = -e.constant / terms[0].coefficient
+                if bound <= 0 {
+                    if bound < 0 { lowerBounds[terms[0].variable] = min(lowerBounds[terms[0].variable] ?? 0, bound) }
+                    return
+                }
+            }
+            constraints.append(SpecConstraint(.linear(terms: terms, op: op, rhs: -e.constant), sentence: sentence, name: label, origin: origin))
+            return
+        }
+        // Big-M: e + M·(m + k·b) (op) 0 must read b = 0 ⇒ e (op) 0 (M·b relaxes) or b = 1 ⇒ … (M·(1 − b)).
+        if op == .equal { throw fail("M (big-M) cannot appear in an equality") }
+        if op == .greaterOrEqual { e = e.scaled(-1); op = .lessOrEqual }
+        let m = e.mTerms.filter { $0.coefficient != 0 }
+        guard m.count == 1, abs(m[0].coefficient) == 1, m[0].coefficient == -1 && e.mConstant == 0 || m[0].coefficient == 1 && e.mConstant == -1 else {
+            throw fail("M must multiply one binary b so that it relaxes the row: write e <= M*b (enforced when b = 0), e <= M*(1 - b) (when b = 1), or the same with >= and -M")
+        }
+        let b = m[0].variable
+        guard isBinary(b) else {
+            throw fail("M multiplies \"\(b)\", which is not binary (declare `binary \(b)` or name it bi_…)")
+        }
+        let rowTerms = e.terms.filter { $0.coefficient != 0 }
+        if rowTerms.isEmpty { throw fail("the big-M row has no other variable") }
+        if relation == ">=" {
+            // Keep the row in the user's direction: -e ≥ -rhs.
+            constraints.append(SpecConstraint(.indicator(indicator: b, active: m[0].coefficient == 1, terms: rowTerms.map { SpecTerm($0.variable, -$0.coefficient) },
+                                                         op: .greaterOrEqual, rhs: e.constant, bigM: nil), sentence: sentence, name: label, origin: origin))
+        } else {
+            constraints.append(SpecConstraint(.indicator(indicator: b, active: m[0].coefficient == 1, terms: rowTerms, op: .lessOrEqual, rhs: -e.constant, bigM: nil),
+                                              sentence: sentence, name: label, origin: origin))
+        }
+    }
+
+    func isBinary(_ name: String) -> Bool {
+        if let kind = declared[name] { return kind == .binary }
+        return name.hasPrefix("bi_")
+    }
+
+    mutating func note(_ names: [String], _ line: Int) {
+        for n in names where usedLine[n] == nil {
+            used.append(n)
+            usedLine[n] = line
+        }
+    }
+
+    /// Checks run once every line is read: an objective, declared names, likely typos.
+    func finish() -> [String] {
+        var problems: [String] = []
+        if objective == nil { problems.append("no objective: add a line such as `maximize 5 trucks + 10 planes` or `minimize cost`") }
+        if !declared.isEmpty {
+            for n in used where declared[n] == nil {
+                problems.append("line \(usedLine[n]!): unknown variable \"\(n)\" (not declared)\(suggestion(n, Set(declared.keys)))")
+            }
+        } else {
+            for n in used {
+                if let other = used.first(where: { $0 != n && ($0 == n + "s" || $0.lowercased() == n.lowercased()) }) {
+                    problems.append("line \(usedLine[n]!): \"\(n)\" and \"\(other)\" (line \(usedLine[other]!)) are both used; if they are the same quantity, use one name")
+                }
+            }
+        }
+        for (n, k) in declared where k == .binary && lowerBounds[n] != nil {
+            problems.append("line \(usedLine[n] ?? 0): binary \"\(n)\" cannot have a negative lower bound")
+        }
+        return problems
+    }
+
+    func variables() -> [SpecVariable] {
+        let names = used + declared.keys.filter { usedLine[$0] == nil }.sorted()
+        return names.map { n in
+            let kind: SpecKind? = declared[n] ?? (n.hasPrefix("bi_") ? .binary : nil)
+            let quantity = String(n.dropFirst(3))
+            let indicatorOf = kind == .binary && n.hasPrefix("bi_") && names.contains(quantity) ? quantity : nil
+            return SpecVariable(name: n, kind: kind, lower: lowerBounds[n] ?? 0, upper: kind == .binary ? 1 : .infinity, indicatorOf: indicatorOf)
+        }
+    }
+
+    // MARK: Tokens and expressions
+
+    private func tokenize(_ text: String, _ fail: (String) -> SpecError) throws(SpecError) -> [Token] {
+        var tokens: [Token] = []
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == " " || c == "\t" { i += 1; continue }
+            if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber) {
+                var j = i
+                var s = ""
+                while j < chars.count {
+                    let d = chars[j]
+                    if d.isNumber || d == "." {
+                        s.append(d)
+                    } else if d == ",", !s.contains("."), j + 3 < chars.count, chars[(j + 1)...(j + 3)].allSatisfy(\.isNumber),
+                              j + 4 == chars.count || !chars[j + 4].isNumber {
+                        // a thousands separator: 1,000
+                    } else if (d == "e" || d == "E"), j + 1 < chars.count,
+                              chars[j + 1].isNumber || ("+-".contains(chars[j + 1]) && j + 2 < chars.count && chars[j + 2].isNumber) {
+                        s.append("e")
+                        if "+-".contains(chars[j + 1]) { s.append(chars[j + 1]); j += 1 }
+                    } else {
+                        break
+                    }
+                    j += 1
+                }
+                guard var x = Double(s) else { throw fail("\"\(String(chars[i..<j]))\" is not a number") }
+                if j < chars.count, chars[j] == "%" { x /= 100; j += 1 }
+                tokens.append(.number(x))
+                i = j
+                continue
+            }
+            if c.isLetter || c == "_" {
+                var j = i
+                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
+                tokens.append(.name(String(chars[i..<j])))
+                i = j
+                continue
+            }
+            let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
+            if ["<=", ">=", "==", "=<", "=>"].contains(two) {
+                tokens.append(.relation(two == "==" ? "=" : two.contains("<") ? "<=" : ">="))
+                i += 2
+                continue
+            }
+            switch c {
+            case "≤": tokens.append(.relation("<="))
+            case "≥": tokens.append(.relation(">="))
+            case "=", "<", ">": tokens.append(.relation(String(c)))
+            case "+", "-", "*", "/", "(", ")", ",": tokens.append(.op(c))
+            case "−": tokens.append(.op("-"))
+            case "·", "×": tokens.append(.op("*"))
+            case "[": tokens.append(.op("("))
+            case "]": tokens.append(.op(")"))
+            default: throw fail("unexpected character '\(c)'")
+            }
+            i += 1
+        }
+        return tokens
+    }
+
+    /// A whole side: the tokens must be used up.
+    private func parse(_ tokens: inout [Token], _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
+        var position = 0
+        let e = try expression(tokens, &position, fail)
+        if position < tokens.count { throw fail("unexpected \(describe(tokens[position])) after \(render(Array(tokens[..<position])))") }
+        return e
+    }
+
+    private func expression(_ t: [Token], _ p: inout Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
+        var sum = Affine()
+        var sign = 1.0
+        var first = true
+        while true {
+            while p < t.count, t[p] == .op("+") || t[p] == .op("-") {
+                if t[p] == .op("-") { sign = -sign }
+                p += 1
+            }
+            if !first && p >= t.count { throw fail("an expression ends with an operator") }
+            sum = sum + (try product(t, &p, fail)).scaled(sign)
+            first = false
+            sign = 1
+            guard p < t.count, t[p] == .op("+") || t[p] == .op("-") else { return sum }
+        }
+    }
+
+    private func product(_ t: [Token], _ p: inout Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
+        let start = p
+        var value = try factor(t, &p, fail)
+        while p < t.count {
+            var divide = false
+            if t[p] == .op("*") || t[p] == .op("/") {
+                divide = t[p] == .op("/")
+                p += 1
+            } else if case .number = t[p] {
+                // "x 5": a number after a factor is a typo more often than a product.
+                throw fail("a number follows \(render(Array(t[start..<p]))) without an operator")
+            } else if t[p] == .op("(") || { if case .name = t[p] { true } else { false } }() {
+                if case .name(let a) = t[p - 1], case .name(let b) = t[p], a != "M", b != "M" {
+                    throw fail("\"\(a) \(b)\": two names in a row; a variable name has no spaces (write \(a)_\(b))")
+                }
+            } else {
+                return value
+            }
+            let rhs = try factor(t, &p, fail)
+            let shown = render(Array(t[start..<p]))
+            if divide {
+                guard rhs.isConstant else { throw fail("non-linear: division by an expression with variables (\(shown))") }
+                guard rhs.constant != 0 else { throw fail("division by zero (\(shown))") }
+                value = value.scaled(1 / rhs.constant)
+            } else if rhs.isConstant {
+                value = value.scaled(rhs.constant)
+            } else if value.isConstant {
+                value = rhs.scaled(value.constant)
+            } else if let m = pureM(value), !rhs.hasM {
+                value = Affine(constant: 0, mTerms: rhs.terms.map { SpecTerm($0.variable, m * $0.coefficient) }, mConstant: m * rhs.constant)
+            } else if let m = pureM(rhs), !value.hasM {
+                value = Affine(constant: 0, mTerms: value.terms.map { SpecTerm($0.variable, m * $0.coefficient) }, mConstant: m * value.constant)
+            } else {
+                throw fail("non-linear term \(shown): a product of variables; the model must be linear")
+            }
+        }
+        return value
+    }
+
+    /// k when `a` is k·M and nothing else.
+    private func pureM(_ a: Affine) -> Double? {
+        a.terms.isEmpty && a.constant == 0 && a.mTerms.isEmpty && a.mConstant != 0 ? a.mConstant : nil
+    }
+
+    private func factor(_ t: [Token], _ p: inout Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
+        guard p < t.count else { throw fail("an expression ends too early") }
+        let token = t[p]
+        p += 1
+        switch token {
+        case .number(let x): return Affine(constant: x)
+        case .name("M"): return Affine(mConstant: 1)
+        case .name(let n): return Affine(terms: [SpecTerm(n, 1)])
+        case .op("-"): return try factor(t, &p, fail).scaled(-1)
+        case .op("+"): return try factor(t, &p, fail)
+        case .op("("):
+            let inner = try expression(t, &p, fail)
+            guard p < t.count, t[p] == .op(")") else { throw fail("a '(' is not closed") }
+            p += 1
+            return inner
+        default: throw fail("unexpected \(describe(token))")
+        }
+    }
+
+    private func describe(_ t: Token) -> String {
+        switch t {
+        case .number(let x): "number \(formatCoefficient(x))"
+        case .name(let n): "name \"\(n)\""
+        case .op(let c): "'\(c)'"
+        case .relation(let r): "'\(r)'"
+        }
+    }
+
+    private func render(_ tokens: [Token]) -> String {
+        tokens.map { t in
+            switch t {
+            case .number(let x): formatCoefficient(x)
+            case .name(let n): n
+            case .op(let c): String(c)
+            case .relation(let r): r
+            }
+        }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import MILP
+import Testing
+@testable import MILPSynth
+
+/// The algebraic reader on hand-written models, nasty ones included, each solved and its optimum
+/// compared with a value worked out by hand.
+@Suite struct AlgebraicTests {
+    /// (model, reading, optimum, a few expected values).
+    static let corpus: [(String, VariableReading, Double, [String: Double])] = [
+        // The issue's example; trucks ≤ 74 and planes ≤ 44 are implied by the first row.
+        ("""
+         Maximize 5*trucks + 10*planes
+         12*trucks + 20*planes <= 890
+         bi_trucks + bi_planes <= 1
+         trucks <= M * bi_trucks
+         planes <= M * bi_planes
+         """, .integer, 440, ["planes": 44, "trucks": 0]),
+        // Implicit coefficients, parentheses with a scalar factor, a percentage.
+        ("""
+         maximize 2cars + 3 vans + 4buses
+         cars + vans + buses <= 10
+         buses <= 20% (cars + vans + buses)
+         vans <= 0.5(cars + buses)
+         """, .integer, 27, ["cars": 5, "vans": 3, "buses": 2]),
+        // Unary minus, a negative right-hand side, a label, comments, "subject to", ≥ written as =>.
+        ("""
+         // a comment line
+         min: 3x + 2y   # objective
+         subject to
+         cover: -x - y <= -4
+         x - 2 y => -(3 - 1)
+         """, .continuous, 10, ["x": 2, "y": 2]),
+        // Decimals, thousands separators, a constant on both sides, division by a number, ≤ and ·.
+        ("""
+         maximize profit = 1.5 a + 2.25b
+         2a + 4b + 10 ≤ 1,010 + 0.5·a
+         a/2 <= 100
+         """, .continuous, 693.75, ["a": 200, "b": 175]),
+        // A chain a ≤ e ≤ b, a comma list, a declaration, an equality with ==.
+        ("""
+         minimize x + 2 y + z
+         3 <= x + y <= 5
+         x, z >= 0
+         z == 1
+         integer x, y, z
+         """, .integer, 4, ["x": 3, "z": 1]),
+        // M*(1 - b): enforced when b = 1; a big-M row written with >= and -M.
+        ("""
+         max 10 big + small - 4 bi_big
+         big + small <= 8
+         big >= 2 - M * (1 - bi_big)
+         small >= 3 - M*bi_big
+         big <= M * bi_big
+         """, .integer, 76, ["big": 8, "small": 0, "bi_big": 1]),
+        // Nested parentheses with factors on both sides, a double negative.
+        ("""
+         maximize -(-x) + 2*(y - (0 - z))
+         2*(x + 3*(y + z)) <= 24
+         x <= 3
+         """, .continuous, 9, ["x": 3]),
+        // A negative lower bound written as a row.
+        ("""
+         minimize t
+         t >= -5
+         """, .continuous, -5, ["t": -5]),
+    ]
+
+    @Test(arguments: corpus.indices)
+    func readsAndSolves(_ k: Int) throws {
+        let (text, reading, optimum, expected) = Self.corpus[k]
+        let r = try solveBoth(try AlgebraicReader().read(text), reading)
+        #expect(close(r.objective, optimum), "model \(k): \(r.objective) ≠ \(optimum)\n\(r.compiled.rendering)")
+        for (name, value) in expected {
+            #expect(close(r.values[name], value), "model \(k): \(name) = \(r.values[name] ?? .nan), expected \(value)")
+        }
+    }
+
+    @Test func termsAndKinds() throws {
+        let s = try AlgebraicReader().read("""
+            maximize 5 trucks + 10 planes
+            buses <= 0.2*(cars + vans + buses)
+            bi_trucks + bi_trains <= 1
+            trains <= 5
+            """)
+        #expect(s.variables.map(\.name) == ["trucks", "planes", "buses", "cars", "vans", "bi_trucks", "bi_trains", "trains"])
+        #expect(s.variables.first { $0.name == "bi_trucks" }?.kind == .binary)
+        #expect(s.variables.first { $0.name == "bi_trucks" }?.indicatorOf == "trucks")
+        #expect(s.variables.first { $0.name == "bi_trains" }?.indicatorOf == "trains")
+        guard case .linear(let terms, .lessOrEqual, 0) = s.constraints[0].template else { Issue.record("not a ≤ row"); return }
+        #expect(terms == [SpecTerm("buses", 0.8), SpecTerm("cars", -0.2), SpecTerm("vans", -0.2)])
+        #expect(s.constraints[0].sentence == "buses <= 0.2*(cars + vans + buses)" && s.constraints[0].origin == "line 2")
+    }
+
+    /// Bad input: each error names the line and says what is wrong.
+    static let badInput: [(String, String)] = [
+        ("maximize x * y\nx <= 1", "line 1 \"maximize x * y\": non-linear term x * y"),
+        ("maximize x\nx * (y + 1) <= 4", "line 2 \"x * (y + 1) <= 4\": non-linear term"),
+        ("maximize x\nx / y <= 4", "line 2 \"x / y <= 4\": non-linear: division by an expression with variables"),
+        ("maximize x\nx / 0 <= 4", "division by zero"),
+        ("maximize\nx <= 4", "line 1 \"maximize\": empty objective"),
+        ("maximize 0 x\nx <= 4", "empty objective"),
+        ("x <= 4", "no objective"),
+        ("maximize x\nminimize x", "line 2 \"minimize x\": a second objective (the first is on line 1)"),
+        ("maximize x\nc1: x <= 4\nc1: x <= 5", "line 3 \"c1: x <= 5\": duplicate label \"c1\" (also line 2)"),
+        ("maximize x\nx <= 4.5.1", "line 2 \"x <= 4.5.1\": \"4.5.1\" is not a number"),
+        ("maximize x\nx <= 4$", "unexpected character '$'"),
+        ("maximize x\nx < 4", "strict inequality '<' cannot be modeled"),
+        ("maximize x + y\ninteger x\nx + y <= 4", "line 1: unknown variable \"y\" (not declared)"),
+        ("maximize truck\ntrucks <= 4\ntruck <= trucks", "\"truck\" and \"trucks\" (line 2) are both used"),
+        ("maximize x\nx <= M * y", "M multiplies \"y\", which is not binary"),
+        ("maximize x\nx = M * bi_x", "M (big-M) cannot appear in an equality"),
+        ("maximize x\nx >= M * bi_x", "M must multiply one binary b so that it relaxes the row"),
+        ("maximize ox carts\nox <= 1", "\"ox carts\": two names in a row; a variable name has no spaces (write ox_carts)"),
+        ("maximize x\nx <= (4", "a '(' is not closed"),
+        ("maximize x\n3 <= 4", "no variables: the statement compares constants"),
+        ("maximize x\nx + 3 y", "not a statement"),
+        ("maximize x\nx 5 <= 4", "a number follows x without an operator"),
+        ("maximize x\nx <= 2\nx <= M * bi_x\nbi_x + z <= 1\ntrucks <= M * bi_x\n", "line 5"),
+    ]
+
+    @Test(arguments: badInput.indices)
+    func reportsBadInput(_ k: Int) {
+        let (text, expected) = Self.badInput[k]
+        let errors = problems { _ = try TemplateCompiler().compile(try AlgebraicReader().read(text)) }
+        #expect(errors.contains { $0.contains(expected) }, "\(text.debugDescription) gave \(errors)")
+    }
+}

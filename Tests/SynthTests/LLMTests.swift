@@ -1,0 +1,168 @@
+import CCurlShim
+import Foundation
+import MILP
+import MILPCbc
+import Testing
+@testable import MILPSynth
+
+/// The HTTP client, the chat-completions client and the three-phase pipeline against a loopback
+/// server that speaks the real protocol.
+@Suite struct LLMTests {
+    static let key = "sk-test-secret-0123456789"
+    static let problem = """
+        A coconut seller has to transport coconuts using either rickshaws or ox carts. The rickshaws can take 50 coconuts each and cost $10 per trip. \
+        The ox carts can take 30 coconuts each and cost $8 per trip. The seller has at most $200 to spend on transporting the coconuts. \
+        Due to pollution, the number of rickshaws must not exceed the number of ox carts. Formulate a LP to maximize the number of coconuts that can be transported.
+        """
+
+    func client(_ server: LoopbackServer, readTimeout: Double = 10) -> LLMClient {
+        var c = LLMConfiguration(endpoint: server.url, model: "test-model", apiKey: Self.key)
+        c.readTimeout = readTimeout
+        return LLMClient(c)
+    }
+
+    /// A fake model: answers each phase, first with a bad reply where the test wants a retry.
+    static func fakeModel(_ request: LoopbackServer.Request) -> LoopbackServer.Reply {
+        let m = messages(request)
+        let first = m.first { $0["role"] == "user" }?["content"] ?? ""
+        let attempt = m.filter { $0["role"] == "user" }.count
+        if first.contains("Step 1 of 3") {
+            if attempt == 1 { return .init(body: completion("Sure! The variables are rickshaws and ox carts.")) }
+            return .init(body: completion(#"{"variables": [{"name": "rickshaws", "kind": "integer"}, {"name": "ox_carts", "kind": "integer"}]}"#))
+        }
+        if first.contains("Step 2 of 3") {
+            return .init(body: completion("```json\n{\"objective\": 6, \"constraints\": [{\"sentence\": 4, \"class\": 3}, {\"sentence\": 5, \"class\": 9}]}\n```"))
+        }
+        if attempt == 1 {
+            return .init(body: completion(#"{"variables": [{"name": "rickshaws"}, {"name": "ox_carts"}], "objective": {"sense": "maximize", "terms": {"rickshaws": 50, "ox_carts": 30}}, "constraints": [{"class": 3, "terms": {"rickshaw": 10, "ox_carts": 8}, "rhs": "$200"}, {"class": 9, "x": "rickshaws", "y": "ox_carts"}]}"#))
+        }
+        return .init(body: completion(#"{"variables": [{"name": "rickshaws", "kind": "integer"}, {"name": "ox_carts", "kind": "integer"}], "objective": {"sense": "maximize", "terms": {"rickshaws": 50, "ox_carts": 30}, "sentence": "maximize the number of coconuts"}, "constraints": [{"class": 3, "terms": {"rickshaws": 10, "ox_carts": 8}, "rhs": 200, "sentence": "The seller has at most $200 to spend on transporting the coconuts."}, {"class": 9, "x": "rickshaws", "y": "ox_carts", "factor": 1}]}"#))
+    }
+
+    @Test func pipelineWithRetries() throws {
+        let server = try LoopbackServer(Self.fakeModel)
+        defer { server.stop() }
+        let synthesis = try SynthesisPipeline(client: client(server), attempts: 3).run(problem: Self.problem)
+        #expect(synthesis.replies.map(\.count) == [2, 1, 2])
+        let result = try CbcSolver().solve(synthesis.compiled.model)
+        #expect(close(result.objective, 880))
+
+        let requests = server.requests
+        #expect(requests.count == 5)
+        for r in requests {
+            #expect(r.method == "POST" && r.path == "/v1/chat/completions")
+            #expect(r.headers["authorization"] == "Bearer \(Self.key)" && r.headers["content-type"] == "application/json")
+            let body = try #require(try JSONSerialization.jsonObject(with: r.body) as? [String: Any])
+            #expect(body["model"] as? String == "test-model" && (body["response_format"] as? [String: String])?["type"] == "json_object")
+        }
+        // Retries carry the previous reply and the validation errors.
+        let retry1 = messages(requests[1])
+        #expect(retry1.count == 4 && retry1[2]["role"] == "assistant" && retry1[3]["content"]!.contains("not valid JSON"))
+        #expect(messages(requests[2]).last!["content"]!.contains("[6] Formulate a LP to maximize"))
+        #expect(messages(requests[3]).last!["content"]!.contains("class 3: The seller has at most $200 to spend"))
+        let retry3 = messages(requests[4]).last!["content"]!
+        #expect(retry3.contains(#"constraints[0].rhs: "$200" is not a number"#))
+        #expect(retry3.contains(#"constraints[0].terms.rickshaw: unknown variable "rickshaw"; did you mean "rickshaws"?"#))
+    }
+
+    @Test func malformedJSONFromTheModelExhaustsAttempts() throws {
+        let server = try LoopbackServer { _ in .init(body: completion(#"{"variables": [{"name": "x""#)) }
+        defer { server.stop() }
+        #expect {
+            try SynthesisPipeline(client: client(server), attempts: 2).run(problem: Self.problem)
+        } throws: { error in
+            guard case .invalid(let phase, let attempts, let errors) = error as? SynthesisError else { return false }
+            return phase == "variables" && attempts == 2 && errors.description.contains("not valid JSON")
+        }
+        #expect(server.requests.count == 2)
+    }
+
+    @Test func http4xxNamesTheStatusAndHidesTheKey() throws {
+        let server = try LoopbackServer { _ in .init(status: 401, body: #"{"error": {"message": "Incorrect API key provided: \#(LLMTests.key)", "type": "invalid_request_error"}}"#) }
+        defer { server.stop() }
+        #expect {
+            try client(server).complete([.user("hi")])
+        } throws: { error in
+            guard case .http(401, let message) = error as? LLMError else { return false }
+            let text = "\(error)"
+            return message == "Incorrect API key provided: ***" && text.contains("HTTP 401 (check the API key)") && !text.contains(LLMTests.key)
+        }
+    }
+
+    @Test func http5xxWithAPlainBody() throws {
+        let server = try LoopbackServer { _ in .init(status: 503, body: "upstream overloaded") }
+        defer { server.stop() }
+        #expect { try client(server).complete([.user("hi")]) } throws: { error in
+            guard case .http(503, "upstream overloaded") = error as? LLMError else { return false }
+            return true
+        }
+        // The pipeline stops at once on HTTP errors (no retries).
+        #expect { try SynthesisPipeline(client: client(server)).run(problem: Self.problem) } throws: { error in
+            guard case .llm(.http(503, _)) = error as? SynthesisError else { return false }
+            return true
+        }
+        #expect(server.requests.count == 2)
+    }
+
+    @Test func malformedServerResponses() throws {
+        let server = try LoopbackServer { r in
+            messages(r).first?["content"] == "a" ? .init(body: "{not json") : .init(body: #"{"object": "chat.completion", "choices": []}"#)
+        }
+        defer { server.stop() }
+        #expect { try client(server).complete([.user("a")]) } throws: { error in
+            guard case .malformedResponse(let m) = error as? LLMError else { return false }
+            return m.contains("the body is not JSON")
+        }
+        #expect { try client(server).complete([.user("b")]) } throws: { error in
+            guard case .malformedResponse(let m) = error as? LLMError else { return false }
+            return m.contains("no choices[0].message")
+        }
+    }
+
+    @Test func readTimeout() throws {
+        let server = try LoopbackServer { _ in .init(body: completion("{}"), delay: 2) }
+        defer { server.stop() }
+        let start = ContinuousClock.now
+        #expect { try client(server, readTimeout: 0.3).complete([.user("hi")]) } throws: { error in
+            guard case .transport(let m) = error as? LLMError else { return false }
+            return m.contains("read timeout")
+        }
+        #expect((ContinuousClock.now - start).seconds < 1.5)
+    }
+
+    @Test func connectionRefused() throws {
+        let server = try LoopbackServer { _ in .init(body: "") }
+        let url = server.url
+        server.stop()
+        #expect { try LLMClient(LLMConfiguration(endpoint: url, model: "m", apiKey: Self.key)).complete([.user("hi")]) } throws: { error in
+            guard case .transport(let m) = error as? LLMError else { return false }
+            return m.contains("cannot connect") && !m.contains(LLMTests.key)
+        }
+    }
+
+    @Test func chunkedReplies() throws {
+        let server = try LoopbackServer { _ in .init(body: completion(#"{"ok": true}"#), chunked: true) }
+        defer { server.stop() }
+        #expect(try client(server).complete([.user("hi")]) == #"{"ok": true}"#)
+    }
+
+    @Test func curlTransportWhenLibcurlIsPresent() throws {
+        var reason = [CChar](repeating: 0, count: 256)
+        guard curl_shim_available(&reason, reason.count) == 1 else { return }  // the https path then reports libcurl's absence
+        let server = try LoopbackServer { r in .init(status: r.headers["x-test"] == "1" ? 200 : 400, body: completion("via curl")) }
+        defer { server.stop() }
+        let http = HTTPClient(connectTimeout: 5, readTimeout: 5)
+        let ok = try http.postWithCurl(server.url + "/chat/completions", headers: [("X-Test", "1")], body: Data("{}".utf8))
+        #expect(ok.status == 200 && String(decoding: ok.body, as: UTF8.self).contains("via curl"))
+        #expect(try http.postWithCurl(server.url, headers: [], body: Data()).status == 400)
+    }
+
+    @Test func urlsAndReplies() throws {
+        #expect(throws: HTTPError.self) { try HTTPClient().post("ftp://example.com", headers: [], body: Data()) }
+        #expect(LLMConfiguration(endpoint: "http://h:1/v1/", model: "m").completionsURL == "http://h:1/v1/chat/completions")
+        #expect(LLMConfiguration(endpoint: "http://h:1/v1/chat/completions", model: "m").completionsURL == "http://h:1/v1/chat/completions")
+        #expect(LLMConfiguration.apiKey(from: ["OPENAI_API_KEY": "a", "MILP_LLM_API_KEY": "b"]) == "b")
+        #expect(try jsonObject(inReply: "Here it is:\n```json\n{\"a\": 1}\n```\nDone.")["a"] as? Int == 1)
+        #expect(throws: SpecError.self) { try jsonObject(inReply: "[1, 2]") }
+    }
+}
