@@ -15,7 +15,8 @@ public struct FormatError: Error, CustomStringConvertible, Sendable {
 /// columns sit between `MARKER INTORG/INTEND` lines and always carry explicit bounds (readers
 /// disagree on the default bounds of integer columns; binaries get `BV`); the objective constant
 /// is written as the negated RHS of the objective row (CPLEX, CBC, HiGHS convention); a
-/// maximization writes `OBJSENSE MAX` (note: CBC 2.10 ignores it and GLPK 5.0 rejects it); free
+/// maximization writes `OBJSENSE MAX` (note: CBC 2.10 ignores it and GLPK 5.0 rejects it; for them,
+/// write the minimization of the negated objective: `milp convert --minimize-form`); free
 /// rows become extra `N` rows (readers drop them); ranged rows use `RANGES`, with the row type
 /// chosen so that the bounds read back exactly; semi-continuous columns use `SC` bounds; SOS sets
 /// go to an `SOS` section.

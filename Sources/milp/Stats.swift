@@ -125,15 +125,22 @@ struct Convert: ParsableCommand {
           milp convert model.mps.gz model.lp
           milp convert model.lp model.mps
           milp convert model.mps model.mps.gz
+          milp convert auction.mps auction-min.mps --minimize-form   for cbc 2.10 and glpsol
         """
     )
 
     @Argument(help: "Input model file.") var input: String
     @Argument(help: "Output model file; the extension picks the format.") var output: String
+    @Flag(help: "Write a maximization as the minimization of the negated objective, for readers that ignore OBJSENSE (the CBC 2.10 executable) or reject it (glpsol). Optimal values change sign.")
+    var minimizeForm = false
 
     func run() throws {
         do {
-            let model = try ModelFile.read(input)
+            var model = try ModelFile.read(input)
+            if minimizeForm && model.sense == .maximize {
+                model.minimize(-model.objective)
+                printError("milp: note: the maximization is written as a minimization of the negated objective: optimal values change sign")
+            }
             try ModelFile.write(model, to: output)
         } catch {
             printError("milp: \(error)")

@@ -97,6 +97,22 @@ struct InstanceTests {
     }
 }
 
+/// OBJSENSE MAX is ignored by the cbc executable: `--minimize-form` writes a file it reads right.
+@Test func minimizeFormIsReadRightByTheCbcExecutable() throws {
+    let auction = Generators.combinatorialAuction(items: 12, bids: 40, seed: 2)
+    #expect(auction.sense == .maximize)
+    let optimum = try #require(try CbcSolver().solve(auction).objective)
+    let original = scratchDirectory.appendingPathComponent("auction-\(UUID().uuidString).mps").path
+    let converted = original.replacingOccurrences(of: ".mps", with: "-min.mps")
+    try MPSWriter().write(auction, to: original)
+    let (status, _, note) = try run(milpExecutable, ["convert", original, converted, "--minimize-form"])
+    #expect(status == 0)
+    #expect(note.contains("optimal values change sign"))
+    let (_, out, _) = try run("/usr/bin/cbc", [converted, "-solve", "-quit"])
+    let line = try #require(out.split(separator: "\n").first { $0.hasPrefix("Objective value:") }, "\(out.suffix(300))")
+    #expect(agrees(Double(line.split(separator: " ").last!), -optimum), "\(line) vs \(optimum)")
+}
+
 /// Files above the reader's 4 MB window are read in pieces: the result must equal reading the
 /// same bytes in one go.
 @Test("a file larger than the reader's window reads to the same model as its bytes in memory", arguments: [false, true])
