@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "SolverTests", dependencies: ["MILPKit"]),
         .testTarget(name: "BenchTests", dependencies: ["MILPBench"]),
         .testTarget(name: "LNSTests", dependencies: ["MILPKit"]),
-        .testTarget(name: "RematTests", dependencies: ["MILPRemat"]),
+        .testTarget(name: "RematTests", dependencies: ["MILPRemat"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SynthTests", dependencies: ["MILPSynth"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CoreShapeTests", dependencies: ["MILPCoreShape"], resources: [.copy("Fixtures")]),
         // Formats, bundled instances and the milp executable run as a real process.

@@ -41,7 +41,8 @@ private:
     // A new incumbent shows in the solution count at the events after it was accepted. Heuristics'
     // sub-searches (models with a parent) have incumbents of their own sub-problems: skipped.
     void reportIncumbent() {
-        if (stop_->on_incumbent == nullptr || model_ == nullptr || model_->parentModel() != nullptr) return;
+        if (stop_->on_incumbent == nullptr || model_ == nullptr || model_->parentModel() != nullptr
+            || model_->solver() == nullptr) return;
         const int count = model_->getSolutionCount();
         if (count == solutions_ || model_->bestSolution() == nullptr) return;
         solutions_ = count;

@@ -184,3 +184,9 @@ extension Duration {
         return Double(s) + Double(attos) * 1e-18
     }
 }
+
+/// CBC and CLP share COIN-OR libraries whose solve paths keep global state (CBC's `CbcMain1`;
+/// two solves at once in one process have crashed inside libCgl). Every in-process CBC or CLP
+/// solve holds this lock; solves that must run in parallel run in separate processes
+/// (`ChildProcessSolver`).
+package let coinOrSolveLock = Mutex<Void>(())

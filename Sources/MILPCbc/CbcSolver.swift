@@ -3,15 +3,12 @@ import CCbcStop
 import MILP
 import Synchronization
 
-/// CBC's solve path (`CbcMain1`) keeps global state: two solves at once in one process crash it.
-/// Every in-process CBC solve takes this lock; run solves in parallel in separate processes.
-private let cbcProcessLock = Mutex<Void>(())
-
 /// COIN-OR CBC through its C interface (`Cbc_C_Interface.h`): branch and cut for MILPs,
 /// with native SOS1/SOS2 and MIP starts.
 ///
 /// The whole matrix goes over in one `Cbc_loadProblem` call. Each `solve` creates and frees its own
-/// `Cbc_Model`. CBC is not thread-safe: concurrent calls in one process are serialized.
+/// `Cbc_Model`. CBC is not thread-safe: concurrent calls in one process are serialized
+/// (`coinOrSolveLock`, shared with CLP).
 public struct CbcSolver: Solver {
     public init() {}
 
@@ -20,7 +17,7 @@ public struct CbcSolver: Solver {
     public var capabilities: SolverCapabilities { [.integers, .nativeSOS] }
 
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
-        cbcProcessLock.withLock { _ in
+        coinOrSolveLock.withLock { _ in
             runWithLargeStack { solveLocked(form, options: options) } ?? {
                 var output = SolverOutput(termination: .error, bestBound: -form.sense.sign * .infinity)
                 output.message = "cannot start a thread with the 64 MiB stack CBC needs (address-space limit?)"
@@ -39,7 +36,7 @@ public struct CbcSolver: Solver {
     public func load(_ model: Model) throws -> LoadSummary {
         try model.validate()
         let form = try StandardForm(model, nativeSOS: true)
-        let summary = cbcProcessLock.withLock { _ in
+        let summary = coinOrSolveLock.withLock { _ in
             runWithLargeStack {
                 let cbc = Cbc_newModel()!
                 defer { Cbc_deleteModel(cbc) }

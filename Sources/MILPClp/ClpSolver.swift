@@ -14,6 +14,10 @@ public struct ClpSolver: Solver {
     public var capabilities: SolverCapabilities { [.duals] }
 
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
+        coinOrSolveLock.withLock { _ in solveLocked(form, options: options) }
+    }
+
+    private func solveLocked(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
         let model = Clp_newModel()
         defer { Clp_deleteModel(model) }
         let toCoin = { (x: Double) in x == .infinity ? Double.greatestFiniteMagnitude : (x == -.infinity ? -Double.greatestFiniteMagnitude : x) }

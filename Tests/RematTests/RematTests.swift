@@ -1,2 +1,392 @@
+import Foundation
+import MILP
 import Testing
 @testable import MILPRemat
+
+/// Fixtures (see Fixtures/README.md): the seven MLSys training graphs, one random layered graph,
+/// and a native-schema diamond.
+private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+private func fixture(_ name: String) throws -> RematGraph { try GraphReader.read(path: fixtures.appendingPathComponent(name).path) }
+
+private func parse(_ json: String) throws -> RematGraph { try GraphReader.parse(Data(json.utf8), source: "test.json") }
+
+/// A graph in the native schema: nodes (label, cost, size) in topological order, edges by label.
+private func graph(_ nodes: [(String, Int64, Int64)], _ edges: [(String, String)], backward: Set<String> = []) throws -> RematGraph {
+    let index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($1.0, $0) })
+    return try RematGraph(name: "test", labels: nodes.map { .string($0.0) }, costs: nodes.map(\.1), sizes: nodes.map(\.2),
+                          isBackward: nodes.map { backward.contains($0.0) }, edges: edges.map { (index[$0.0]!, index[$0.1]!) })
+}
+
+/// A training chain of `layers` layers in Checkmate's layout: x0 → … → x(k−1) → loss, and
+/// backward nodes g(k−1) … g0 where gj reads xj, x(j−1) and the gradient before it.
+private func trainingChain(costs: [Int64], sizes: [Int64]) throws -> RematGraph {
+    let k = costs.count
+    var nodes = (0..<k).map { ("x\($0)", costs[$0], sizes[$0]) }
+    nodes.append(("loss", 1, 1))
+    nodes += (0..<k).reversed().map { ("g\($0)", costs[$0] + 1, sizes[$0]) }
+    var edges = (1..<k).map { ("x\($0 - 1)", "x\($0)") }
+    edges.append(("x\(k - 1)", "loss"))
+    for j in (0..<k).reversed() {
+        edges.append(("x\(j)", "g\(j)"))
+        if j > 0 { edges.append(("x\(j - 1)", "g\(j)")) }
+        edges.append((j == k - 1 ? "loss" : "g\(j + 1)", "g\(j)"))
+    }
+    return try graph(nodes, edges, backward: Set(["loss"] + (0..<k).map { "g\($0)" }))
+}
+
+// MARK: Independent references
+
+/// The least cost over every S matrix of the staged model (each free bit enumerated), replayed by
+/// the simulator: the optimum the MILP must reach.
+private func enumeratedOptimum(_ g: RematGraph, budget: Int64) -> Int64? {
+    var bits: [(Int, Int)] = []
+    for t in 1..<g.count { for i in 0..<t where !g.successors[i].isEmpty && g.lastUse[i]! >= t { bits.append((t, i)) } }
+    precondition(bits.count <= 16, "too many plans to enumerate")
+    var best: Int64?
+    for mask in 0..<(1 << bits.count) {
+        var chosen = Set<[Int]>()
+        for (b, (t, i)) in bits.enumerated() where mask & (1 << b) != 0 { chosen.insert([t, i]) }
+        let plan = StagePlan(graph: g) { chosen.contains([$0, $1]) }
+        if let r = try? Simulator.replay(plan.schedule(graph: g), on: g, budget: budget) { best = min(best ?? .max, r.totalCost) }
+    }
+    return best
+}
+
+/// The least cost of any compute/free event sequence (Dijkstra over resident × computed sets),
+/// knowing nothing of stages: a lower bound for every staged schedule.
+private func eventOptimum(_ g: RematGraph, budget: Int64) -> Int64? {
+    let n = g.count
+    precondition(n <= 9)
+    let all = (1 << n) - 1
+    let sinks = (0..<n).filter { g.successors[$0].isEmpty }.reduce(0) { $0 | (1 << $1) }
+    func memory(_ resident: Int) -> Int64 { (0..<n).reduce(0) { resident & (1 << $1) != 0 ? $0 + g.sizes[$1] : $0 } }
+    // Dijkstra with buckets (integer costs); frees cost 0 and join the bucket being scanned.
+    var dist: [Int: Int64] = [0: 0]
+    var buckets: [Int64: [Int]] = [0: [0]]
+    var cost: Int64 = 0
+    let limit = g.forwardCost * Int64(n) + 1
+    while cost <= limit {
+        var k = 0
+        while k < buckets[cost, default: []].count {
+            let state = buckets[cost]![k]
+            k += 1
+            guard dist[state] == cost else { continue }
+            let resident = state & all, computed = state >> n
+            if computed == all && resident & sinks == sinks { return cost }
+            for v in 0..<n {
+                let bit = 1 << v
+                var next = state, c: Int64 = 0
+                if resident & bit != 0 {
+                    next = (resident & ~bit) | (computed << n)
+                } else if g.predecessors[v].allSatisfy({ resident & (1 << $0) != 0 }), memory(resident | bit) <= budget {
+                    next = (resident | bit) | ((computed | bit) << n)
+                    c = g.costs[v]
+                } else { continue }
+                if cost + c < dist[next] ?? .max {
+                    dist[next] = cost + c
+                    buckets[cost + c, default: []].append(next)
+                }
+            }
+        }
+        buckets[cost] = nil
+        cost += 1
+    }
+    return nil
+}
+
+private func solve(_ g: RematGraph, _ budget: Int64, _ method: RematMethod, timeLimit: Double = 30) throws -> RematResult {
+    var options = RematOptions()
+    options.method = method
+    options.timeLimit = timeLimit
+    return try Rematerializer(graph: g, budget: budget).solve(options)
+}
+
+@Suite("Graph input")
+struct GraphInputTests {
+    @Test("Checkmate dialect: VGG16 as in the data README")
+    func checkmateDialect() throws {
+        let g = try fixture("vgg16_train.json")
+        #expect(g.count == 45 && g.edgeCount == 87)
+        #expect(g.labels == (0..<45).map { NodeLabel.int(Int64($0)) })
+        #expect(g.names[0] == "block1_conv1" && g.names[22] == "Loss")
+        #expect(g.isBackward.filter { $0 }.count == 23)
+        #expect(g.forwardCost == 15500)
+        #expect(g.sizes.reduce(0, +) == 30_949_721_088)
+        #expect(g.noRematPeak == 15_825_108_992)
+        #expect(g.memoryLowerBound.bytes == 13_153_337_344)
+        #expect(Budget.fraction(0.9).bytes(for: g) == 14_242_598_093)
+        #expect(Budget.fraction(0.8).bytes(for: g) == 12_660_087_194)
+    }
+
+    @Test("random layered dialect: keys 0/1, duration/out_cost, graph.order")
+    func randomDialect() throws {
+        let g = try fixture("random_layered_n100.json")
+        #expect(g.count == 100 && g.edgeCount == 236)
+        #expect(g.forwardCost == 47769 && g.sizes.reduce(0, +) == 204_108)
+        #expect(g.labels.first == .int(0) && g.labels.last == .int(1))   // graph.order: source 0 … sink 1
+        #expect(g.noRematPeak == 46319)
+        #expect(g.memoryLowerBound.bytes == 20020)
+        #expect(Budget.fraction(0.9).bytes(for: g) == 41688 && Budget.fraction(0.8).bytes(for: g) == 37056)
+    }
+
+    /// No-remat peaks and B at 0.9 from the data README's table (Python/networkx).
+    @Test("no-remat peaks of the MLSys graphs", arguments: [
+        ("vgg19_train.json", 17_058_234_368, 13_153_337_344), ("mobilenet_train.json", 34_701_056_000, 6_635_651_072),
+        ("resnet50_train.json", 38_059_356_160, 3_699_376_128), ("vgg_unet_train.json", 20_959_461_376, 8_287_944_704),
+        ("fcn_8_vgg_train.json", 13_484_795_520, 8_287_944_704), ("segnet_train.json", 19_943_884_288, 8_287_944_704),
+    ] as [(String, Int64, Int64)])
+    func peaks(file: String, peak: Int64, single: Int64) throws {
+        let g = try fixture(file)
+        #expect(g.noRematPeak == peak)
+        #expect(g.memoryLowerBound.bytes == single)
+    }
+
+    @Test("fcn_8_vgg keeps its 1.6e12 costs exactly")
+    func largeCosts() throws {
+        let g = try fixture("fcn_8_vgg_train.json")
+        #expect(g.forwardCost == 10_275_337_746_048)
+    }
+
+    @Test("native schema with string ids; Kahn order follows the file")
+    func nativeSchema() throws {
+        let g = try fixture("diamond.json")
+        #expect(g.labels == ["a", "b", "c", "d"].map { NodeLabel.string($0) })
+        #expect(g.predecessors[3] == [1, 2])
+        #expect(g.noRematPeak == 4 + 3 + 2)   // computing c: a (still read by c), b, c
+        let reversed = try parse(#"{"nodes": [{"id": 2, "cost": 1, "size": 1}, {"id": 1, "cost": 1, "size": 1}], "edges": [[1, 2]]}"#)
+        #expect(reversed.labels == [.int(1), .int(2)])
+    }
+
+    @Test("bad input names the file and the node or edge", arguments: [
+        (#"{"nodes": [{"id": "a", "cost": 1, "size": 1}, {"id": "b", "cost": 1, "size": 1}, {"id": "c", "cost": 1, "size": 1}], "edges": [["a", "b"], ["b", "c"], ["c", "b"]]}"#,
+         "the graph has a cycle: c -> b -> c"),
+        (#"{"nodes": [{"id": "a", "size": 1}], "edges": []}"#, "node a has no \"cost\" value"),
+        (#"{"nodes": [{"id": "a", "cost": 1, "size": 1}, {"id": "b", "cost": 1, "size": -5}], "edges": [["a", "b"]]}"#, "node b has a negative size (-5)"),
+        (#"{"nodes": [{"id": "a", "cost": -1, "size": 1}], "edges": []}"#, "node a has a negative cost"),
+        (#"{"nodes": [{"id": "a", "cost": 1, "size": 1}], "edges": [["a", "zz"]]}"#, "edge a -> zz names an unknown node zz"),
+        (#"{"nodes": [{"id": "a", "cost": 1, "size": 1}, {"id": "a", "cost": 1, "size": 1}], "edges": []}"#, "duplicate node id a"),
+        (#"{"nodes": [{"id": "a", "cost": 1, "size": 1}], "edges": [["a", "a"]]}"#, "self-loop"),
+        (#"{"nodes": [{"id": "a", "cost": 1.5, "size": 1}], "edges": []}"#, "must be an integer"),
+        (#"{"nodes": [{"id": 0, "cost_ram": 4}], "links": []}"#, "node 0 has no \"cost_cpu\" or \"duration\" value"),
+        (#"{"nodes": [{"id": 0, "cost_cpu": 1, "cost_ram": 4}], "links": [{"source": 0, "target": 7}]}"#, "edge 0 -> 7 names an unknown node 7"),
+        (#"{"graph": {"order": [1, 0]}, "nodes": [{"name": 0, "duration": 1, "out_cost": 4}, {"name": 1, "duration": 1, "out_cost": 4}], "links": [{"0": 0, "1": 1}]}"#,
+         "not a topological order: edge 0 -> 1"),
+        ("[1, 2]", "top level must be a JSON object"),
+        ("{nodes", "not valid JSON"),
+    ])
+    func badInput(json: String, message: String) {
+        #expect {
+            _ = try parse(json)
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("test.json: ") && text.contains(message)
+        }
+    }
+
+    @Test("budgets: fractions, percentages and bytes")
+    func budgets() throws {
+        #expect(try Budget(parsing: "0.8") == .fraction(0.8))
+        #expect(try Budget(parsing: "80%") == .fraction(0.8))
+        #expect(try Budget(parsing: "1") == .fraction(1))
+        #expect(try Budget(parsing: "14242598093") == .bytes(14_242_598_093))
+        for bad in ["0", "-1", "abc", "1.5", ""] { #expect(throws: RematInputError.self) { try Budget(parsing: bad) } }
+    }
+
+    @Test("a budget below the minimum feasible memory reports the minimum and the node")
+    func budgetBelowMinimum() throws {
+        let g = try fixture("vgg16_train.json")
+        #expect {
+            _ = try Rematerializer(graph: g, budget: Budget.fraction(0.8).bytes(for: g))
+        } throws: { error in
+            "\(error)".contains("minimum feasible memory 13153337344") && "\(error)".contains("block1_conv1_backward")
+        }
+        #expect(throws: Never.self) { _ = try Rematerializer(graph: g, budget: 13_153_337_344) }
+    }
+}
+
+@Suite("Simulator")
+struct SimulatorTests {
+    /// a(4) → b(3) → c(2): the plain order peaks at 7 (a and b while computing b).
+    let chain: RematGraph = try! graph([("a", 1, 4), ("b", 2, 3), ("c", 3, 2)], [("a", "b"), ("b", "c")])
+
+    @Test("a valid schedule: cost and peak to the byte")
+    func accepts() throws {
+        let s = Schedule(events: [.compute(0), .compute(1), .free(0), .compute(2), .free(1)])
+        let r = try Simulator.replay(s, on: chain, budget: 7)
+        #expect(r == SimulationReport(totalCost: 6, peakMemory: 7, computations: 3))
+        // Recomputing a after a free costs again.
+        let again = Schedule(events: [.compute(0), .free(0), .compute(0), .compute(1), .free(0), .compute(2), .free(1)])
+        #expect(try Simulator.replay(again, on: chain, budget: 7).totalCost == 7)
+    }
+
+    @Test("planted bad schedules are rejected with the event and node", arguments: [
+        ([.compute(0), .compute(2)], 7, "event 1: compute node c: input node b is not resident"),
+        ([.compute(0), .compute(1), .compute(2)], 7, "event 2: compute node c: memory 9 exceeds the budget 7"),
+        ([.compute(0), .compute(1)], 6, "event 1: compute node b: memory 7 exceeds the budget 6"),
+        ([.compute(0), .compute(5)], 7, "event 1: compute of unknown node index 5"),
+        ([.free(9)], 7, "event 0: free of unknown node index 9"),
+        ([.compute(0), .compute(0)], 7, "already resident"),
+        ([.compute(0), .free(1)], 7, "event 1: free node b: not resident"),
+        ([.compute(0), .compute(1)], 7, "node c is never computed"),
+        ([.compute(0), .compute(1), .free(0), .compute(2), .free(2)], 7, "sink node c is not resident at the end"),
+    ] as [([ScheduleEvent], Int64, String)])
+    func rejects(events: [ScheduleEvent], budget: Int64, message: String) {
+        #expect {
+            _ = try Simulator.replay(Schedule(events: events), on: chain, budget: budget)
+        } throws: { "\($0)".contains(message) }
+    }
+
+    @Test("schedule JSON: events with the file's node ids, and read back")
+    func json() throws {
+        let g = try fixture("diamond.json")
+        let s = Baseline.checkpointAll.plan(for: g, budget: .max)!.schedule(graph: g)
+        let r = try Simulator.replay(s, on: g, budget: 9)
+        let object = s.jsonObject(graph: g, budget: 9, replay: r)
+        let events = object["events"] as! [[String: Any]]
+        #expect(events.first?["op"] as? String == "compute" && events.first?["node"] as? String == "a")
+        #expect(object["total_cost"] as? Int64 == 7 && object["peak_memory"] as? Int64 == 9)
+        let data = try JSONSerialization.data(withJSONObject: object)
+        #expect(try Schedule.parse(data, graph: g, source: "s.json").events == s.events)
+        let bad = Data(#"{"events": [{"op": "compute", "node": "q"}]}"#.utf8)
+        #expect { _ = try Schedule.parse(bad, graph: g, source: "s.json") } throws: { "\($0)".contains("unknown node q") }
+    }
+}
+
+/// The suites that solve with CBC run one after the other.
+@Suite("CBC", .serialized)
+struct CBCTests {}
+
+extension CBCTests {
+@Suite("Optimal schedules")
+struct OptimalityTests {
+    static let chain = try! trainingChain(costs: [3, 5, 2], sizes: [6, 4, 5])
+    /// A diamond with a skip connection into the backward part.
+    static let skip = try! graph(
+        [("a", 2, 5), ("b", 4, 3), ("c", 1, 4), ("d", 3, 2), ("e", 2, 3), ("f", 1, 2)],
+        [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("d", "e"), ("a", "e"), ("e", "f"), ("b", "f")])
+    static let diamond = try! graph([("a", 2, 6), ("b", 3, 3), ("c", 4, 3), ("d", 1, 1), ("e", 1, 2)],
+                                    [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d"), ("d", "e"), ("a", "e")])
+
+    @Test("MILP optimum = enumeration of every plan; ≥ the event-level optimum", arguments: [
+        ("chain", 0), ("skip", 1), ("diamond", 2),
+    ])
+    func bruteForce(name: String, which: Int) throws {
+        let g = [Self.chain, Self.skip, Self.diamond][which]
+        let low = g.memoryLowerBound.bytes, high = g.noRematPeak
+        var checked = 0, recomputing = 0
+        let step = max(1, Int(high - low) / 4)
+        var budgets: [Int64] = Array(stride(from: low, through: high, by: step))
+        if !budgets.contains(high - 1) { budgets.append(high - 1) }
+        for budget in budgets {
+            let expected = enumeratedOptimum(g, budget: budget)
+            let lower = eventOptimum(g, budget: budget)
+            let r = try solve(g, budget, .milp)
+            if let expected {
+                #expect(r.status == .optimal, "\(name) at \(budget)")
+                #expect(r.replay?.totalCost == expected, "\(name) at \(budget)")
+                #expect(try Simulator.replay(r.schedule!, on: g, budget: budget).totalCost == expected)
+                #expect(lower != nil && lower! <= expected, "\(name) at \(budget): event optimum \(String(describing: lower))")
+                if which == 0 { #expect(lower == expected, "a chain has one order: staged = unrestricted") }
+                checked += 1
+                if expected > g.forwardCost { recomputing += 1 }
+            } else {
+                #expect(r.status == .infeasible && r.schedule == nil, "\(name) at \(budget): no plan fits")
+            }
+        }
+        #expect(checked >= 2 && recomputing >= 1, "\(name): feasible budgets, some with recomputation")
+        // Plenty of memory: checkpoint-all is optimal and costs Σ C.
+        #expect(try solve(g, high, .milp).replay?.totalCost == g.forwardCost)
+    }
+
+    @Test("a budget above every single node's need can still be infeasible: proven, exit status infeasible")
+    func provenInfeasible() throws {
+        // Computing the second of b, c needs a and the first resident: 6 + 3 + 3 = 12 > 11 ≥ the bound 9.
+        let g = Self.diamond
+        #expect(g.memoryLowerBound.bytes == 9)   // e: a, d, e
+        #expect(enumeratedOptimum(g, budget: 11) == nil && eventOptimum(g, budget: 11) == nil)
+        let r = try solve(g, 11, .milp)
+        #expect(r.status == .infeasible && r.schedule == nil)
+    }
+
+    @Test("VGG16 at 0.9: the optimum 15805 (HiGHS in anchors.md), and the MIP start of a plan is feasible")
+    func vgg16() throws {
+        let g = try fixture("vgg16_train.json")
+        let budget = Budget.fraction(0.9).bytes(for: g)
+        let r = try solve(g, budget, .milp, timeLimit: 40)
+        #expect(r.status == .optimal)
+        #expect(r.replay?.totalCost == 15805)
+        #expect(r.lowerBound.map { abs($0 - 15805) < 1 } == true)
+        let model = CheckmateModel(graph: g, budget: budget)
+        #expect(model.model.checkFeasibility(of: model.start(for: r.plan!)).isFeasible)
+        // The same for a window of the plan.
+        let window = CheckmateModel(graph: g, budget: budget, stages: 20...34, boundary: r.plan!)
+        #expect(window.model.checkFeasibility(of: window.start(for: r.plan!)).isFeasible)
+        #expect(window.plan(from: window.start(for: r.plan!)) == r.plan!)
+    }
+
+    @Test("LP rounding and LNS on VGG16 at 0.9: simulated schedules no cheaper than the optimum")
+    func heuristics() throws {
+        let g = try fixture("vgg16_train.json")
+        let budget = Budget.fraction(0.9).bytes(for: g)
+        for method in [RematMethod.lpRound, .lns] {
+            let r = try solve(g, budget, method, timeLimit: 8)
+            let replay = try Simulator.replay(r.schedule!, on: g, budget: budget)
+            #expect(replay.totalCost >= 15805 && replay.totalCost <= 15805 * 101 / 100, "\(method)")
+            #expect(replay.peakMemory <= budget)
+        }
+    }
+}
+
+}
+
+@Suite("Baselines")
+struct BaselineTests {
+    @Test("checkpoint-all replays to Σ C at the no-remat peak", arguments: ["vgg16_train.json", "resnet50_train.json", "random_layered_n100.json"])
+    func checkpointAll(file: String) throws {
+        let g = try fixture(file)
+        let r = try Simulator.replay(Baseline.checkpointAll.plan(for: g, budget: .max)!.schedule(graph: g), on: g, budget: .max)
+        #expect(r.totalCost == g.forwardCost && r.peakMemory == g.noRematPeak && r.computations == g.count)
+    }
+
+    @Test("Chen √n and revolve on VGG16: less memory than the peak, each forward node recomputed at most once")
+    func chenAndRevolve() throws {
+        let g = try fixture("vgg16_train.json")
+        #expect(Revolve.chainLength(g) == 22)
+        #expect(Revolve.chainLength(try fixture("resnet50_train.json")) == nil)
+        let chen = try Simulator.replay(Baseline.chenSqrtN.plan(for: g, budget: .max)!.schedule(graph: g), on: g, budget: .max)
+        #expect(chen.peakMemory < g.noRematPeak && chen.computations <= g.count + 22)
+        let budget = Budget.fraction(0.9).bytes(for: g)
+        let revolve = try Simulator.replay(Baseline.revolve.plan(for: g, budget: budget)!.schedule(graph: g), on: g, budget: budget)
+        #expect(revolve.totalCost > g.forwardCost && revolve.totalCost >= 15805)
+    }
+
+    @Test("revolve on a uniform chain: Griewank's step counts")
+    func revolveSteps() {
+        var splits = Revolve.Splits(layers: 10)
+        // No slot: recompute from the start for every layer, 1 + 2 + … + l steps.
+        #expect(splits.best(10, 0).cost == 55)
+        // One slot, two layers: advance 1, store, reverse the last (1), then the first (1).
+        #expect(splits.best(2, 1).cost == 3)
+        // Slots enough for every layer: each layer advanced once plus its reversal, t(l) = 2l − 1.
+        #expect(splits.best(10, 9).cost == 19)
+    }
+}
+
+extension CBCTests {
+@Suite("MLSys graphs")
+struct MLSysTests {
+    @Test("every MLSys graph's schedule at 0.9 passes the simulator", arguments: [
+        "vgg16_train.json", "vgg19_train.json", "mobilenet_train.json", "resnet50_train.json",
+        "vgg_unet_train.json", "fcn_8_vgg_train.json", "segnet_train.json",
+    ])
+    func scheduleAt09(file: String) throws {
+        let g = try fixture(file)
+        let budget = Budget.fraction(0.9).bytes(for: g)
+        let r = try solve(g, budget, .lpRound, timeLimit: 1)
+        let schedule = try #require(r.schedule)
+        let replay = try Simulator.replay(schedule, on: g, budget: budget)
+        #expect(replay.peakMemory <= budget && replay.totalCost >= g.forwardCost)
+        #expect(replay == r.replay)
+    }
+}
+}

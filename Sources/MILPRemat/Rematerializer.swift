@@ -1,0 +1,255 @@
+import Foundation
+import MILP
+import MILPCbc
+
+/// How to search for a schedule.
+public enum RematMethod: String, CaseIterable, Sendable {
+    /// `milp` up to `RematOptions.autoMILPNodes` nodes, `lns` above.
+    case auto
+    /// Checkmate's MILP on the whole graph (CBC), started from the best baseline.
+    case milp
+    /// LP relaxation at 0.9·B, S rounded over thresholds and randomly; the cheapest that fits.
+    case lpRound = "lp-round"
+    /// LP rounding for a start, then CBC sub-MIPs on windows of stages around the incumbent.
+    case lns
+}
+
+/// Settings of `Rematerializer.solve`.
+public struct RematOptions: Sendable {
+    public var method: RematMethod = .auto
+    /// Wall-clock budget of the whole search, seconds.
+    public var timeLimit: Double = 600
+    /// Graphs up to this many nodes take the exact MILP under `auto`.
+    public var autoMILPNodes = 120
+    /// First solve the LP relaxation at the budget for a lower bound (one LP, at most a third of
+    /// the time limit).
+    public var lpBound = false
+    /// LNS: stages per window at the start (adapted as sub-MIPs succeed or time out), and the
+    /// time limit of one sub-MIP.
+    public var windowStages = 30
+    public var subSolveLimit = 20.0
+    public var seed: UInt64 = 1
+    /// Progress messages (human-readable), or nil for silence.
+    public var log: (@Sendable (String) -> Void)?
+    public init() {}
+}
+
+/// A baseline's schedule measured by the simulator.
+public struct BaselineReport: Sendable {
+    public let baseline: Baseline
+    /// nil when the baseline does not apply (revolve on a non-chain, or no slot count fits).
+    public let cost: Int64?
+    public let peakMemory: Int64?
+    public var fitsBudget: Bool
+}
+
+/// The outcome of a search: the best schedule (replayed by the simulator), bounds, baselines.
+public struct RematResult: Sendable {
+    public enum Status: String, Sendable {
+        /// Proven least total cost.
+        case optimal
+        /// A schedule within the budget, optimality not proven.
+        case feasible
+        /// Proven: no schedule fits the budget.
+        case infeasible
+        /// The search ended without a schedule.
+        case noSchedule = "no_schedule"
+    }
+    public var status: Status = .noSchedule
+    public var method: RematMethod
+    public let budget: Int64
+    public var plan: StagePlan?
+    public var schedule: Schedule?
+    public var replay: SimulationReport?
+    /// A proven lower bound on the total cost (MILP bound or LP relaxation), graph cost units.
+    public var lowerBound: Double?
+    /// The LP relaxation's value at the budget, when solved.
+    public var lpBound: Double?
+    public var secondsToBest: Double?
+    public var seconds = 0.0
+    public var baselines: [BaselineReport] = []
+    public var notes: [String] = []
+}
+
+/// Finds memory-budgeted schedules: baselines, the Checkmate MILP, LP rounding and LNS.
+/// Every schedule it returns has passed `Simulator.replay` against the budget. CBC solves run
+/// one at a time (CBC is not thread-safe).
+public struct Rematerializer: Sendable {
+    public let graph: RematGraph
+    public let budget: Int64
+
+    /// Throws when `budget` is below the memory some node needs on its own (its inputs, its
+    /// output and the sinks before it): the message gives that minimum.
+    public init(graph: RematGraph, budget: Int64) throws {
+        let (need, node) = graph.memoryLowerBound
+        guard budget >= need else {
+            throw RematInputError("budget \(budget) is below the minimum feasible memory \(need): computing \(graph.describe(node)) alone needs its inputs and output resident (no-remat peak \(graph.noRematPeak))")
+        }
+        self.graph = graph
+        self.budget = budget
+    }
+
+    public func solve(_ options: RematOptions = RematOptions()) throws -> RematResult {
+        let clock = ContinuousClock.now
+        func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
+        let method = options.method == .auto ? (graph.count <= options.autoMILPNodes ? .milp : .lns) : options.method
+        var result = RematResult(method: method, budget: budget)
+        var best: (plan: StagePlan, cost: Int64)?
+        func offer(_ plan: StagePlan, _ source: String) {
+            let replay: SimulationReport
+            do { replay = try Simulator.replay(plan.schedule(graph: graph), on: graph, budget: budget) } catch {
+                if source == "milp" { result.notes.append("the MILP's schedule was rejected by the simulator: \(error)") }
+                return
+            }
+            if replay.totalCost < best?.cost ?? .max {
+                best = (plan, replay.totalCost)
+                result.secondsToBest = elapsed()
+                options.log?(String(format: "%7.1f s  %@: cost %lld", elapsed(), source, replay.totalCost))
+            }
+        }
+
+        for baseline in Baseline.allCases {
+            guard let plan = baseline.plan(for: graph, budget: budget) else {
+                result.baselines.append(BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false))
+                continue
+            }
+            let replay = try! Simulator.replay(plan.schedule(graph: graph), on: graph, budget: .max)
+            result.baselines.append(BaselineReport(baseline: baseline, cost: replay.totalCost, peakMemory: replay.peakMemory,
+                                                   fitsBudget: replay.peakMemory <= budget))
+            offer(plan, baseline.rawValue)
+        }
+        // Keeping nothing but the sinks: the least-memory plan of this family, a last resort.
+        offer(StagePlan(graph: graph) { _, _ in false }, "recompute-all")
+        if let plan = Eviction.plan(graph: graph, budget: budget) { offer(plan, "eviction") }
+
+        if best?.cost == graph.forwardCost {
+            result.notes.append("checkpoint-all fits the budget: no recomputation needed")
+            result.status = .optimal
+            result.lowerBound = Double(graph.forwardCost)
+        } else {
+            let remaining = { max(0, options.timeLimit - elapsed()) }
+            if options.lpBound, let lp = try lpRelaxation(budget: budget, timeLimit: remaining() / 3) {
+                result.lpBound = lp.cost
+                result.lowerBound = lp.cost
+                options.log?(String(format: "%7.1f s  LP relaxation at the budget: %.0f", elapsed(), lp.cost))
+            }
+            switch method {
+            case .auto, .milp:
+                let model = CheckmateModel(graph: graph, budget: budget)
+                var m = model.model
+                if let incumbent = best?.plan { m.setStart(values: model.start(for: incumbent)) }
+                options.log?("MILP: \(m.variableCount) columns (\(m.integerCount) binary), \(m.constraintCount) rows")
+                let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: remaining(), relativeGap: 0, absoluteGap: 0.5, threads: 1))
+                if let values = r.values { offer(model.plan(from: values), "milp") }
+                if r.bestBound.isFinite { result.lowerBound = max(result.lowerBound ?? -.infinity, model.cost(objective: r.bestBound)) }
+                switch r.termination {
+                case .optimal: result.status = .optimal
+                case .infeasible: result.status = .infeasible
+                case .error: result.notes.append("CBC: \(r.message ?? "error")")
+                default: if !r.hasSolution { result.notes.append("CBC found no schedule in time (\(r.termination.rawValue))") }
+                }
+            case .lpRound:
+                for plan in try roundedPlans(timeLimit: remaining(), options: options, notes: &result.notes) { offer(plan, "lp-round") }
+            case .lns:
+                for plan in try roundedPlans(timeLimit: remaining() / 4, options: options, notes: &result.notes) { offer(plan, "lp-round") }
+                if best == nil {
+                    // No start yet: CBC on the whole MILP until its first solution.
+                    let model = CheckmateModel(graph: graph, budget: budget)
+                    let r = try CbcSolver().solve(model.model, options: SolveOptions(timeLimit: remaining() / 2, threads: 1, solutionLimit: 1))
+                    if let values = r.values { offer(model.plan(from: values), "milp") }
+                }
+                if let start = best?.plan {
+                    try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options) { offer($0, "lns") }
+                }
+            }
+        }
+        if let best {
+            result.plan = best.plan
+            result.schedule = best.plan.schedule(graph: graph)
+            result.replay = try! Simulator.replay(result.schedule!, on: graph, budget: budget)
+            if result.status == .noSchedule { result.status = .feasible }
+            if result.status == .infeasible {
+                result.status = .feasible
+                result.notes.append("the solver claimed infeasibility, yet a schedule replays within the budget")
+            }
+            // Σ C is a lower bound too; "optimal" only when the replayed cost meets the bound.
+            let bound = max(result.lowerBound ?? 0, Double(graph.forwardCost))
+            result.lowerBound = bound
+            if result.status == .optimal, Double(best.cost) > bound + Double(CheckmateModel.gcd(graph.costs)) {
+                result.status = .feasible
+                result.notes.append("the solver's optimum did not replay within the budget; the best replayed schedule is kept")
+            }
+        }
+        result.seconds = elapsed()
+        return result
+    }
+
+    // MARK: LP relaxation and rounding
+
+    /// The LP relaxation of the MILP at `budget`: the S values and its cost (a lower bound when
+    /// `budget` is the real one), or nil when the LP was not solved in time.
+    func lpRelaxation(budget: Int64, timeLimit: Double) throws -> (s: (Int, Int) -> Double, cost: Double)? {
+        let built = CheckmateModel(graph: graph, budget: budget)
+        var m = built.model
+        m.relaxIntegrality()
+        let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: max(1, timeLimit), threads: 1))
+        guard r.termination == .optimal, let values = r.values, let objective = r.objective else { return nil }
+        let plan = built.fractional(values)
+        return ({ t, i in plan[t][i] }, built.cost(objective: objective))
+    }
+
+    /// Checkmate's two-phase rounding: the LP at 0.9·B, then S rounded at thresholds 0.1…0.9 and
+    /// by 16 random draws (S[t,i] kept with probability S_lp).
+    func roundedPlans(timeLimit: Double, options: RematOptions, notes: inout [String]) throws -> [StagePlan] {
+        guard let lp = try lpRelaxation(budget: Int64(Double(budget) * 0.9), timeLimit: timeLimit) else {
+            notes.append("the LP relaxation at 0.9·B was not solved within \(String(format: "%.0f", timeLimit)) s: no rounding")
+            return []
+        }
+        var plans = stride(from: 0.1, through: 0.9, by: 0.1).map { threshold in StagePlan(graph: graph) { lp.s($0, $1) >= threshold - 1e-9 } }
+        var random = SplitMix64(seed: options.seed)
+        for _ in 0..<16 {
+            plans.append(StagePlan(graph: graph) { t, i in
+                let p = lp.s(t, i)
+                return p > 1 - 1e-9 || (p > 1e-9 && random.unit() < p)
+            })
+        }
+        return plans
+    }
+
+    // MARK: LNS over windows of stages
+
+    /// Repeatedly frees the S decisions of a window of consecutive stages around `start` and
+    /// solves that sub-MIP with CBC (the rest fixed), offering every spliced plan. Windows grow
+    /// by a quarter when a sub-MIP is solved to optimality and shrink when one times out; the
+    /// search ends when a window covering every stage is solved to optimality or `until` says so.
+    func searchWindows(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions,
+                       offer: (StagePlan) -> Void) throws {
+        let n = graph.count
+        var incumbent = start
+        var incumbentCost = start.cost(graph: graph)
+        var width = min(n, max(2, options.windowStages))
+        var random = SplitMix64(seed: options.seed &+ 1)
+        while !done() {
+            let a = Int(random.next() % UInt64(n - width + 1))
+            let window = CheckmateModel(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: incumbent)
+            var m = window.model
+            m.setStart(values: window.start(for: incumbent))
+            let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: min(options.subSolveLimit, remaining()), relativeGap: 0, absoluteGap: 0.5, threads: 1))
+            if let values = r.values {
+                let candidate = window.plan(from: values)
+                if let replay = try? Simulator.replay(candidate.schedule(graph: graph), on: graph, budget: budget),
+                   replay.totalCost < incumbentCost {
+                    incumbent = candidate
+                    incumbentCost = replay.totalCost
+                    offer(candidate)
+                }
+            }
+            if r.termination == .optimal {
+                if width == n { return }
+                width = min(n, width + max(1, width / 4))
+            } else {
+                width = max(2, width * 3 / 4)
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// A checkpoint plan in Checkmate's staged form: stage t computes node t for the first time (and
+/// recomputes what it needs), and `keeps(t, i)` says whether node i's output is resident at the
+/// start of stage t (the S matrix, i < t).
+///
+/// Every plan is executable: the recomputations (R) are derived from S as the least set that
+/// makes each stage's inputs and the next stage's checkpoints available, so only memory can make
+/// a plan infeasible. Plans are normalized on creation: a value with no consumer at or after
+/// stage t is not kept into t, and sinks stay resident once computed.
+public struct StagePlan: Sendable, Equatable {
+    public let count: Int
+    /// rows[t][i] for i < t.
+    public internal(set) var rows: [[Bool]]
+
+    /// `keep(t, i)` is asked for every i < t.
+    public init(graph: RematGraph, keep: (Int, Int) -> Bool) {
+        count = graph.count
+        let last = graph.lastUse
+        rows = (0..<graph.count).map { t in
+            (0..<t).map { i in
+                guard let l = last[i] else { return true }   // a sink
+                return l >= t && keep(t, i)
+            }
+        }
+    }
+
+    /// Whether node i's output is resident at the start of stage t (false for t ≥ count).
+    public func keeps(_ t: Int, _ i: Int) -> Bool { t < count && i < t && rows[t][i] }
+
+    /// The least recomputation set of stage t: R[t][k] for k ≤ t (R[t][t] is always true).
+    public func recomputations(_ t: Int, graph: RematGraph) -> [Bool] {
+        var r = Array(repeating: false, count: t + 1)
+        r[t] = true
+        for k in stride(from: t - 1, through: 0, by: -1) where !rows[t][k] {
+            r[k] = keeps(t + 1, k) || graph.successors[k].contains { $0 <= t && r[$0] }
+        }
+        return r
+    }
+
+    /// Σ C over every (re)computation.
+    public func cost(graph: RematGraph) -> Int64 {
+        (0..<count).reduce(0) { total, t in
+            zip(recomputations(t, graph: graph), graph.costs).reduce(total) { $0 + ($1.0 ? $1.1 : 0) }
+        }
+    }
+
+    /// The plan as explicit events: per stage, values not used in the stage and not kept are
+    /// freed first; then each recomputation and its consumer-free right after the last use in
+    /// the stage, unless the value is kept for the next stage or is a sink.
+    public func schedule(graph: RematGraph) -> Schedule {
+        var events: [ScheduleEvent] = []
+        for t in 0..<count {
+            let r = recomputations(t, graph: graph)
+            var lastUse = Array(repeating: -1, count: t + 1)
+            for j in 0...t where r[j] { for u in graph.predecessors[j] { lastUse[u] = j } }
+            func keptAfter(_ u: Int) -> Bool { graph.successors[u].isEmpty || keeps(t + 1, u) }
+            for u in 0..<t where rows[t][u] && lastUse[u] < 0 && !keptAfter(u) { events.append(.free(u)) }
+            for k in 0...t where r[k] {
+                events.append(.compute(k))
+                for u in graph.predecessors[k] where lastUse[u] == k && !keptAfter(u) { events.append(.free(u)) }
+                if lastUse[k] < 0 && !keptAfter(k) { events.append(.free(k)) }
+            }
+        }
+        return Schedule(events: events)
+    }
+
+    /// Builds a plan stage by stage: node i is kept into stage t + 1 when it is resident at the
+    /// end of stage t (kept or recomputed there) and `policy(t + 1, i)` says so.
+    public static func greedy(graph: RematGraph, policy: (Int, Int) -> Bool) -> StagePlan {
+        var plan = StagePlan(graph: graph) { _, _ in false }
+        for t in 0..<(graph.count - 1) {
+            // Recomputations for node t alone: row t + 1 only keeps values resident after stage t.
+            let r = plan.recomputations(t, graph: graph)
+            for i in 0...t where (plan.keeps(t, i) || r[i]) && !plan.rows[t + 1][i] {
+                plan.rows[t + 1][i] = graph.successors[i].last.map { $0 >= t + 1 && policy(t + 1, i) } ?? true
+            }
+        }
+        return plan
+    }
+
+    /// A copy with stage rows `stages` taken from `other`.
+    public func replacing(stages: ClosedRange<Int>, from other: StagePlan) -> StagePlan {
+        var copy = self
+        for t in stages { copy.rows[t] = other.rows[t] }
+        return copy
+    }
+}
