@@ -46,7 +46,9 @@ private:
         const int count = model_->getSolutionCount();
         if (count == solutions_ || model_->bestSolution() == nullptr) return;
         solutions_ = count;
-        stop_->on_incumbent(stop_->context, model_->getObjValue());
+        // Minimization form: CBC's preprocessed copy of a maximization minimizes the negated
+        // objective, so the sense-adjusted value would flip sign between the copies.
+        stop_->on_incumbent(stop_->context, model_->getMinimizationObjValue());
     }
 };
 

@@ -80,7 +80,7 @@ public struct CbcSolver: Solver {
             return Cbc_solve(model)
         }
         var output = read(model, form: form, status: status)
-        output.incumbentTrace = check.incumbents
+        output.incumbentTrace = check.incumbents.map { [$0[0], form.sense.sign * $0[1]] }
         if stop.fired != 0 {
             // Stopped by us: whatever CBC concluded from an interrupted LP proves nothing.
             let incumbent = form.isMIP ? Cbc_bestSolution(model).map { Array(UnsafeBufferPointer(start: $0, count: form.columnCount)) } : nil
@@ -205,7 +205,7 @@ private final class StopCheck: Sendable {
 
     private let started = ContinuousClock.now
     private let trace = Mutex<[[Double]]>([])
-    /// [seconds since the solve started, objective] per incumbent of the main search.
+    /// [seconds since the solve started, objective in minimization form] per incumbent of the main search.
     var incumbents: [[Double]] { trace.withLock { $0 } }
 
     /// Records a new incumbent (the copies of the model that CBC searches may report the same one).

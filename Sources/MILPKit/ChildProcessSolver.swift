@@ -91,6 +91,7 @@ public struct ChildProcessSolver: Solver {
         var output = SolverOutput(termination: status, limit: (report["limit"] as? String).flatMap(SolveLimit.init(rawValue:)),
                                   bestBound: ((report["bound"] as? Double) ?? unbounded) - form.objectiveConstant)
         output.nodes = report["nodes"] as? Int ?? 0
+        output.incumbentTrace = (report["incumbent_trace"] as? [[Double]])?.map { [$0[0], $0[1] - form.objectiveConstant] }
         output.message = report["message"] as? String
         if report["has_solution"] as? Bool == true {
             output.values = try SolutionFile.read(path: solutionPath, for: model).values

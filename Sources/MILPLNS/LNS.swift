@@ -170,6 +170,7 @@ public struct LNS: Sendable {
 
         // Initial solution: the user's start when feasible, else a short solve of the full model.
         var current: [Double]?
+        var initialTrace: [[Double]] = []
         if let start {
             if start.count == base.variableCount && feasible(start) {
                 current = start
@@ -181,6 +182,7 @@ public struct LNS: Sendable {
         if current == nil {
             var initialModel = base
             initialModel.clearStart()
+            let initialStart = elapsed()
             let initial = try solver.solve(initialModel, options: SolveOptions(
                 timeLimit: min(config.initialFraction * config.timeLimit, remaining()), useStart: false, interrupt: interrupt))
             if initial.values == nil, let trivial = LNS.trivialSolution(of: base, feasible: feasible) {
@@ -189,13 +191,15 @@ public struct LNS: Sendable {
             }
             if let values = initial.values, feasible(values) {
                 current = values
+                // The initial solve's own incumbents, when its solver reports them (CBC does).
+                initialTrace = (initial.incumbentTrace ?? []).map { [initialStart + $0[0], $0[1]] }
                 if initial.termination == .optimal {
                     result.status = .initialOptimal
                     result.directTermination = .optimal
                     result.values = values
                     result.objective = base.objectiveValue(of: values)
                     result.initialObjective = result.objective
-                    result.incumbentTrace = [[elapsed(), result.objective!]]
+                    result.incumbentTrace = LNS.closed(initialTrace, at: elapsed(), with: result.objective!)
                     result.notes.append("the initial solve proved optimality: no LNS loop")
                     finish(&result)
                     return result
@@ -233,7 +237,7 @@ public struct LNS: Sendable {
         var currentObjective = base.objectiveValue(of: currentValues)
         var bestValues = currentValues, bestObjective = currentObjective
         result.initialObjective = currentObjective
-        result.incumbentTrace = [[elapsed(), currentObjective]]
+        result.incumbentTrace = LNS.closed(initialTrace, at: elapsed(), with: currentObjective)
 
         // Root LP, once.
         var lp: [Double]?
@@ -338,6 +342,12 @@ public struct LNS: Sendable {
         result.status = s * bestObjective < s * result.initialObjective! - improvementTolerance(bestObjective) ? .improved : .notImproved
         finish(&result)
         return result
+    }
+
+    /// `trace` ending at `objective`: a last point at `time` unless the trace already ends there.
+    static func closed(_ trace: [[Double]], at time: Double, with objective: Double) -> [[Double]] {
+        if let last = trace.last, abs(last[1] - objective) <= 1e-9 * max(1, abs(objective)) { return trace }
+        return trace + [[time, objective]]
     }
 
     /// The best feasible point among "every variable at its lower bound", "at its upper bound" and

@@ -113,6 +113,19 @@ struct InstanceTests {
     #expect(agrees(Double(line.split(separator: " ").last!), -optimum), "\(line) vs \(optimum)")
 }
 
+/// CBC's preprocessed copy of a maximization minimizes the negated objective: its incumbents must
+/// still be traced in the model's sense (they once came out negated on this instance).
+@Test func cbcIncumbentTraceOfAMaximizationKeepsItsSign() throws {
+    let mk5 = try MPSReader().read(path: repositoryRoot.appendingPathComponent("Benchmarks/instances/lns/mk_5.mps.gz").path)
+    #expect(mk5.sense == .maximize)
+    let r = try CbcSolver().solve(mk5, options: SolveOptions(timeLimit: 15))
+    let trace = try #require(r.incumbentTrace)
+    #expect(trace.count >= 2, "\(trace)")
+    #expect(trace.allSatisfy { $0[1] > 3000 }, "\(trace)")  // the best known is 3680
+    for (p, q) in zip(trace, trace.dropFirst()) { #expect(q[1] > p[1] && q[0] >= p[0], "\(trace)") }
+    #expect(agrees(trace.last?[1], r.objective))
+}
+
 /// Files above the reader's 4 MB window are read in pieces: the result must equal reading the
 /// same bytes in one go.
 @Test("a file larger than the reader's window reads to the same model as its bytes in memory", arguments: [false, true])

@@ -21,7 +21,7 @@ typedef struct {
     /* Polled very often (`where` is MILPKIT_CBC_SEARCH or MILPKIT_CBC_SIMPLEX): keep it cheap. */
     int (*should_stop)(void *context, int where);
     /* Called (when not NULL) at the first search event after the main search's incumbent changed,
-     * with its objective value as CBC reports it (sense of the model, without an offset). */
+     * with its objective value in minimization form (the negated objective of a maximization). */
     void (*on_incumbent)(void *context, double objective);
     void *context;
     int fired;                         /* set to 1 once should_stop returned nonzero */
