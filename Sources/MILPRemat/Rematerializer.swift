@@ -94,7 +94,7 @@ public struct Rematerializer: Sendable {
         func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         let method = options.method == .auto ? (graph.count <= options.autoMILPNodes ? .milp : .lns) : options.method
         var result = RematResult(method: method, budget: budget)
-        var best: (plan: StagePlan, cost: Int64)?
+        var best: (plan: StagePlan, cost: Int64, replay: SimulationReport)?
         func offer(_ plan: StagePlan, _ source: String) {
             let replay: SimulationReport
             do { replay = try Simulator.replay(plan.schedule(graph: graph), on: graph, budget: budget) } catch {
@@ -102,7 +102,7 @@ public struct Rematerializer: Sendable {
                 return
             }
             if replay.totalCost < best?.cost ?? .max {
-                best = (plan, replay.totalCost)
+                best = (plan, replay.totalCost, replay)
                 result.secondsToBest = elapsed()
                 options.log?(String(format: "%7.1f s  %@: cost %lld", elapsed(), source, replay.totalCost))
             }
@@ -113,7 +113,11 @@ public struct Rematerializer: Sendable {
                 result.baselines.append(BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false))
                 continue
             }
-            let replay = try! Simulator.replay(plan.schedule(graph: graph), on: graph, budget: .max)
+            guard let replay = try? Simulator.replay(plan.schedule(graph: graph), on: graph, budget: .max) else {
+                result.notes.append("the \(baseline.rawValue) baseline's schedule was rejected by the simulator")
+                result.baselines.append(BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false))
+                continue
+            }
             result.baselines.append(BaselineReport(baseline: baseline, cost: replay.totalCost, peakMemory: replay.peakMemory,
                                                    fitsBudget: replay.peakMemory <= budget))
             offer(plan, baseline.rawValue)
@@ -166,7 +170,7 @@ public struct Rematerializer: Sendable {
         if let best {
             result.plan = best.plan
             result.schedule = best.plan.schedule(graph: graph)
-            result.replay = try! Simulator.replay(result.schedule!, on: graph, budget: budget)
+            result.replay = best.replay  // the replay that admitted it
             if result.status == .noSchedule { result.status = .feasible }
             if result.status == .infeasible {
                 result.status = .feasible
