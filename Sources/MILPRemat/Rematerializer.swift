@@ -79,14 +79,28 @@ public struct Rematerializer: Sendable {
     public let budget: Int64
 
     /// Throws when `budget` is below the memory some node needs on its own (its inputs, its
-    /// output and the sinks before it): the message gives that minimum.
+    /// output and the sinks before it): the message gives that minimum, and says whether it is
+    /// the least feasible budget (a known schedule peaks at exactly that) or only a bound.
     public init(graph: RematGraph, budget: Int64) throws {
         let (need, node) = graph.memoryLowerBound
         guard budget >= need else {
-            throw RematInputError("budget \(budget) is below the minimum feasible memory \(need): computing \(graph.describe(node)) alone needs its inputs and output resident (no-remat peak \(graph.noRematPeak))")
+            let why = "computing \(graph.describe(node)) alone needs its inputs and output resident (no-remat peak \(graph.noRematPeak))"
+            let least = Self.leastMemoryKnown(graph, trying: need)
+            if least == need {
+                throw RematInputError("budget \(budget) is below the least feasible budget \(need): \(why)")
+            }
+            throw RematInputError("budget \(budget) is below \(need), under which no schedule fits: \(why); the least-memory schedule known peaks at \(least.map(String.init) ?? "?")")
         }
         self.graph = graph
         self.budget = budget
+    }
+
+    /// The smallest peak among cheap schedules aimed at `budget` (recomputing everything but the
+    /// sinks, the baselines, the eviction heuristic): an upper bound on the least feasible budget.
+    static func leastMemoryKnown(_ graph: RematGraph, trying budget: Int64) -> Int64? {
+        let plans = [StagePlan(graph: graph) { _, _ in false }] + Baseline.allCases.compactMap { $0.plan(for: graph, budget: budget) }
+            + [Eviction.plan(graph: graph, budget: budget)].compactMap { $0 }
+        return plans.compactMap { try? Simulator.replay($0.schedule(graph: graph), on: graph, budget: .max).peakMemory }.min()
     }
 
     public func solve(_ options: RematOptions = RematOptions()) throws -> RematResult {

@@ -20,7 +20,7 @@ struct Remat: ParsableCommand {
           milp remat vgg16_train.json --budget 0.9 --verify schedule.json
           milp remat resnet50_train.json --budget 0.8 --method lns --lp-bound --json
 
-        Exit codes: 0 optimal schedule (or a verified schedule file), 10 a schedule without proof of optimality, 11 none found in time, 3 no schedule fits (proven), 2 bad input (unreadable or invalid graph, budget below the minimum feasible memory, rejected schedule).
+        Exit codes: 0 optimal schedule (or a verified schedule file), 10 a schedule without proof of optimality, 11 none found in time, 3 no schedule fits (proven), 2 bad input (unreadable or invalid graph, budget below the least feasible budget (reported), rejected schedule).
         """
     )
 
