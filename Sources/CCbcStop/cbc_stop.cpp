@@ -24,6 +24,7 @@ public:
     explicit SearchStop(milpkit_cbc_stop *stop) : stop_(stop) {}
     CbcAction event(CbcEvent which) override {
         reportIncumbent();
+        if (which == endSearch && model_ != nullptr && model_->parentModel() == nullptr) stop_->search_ended = 1;
         // Stop only at events where `stop` means "end the search" (solution events would read it
         // as a verdict on the solution).
         switch (which) {
@@ -56,7 +57,9 @@ private:
 class SimplexStop : public ClpEventHandler {
 public:
     explicit SimplexStop(milpkit_cbc_stop *stop) : stop_(stop) {}
-    int event(Event which) override { return which == endOfIteration && shouldStop(stop_, MILPKIT_CBC_SIMPLEX) ? 0 : -1; }
+    int event(Event which) override {
+        return which == endOfIteration && !stop_->search_ended && shouldStop(stop_, MILPKIT_CBC_SIMPLEX) ? 0 : -1;
+    }
     ClpEventHandler *clone() const override { return new SimplexStop(*this); }
 private:
     milpkit_cbc_stop *stop_;

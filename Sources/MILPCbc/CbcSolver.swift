@@ -12,6 +12,10 @@ import Synchronization
 public struct CbcSolver: Solver {
     public init() {}
 
+    /// How long after a stop request (deadline, interrupt) LPs are still left to finish; tests
+    /// shorten it to provoke stops inside the search's last LPs.
+    var simplexGrace = Duration.milliseconds(500)
+
     public var name: String { "cbc" }
     public var version: String { String(cString: Cbc_getVersion()) }
     public var capabilities: SolverCapabilities { [.integers, .nativeSOS] }
@@ -69,12 +73,12 @@ public struct CbcSolver: Solver {
             return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: -form.sense.sign * .infinity)
         }
         // CBC checks its own time limit only between phases; this check also runs inside them.
-        let check = StopCheck(interrupt: options.interrupt, timeLimit: options.timeLimit)
+        let check = StopCheck(interrupt: options.interrupt, timeLimit: options.timeLimit, simplexGrace: simplexGrace)
         var stop = milpkit_cbc_stop(should_stop: { context, phase in
             Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().shouldStop(simplex: phase == Int32(MILPKIT_CBC_SIMPLEX)) ? 1 : 0
         }, on_incumbent: { context, objective in
             Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().record(objective)
-        }, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0)
+        }, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0, search_ended: 0)
         let status = withExtendedLifetime(check) { () -> Int32 in
             milpkit_cbc_attach_stop(model, &stop)
             return Cbc_solve(model)
@@ -188,16 +192,19 @@ public struct CbcSolver: Solver {
 /// What CBC polls during a solve: an interrupt request or the wall-clock deadline.
 ///
 /// The search is asked to stop first; LPs are cut short only `simplexGrace` later, so that a
-/// search that stops in time can still re-solve the LPs that recover its incumbent.
+/// search that stops in time can still re-solve its last LPs. Once the main search has ended, no
+/// LP is cut short (the shim's `search_ended`): the LP that maps the incumbent back to the
+/// unpresolved model must finish, or the incumbent is lost (50v-10 lost it at a 150 s limit).
 private final class StopCheck: Sendable {
-    static let simplexGrace = Duration.milliseconds(500)
+    let simplexGrace: Duration
     let interrupt: InterruptFlag?
     let deadline: ContinuousClock.Instant?
     /// When a stop was first requested (the deadline, or when the interrupt was first seen).
     private let requested = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(interrupt: InterruptFlag?, timeLimit: Double?) {
+    init(interrupt: InterruptFlag?, timeLimit: Double?, simplexGrace: Duration) {
         self.interrupt = interrupt
+        self.simplexGrace = simplexGrace
         deadline = timeLimit.map { ContinuousClock.now + .seconds(max($0, 0)) }
     }
 
@@ -223,6 +230,6 @@ private final class StopCheck: Sendable {
             return requested
         }
         guard let since else { return false }
-        return !simplex || now >= since + Self.simplexGrace
+        return !simplex || now >= since + simplexGrace
     }
 }

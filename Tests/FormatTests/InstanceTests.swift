@@ -1,4 +1,5 @@
 import Foundation
+@testable import MILPCbc
 import Testing
 import MILPKit
 
@@ -124,6 +125,20 @@ struct InstanceTests {
     #expect(trace.allSatisfy { $0[1] > 3000 }, "\(trace)")  // the best known is 3680
     for (p, q) in zip(trace, trace.dropFirst()) { #expect(q[1] > p[1] && q[0] >= p[0], "\(trace)") }
     #expect(agrees(trace.last?[1], r.objective))
+}
+
+/// A time limit that strikes while CBC winds its search down must not cost the incumbent: the LP
+/// that maps it back to the unpresolved model runs to its end. (With no grace for the search's
+/// last LPs, that LP used to be cut short too and the incumbent was lost.)
+@Test func incumbentSurvivesAStopWithoutGrace() throws {
+    let model = try MPSReader().read(path: repositoryRoot.appendingPathComponent("Benchmarks/instances/lns/50v-10.mps.gz").path)
+    var cbc = CbcSolver()
+    cbc.simplexGrace = .zero
+    let r = try cbc.solve(model, options: SolveOptions(timeLimit: 4))
+    #expect(r.termination == .limitReached && r.limit == .time)
+    let values = try #require(r.values, "incumbent lost: \(r.message ?? "")")
+    #expect(model.checkFeasibility(of: values).isFeasible)
+    #expect(r.incumbentTrace.map { agrees($0.last?[1], r.objective) } == true)
 }
 
 /// Files above the reader's 4 MB window are read in pieces: the result must equal reading the

@@ -25,6 +25,9 @@ typedef struct {
     void (*on_incumbent)(void *context, double objective);
     void *context;
     int fired;                         /* set to 1 once should_stop returned nonzero */
+    int search_ended;                  /* set to 1 when the main search ended: LPs after it (the
+                                          one that maps the incumbent back to the unpresolved
+                                          model) are never cut short */
 } milpkit_cbc_stop;
 
 /* `cbc_model` is a Cbc_Model * from Cbc_newModel(), with its problem loaded. `stop` must outlive
