@@ -58,11 +58,14 @@ class SimplexStop : public ClpEventHandler {
 public:
     explicit SimplexStop(milpkit_cbc_stop *stop) : stop_(stop) {}
     int event(Event which) override {
-        return which == endOfIteration && !stop_->search_ended && shouldStop(stop_, MILPKIT_CBC_SIMPLEX) ? 0 : -1;
+        // Every 8th iteration only: the check reads the clock, and B&B runs millions of iterations.
+        if (which != endOfIteration || (++iterations_ & 7) != 0) return -1;
+        return !stop_->search_ended && shouldStop(stop_, MILPKIT_CBC_SIMPLEX) ? 0 : -1;
     }
     ClpEventHandler *clone() const override { return new SimplexStop(*this); }
 private:
     milpkit_cbc_stop *stop_;
+    unsigned iterations_ = 0;
 };
 
 }  // namespace

@@ -19,7 +19,8 @@ public struct SolveResult: Sendable {
     public var gap: Double?
     public var nodes: Int
     public var iterations: Int?
-    /// Wall time of the whole call: validation, hand-off, solve, read-back.
+    /// Wall time of the whole call: validation, hand-off, solve, read-back (not counting a wait
+    /// for another in-process CBC/CLP solve to finish).
     public var seconds: Double
     /// LP only: ∂objective/∂(row bound) per row, in the objective's own sense.
     public var duals: [Double]?

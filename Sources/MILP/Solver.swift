@@ -96,6 +96,9 @@ public struct SolverOutput: Sendable {
     /// [seconds since the solve started, objective without the constant] per new incumbent, when
     /// the solver reports them.
     public var incumbentTrace: [[Double]]?
+    /// Seconds spent waiting for another solve in this process to release the solver library
+    /// (`coinOrSolveLock`); not counted in `SolveResult.seconds`, and not in the time limit.
+    public var queuedSeconds = 0.0
 
     public init(termination: TerminationReason, limit: SolveLimit? = nil, values: [Double]? = nil, bestBound: Double) {
         self.termination = termination
@@ -157,7 +160,7 @@ extension Solver {
             output.termination = refine(form, options: options)
         }
         var result = SolveResult(model: model, form: form, output: output, solver: self,
-                                 seconds: (ContinuousClock.now - clock).seconds)
+                                 seconds: (ContinuousClock.now - clock).seconds - output.queuedSeconds)
         result.discardInfeasiblePoint(of: model)
         return result
     }
@@ -190,3 +193,14 @@ extension Duration {
 /// solve holds this lock; solves that must run in parallel run in separate processes
 /// (`ChildProcessSolver`).
 package let coinOrSolveLock = Mutex<Void>(())
+
+/// Runs `body` holding `coinOrSolveLock`; its output records how long the lock took to get.
+package func withCoinOrSolveLock(_ body: () -> SolverOutput) -> SolverOutput {
+    let asked = ContinuousClock.now
+    return coinOrSolveLock.withLock { _ in
+        let queued = (ContinuousClock.now - asked).seconds
+        var output = body()
+        output.queuedSeconds = queued
+        return output
+    }
+}

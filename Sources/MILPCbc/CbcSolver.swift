@@ -21,7 +21,7 @@ public struct CbcSolver: Solver {
     public var capabilities: SolverCapabilities { [.integers, .nativeSOS] }
 
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
-        coinOrSolveLock.withLock { _ in
+        withCoinOrSolveLock {
             runWithLargeStack { solveLocked(form, options: options) } ?? {
                 var output = SolverOutput(termination: .error, bestBound: -form.sense.sign * .infinity)
                 output.message = "cannot start a thread with the 64 MiB stack CBC needs (address-space limit?)"

@@ -14,7 +14,7 @@ public struct ClpSolver: Solver {
     public var capabilities: SolverCapabilities { [.duals] }
 
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
-        coinOrSolveLock.withLock { _ in solveLocked(form, options: options) }
+        withCoinOrSolveLock { solveLocked(form, options: options) }
     }
 
     private func solveLocked(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
