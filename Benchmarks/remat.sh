@@ -11,7 +11,7 @@ limit=${1:-120}
 out=${2:-remat-results.jsonl}
 data=${REMAT_DATA:-../shared/data/remat}
 if [ -z "${MILP:-}" ]; then
-  swift build -c release --product milp
+  scripts/build-release.sh
   MILP=.build/release/milp
 fi
 graphs="vgg16_train vgg19_train mobilenet_train resnet50_train vgg_unet_train fcn_8_vgg_train segnet_train random_layered_n100 random_layered_n250"
