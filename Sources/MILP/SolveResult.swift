@@ -68,15 +68,10 @@ public struct SolveResult: Sendable {
         solverName = solver.name
         solverVersion = solver.version
         message = output.message
-        if var trace = output.incumbentTrace?.map({ [$0[0], $0[1] + form.objectiveConstant] }) {
+        if let trace = output.incumbentTrace?.map({ [$0[0], $0[1] + form.objectiveConstant] }) {
             // The solver's last report may precede its final incumbent (or carry no offset of a
             // presolved model): the returned objective closes the trace.
-            if let objective, let last = trace.last, abs(last[1] - objective) > 1e-9 * max(1, abs(objective)) {
-                trace.append([max(last[0], seconds), objective])
-            } else if let objective, trace.isEmpty {
-                trace.append([seconds, objective])
-            }
-            incumbentTrace = trace
+            incumbentTrace = objective.map { closedIncumbentTrace(trace, at: seconds, with: $0) } ?? trace
         }
     }
 
@@ -137,4 +132,12 @@ public func formatNumber(_ x: Double) -> String {
     if x.isInfinite { return x < 0 ? "-inf" : "inf" }
     if x.isNaN { return "nan" }
     return String(format: "%.10g", x)
+}
+
+/// An incumbent trace (`[[seconds, objective], …]`) that ends at `objective`: unchanged when its
+/// last point already has that objective (relative 1e-9), else with a point at `time` (or at the
+/// last point's time, if later) appended.
+public func closedIncumbentTrace(_ trace: [[Double]], at time: Double, with objective: Double) -> [[Double]] {
+    if let last = trace.last, abs(last[1] - objective) <= 1e-9 * max(1, abs(objective)) { return trace }
+    return trace + [[max(trace.last?[0] ?? time, time), objective]]
 }

@@ -199,7 +199,7 @@ public struct LNS: Sendable {
                     result.values = values
                     result.objective = base.objectiveValue(of: values)
                     result.initialObjective = result.objective
-                    result.incumbentTrace = LNS.closed(initialTrace, at: elapsed(), with: result.objective!)
+                    result.incumbentTrace = closedIncumbentTrace(initialTrace, at: elapsed(), with: result.objective!)
                     result.notes.append("the initial solve proved optimality: no LNS loop")
                     finish(&result)
                     return result
@@ -237,7 +237,7 @@ public struct LNS: Sendable {
         var currentObjective = base.objectiveValue(of: currentValues)
         var bestValues = currentValues, bestObjective = currentObjective
         result.initialObjective = currentObjective
-        result.incumbentTrace = LNS.closed(initialTrace, at: elapsed(), with: currentObjective)
+        result.incumbentTrace = closedIncumbentTrace(initialTrace, at: elapsed(), with: currentObjective)
 
         // Root LP, once.
         var lp: [Double]?
@@ -342,12 +342,6 @@ public struct LNS: Sendable {
         result.status = s * bestObjective < s * result.initialObjective! - improvementTolerance(bestObjective) ? .improved : .notImproved
         finish(&result)
         return result
-    }
-
-    /// `trace` ending at `objective`: a last point at `time` unless the trace already ends there.
-    static func closed(_ trace: [[Double]], at time: Double, with objective: Double) -> [[Double]] {
-        if let last = trace.last, abs(last[1] - objective) <= 1e-9 * max(1, abs(objective)) { return trace }
-        return trace + [[time, objective]]
     }
 
     /// The best feasible point among "every variable at its lower bound", "at its upper bound" and

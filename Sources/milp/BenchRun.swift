@@ -63,7 +63,7 @@ struct BenchRun: ParsableCommand {
             nodes: result.nodes, solverName: result.solverName, solverVersion: result.solverVersion,
             sense: model.sense.rawValue, maxViolation: report?.maxViolation,
             infeasibleSolution: report.flatMap { $0.isFeasible ? nil : $0.description }, message: result.message,
-            trace: result.incumbentTrace?.filter { $0.allSatisfy(\.isFinite) }))
+            trace: result.incumbentTrace.map(finitePoints)))
     }
 
     /// Bench solver names that run the LNS, and the solver of their repairs.
@@ -93,7 +93,7 @@ struct BenchRun: ParsableCommand {
             sense: model.sense.rawValue, maxViolation: report?.maxViolation,
             infeasibleSolution: report.flatMap { $0.isFeasible ? nil : $0.description },
             message: result.notes.isEmpty ? nil : result.notes.joined(separator: "; "),
-            trace: result.incumbentTrace.filter { $0.allSatisfy(\.isFinite) }))
+            trace: finitePoints(result.incumbentTrace)))
     }
 
     private func check(_ model: Model, _ values: [Double]) -> FeasibilityReport {

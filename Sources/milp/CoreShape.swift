@@ -27,10 +27,7 @@ struct CoreShape: ParsableCommand {
     @Flag(help: "Print one JSON object per budget, one per line.") var json = false
 
     func run() throws {
-        guard let method = CoreShapeMethod(rawValue: method) else {
-            printError("milp: unknown method '\(self.method)': use \(CoreShapeMethod.allCases.map(\.rawValue).joined(separator: ", "))")
-            throw ExitStatus.badInput.exitCode
-        }
+        let method = try namedCase(method, of: CoreShapeMethod.self, option: "method")
         var budgets: [Int] = []
         for part in budget.split(separator: ",") {
             guard let b = Int(part.trimmingCharacters(in: .whitespaces)), b > 0 else {

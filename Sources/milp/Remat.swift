@@ -39,10 +39,7 @@ struct Remat: ParsableCommand {
     @Flag(help: "Print one JSON object instead of the summary.") var json = false
 
     func run() throws {
-        guard let method = RematMethod(rawValue: method) else {
-            printError("milp: unknown method '\(self.method)': use \(RematMethod.allCases.map(\.rawValue).joined(separator: ", "))")
-            throw ExitStatus.badInput.exitCode
-        }
+        let method = try namedCase(method, of: RematMethod.self, option: "method")
         guard timeLimit > 0, subTimeLimit > 0, window >= 2 else {
             printError("milp: --time-limit and --sub-time-limit must be positive and --window at least 2")
             throw ExitStatus.badInput.exitCode

@@ -165,12 +165,31 @@ struct Solve: ParsableCommand {
         if exit != .optimal { throw exit.exitCode }
     }
 
-    private func humanReport(_ r: SolveResult, model: Model, readSeconds: Double) -> String {
-        var lines = [
+    /// The first lines of the human summary: the file and its size, the solver, the outcome.
+    func summaryHead(solver: String, status: TerminationReason, limit: SolveLimit?, model: Model, readSeconds: Double) -> [String] {
+        [
             "file:      \(file) (\(model.constraintCount) rows, \(model.variableCount) columns, \(model.nonzeroCount) nonzeros; read in \(String(format: "%.3f", readSeconds)) s)",
-            "solver:    \(r.solverName) \(r.solverVersion)",
-            "status:    \(r.termination.rawValue)\(r.limit.map { " (\($0.rawValue) limit)" } ?? "")",
+            "solver:    \(solver)",
+            "status:    \(status.rawValue)\(limit.map { " (\($0.rawValue) limit)" } ?? "")",
         ]
+    }
+
+    /// The keys every `--json` report has (docs/cli.md); nil numbers become null.
+    func reportFields(status: TerminationReason, limit: SolveLimit?, hasSolution: Bool, objective: Double?, bound: Double?,
+                      gap: Double?, seconds: Double, nodes: Int?, solverName: String, solverVersion: String,
+                      model: Model, readSeconds: Double) -> [String: Any] {
+        [
+            "file": file, "status": status.rawValue, "limit": limit?.rawValue ?? NSNull(),
+            "has_solution": hasSolution, "objective": jsonNumber(objective), "bound": jsonNumber(bound),
+            "gap": jsonNumber(gap), "seconds": seconds, "read_seconds": readSeconds, "nodes": nodes ?? NSNull(),
+            "solver": solverName, "solver_version": solverVersion,
+            "rows": model.constraintCount, "columns": model.variableCount, "nonzeros": model.nonzeroCount,
+        ]
+    }
+
+    private func humanReport(_ r: SolveResult, model: Model, readSeconds: Double) -> String {
+        var lines = summaryHead(solver: "\(r.solverName) \(r.solverVersion)", status: r.termination, limit: r.limit,
+                                model: model, readSeconds: readSeconds)
         if let objective = r.objective {
             lines.append("objective: \(formatNumber(objective))")
             lines.append("bound:     \(formatNumber(r.bestBound))")
@@ -186,15 +205,11 @@ struct Solve: ParsableCommand {
     }
 
     private func jsonReport(_ r: SolveResult, model: Model, readSeconds: Double) -> String {
-        var object: [String: Any] = [
-            "file": file, "status": r.termination.rawValue, "limit": r.limit?.rawValue ?? NSNull(),
-            "has_solution": r.hasSolution, "objective": jsonNumber(r.objective), "bound": jsonNumber(r.bestBound),
-            "gap": jsonNumber(r.gap), "seconds": r.seconds, "read_seconds": readSeconds, "nodes": r.nodes,
-            "solver": r.solverName, "solver_version": r.solverVersion,
-            "rows": model.constraintCount, "columns": model.variableCount, "nonzeros": model.nonzeroCount,
-        ]
+        var object = reportFields(status: r.termination, limit: r.limit, hasSolution: r.hasSolution, objective: r.objective,
+                                  bound: r.bestBound, gap: r.gap, seconds: r.seconds, nodes: r.nodes,
+                                  solverName: r.solverName, solverVersion: r.solverVersion, model: model, readSeconds: readSeconds)
         if let message = r.message { object["message"] = message }
-        if let trace = r.incumbentTrace { object["incumbent_trace"] = trace.filter { $0.allSatisfy(\.isFinite) } }
+        if let trace = r.incumbentTrace { object["incumbent_trace"] = finitePoints(trace) }
         return jsonText(object)
     }
 }

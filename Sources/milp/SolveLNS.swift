@@ -52,28 +52,21 @@ extension Solve {
                                       "accepts": op.accepts, "rejects": op.rejects, "mean_reward": op.meanReward]
             }
             let optimal = status == .optimal
-            var object: [String: Any] = [
-                "file": file, "status": status.rawValue, "limit": limit?.rawValue ?? NSNull(),
-                "has_solution": result.hasSolution, "objective": jsonNumber(result.objective),
-                "bound": optimal ? jsonNumber(result.objective) : NSNull(), "gap": optimal ? 0 : NSNull(),
-                "seconds": seconds, "read_seconds": readSeconds, "nodes": NSNull(),
-                "solver": repairSolver.name, "solver_version": repairSolver.version,
-                "rows": model.constraintCount, "columns": model.variableCount, "nonzeros": model.nonzeroCount,
-                "lns": [
-                    "status": result.status.rawValue, "iterations": result.iterations,
-                    "initial_objective": jsonNumber(result.initialObjective), "operators": operators,
-                    "dropped_operators": result.droppedOperators, "notes": result.notes,
-                    "incumbent_trace": result.incumbentTrace.filter { $0.allSatisfy(\.isFinite) },
-                ] as [String: Any],
-            ]
+            var object = reportFields(status: status, limit: limit, hasSolution: result.hasSolution, objective: result.objective,
+                                      bound: optimal ? result.objective : nil, gap: optimal ? 0 : nil, seconds: seconds, nodes: nil,
+                                      solverName: repairSolver.name, solverVersion: repairSolver.version,
+                                      model: model, readSeconds: readSeconds)
+            object["lns"] = [
+                "status": result.status.rawValue, "iterations": result.iterations,
+                "initial_objective": jsonNumber(result.initialObjective), "operators": operators,
+                "dropped_operators": result.droppedOperators, "notes": result.notes,
+                "incumbent_trace": finitePoints(result.incumbentTrace),
+            ] as [String: Any]
             if !result.notes.isEmpty { object["message"] = result.notes.joined(separator: "; ") }
             print(jsonText(object))
         } else if !quiet {
-            var lines = [
-                "file:      \(file) (\(model.constraintCount) rows, \(model.variableCount) columns, \(model.nonzeroCount) nonzeros; read in \(String(format: "%.3f", readSeconds)) s)",
-                "solver:    lns over \(repairSolver.name) \(repairSolver.version)",
-                "status:    \(status.rawValue)\(limit.map { " (\($0.rawValue) limit)" } ?? "")",
-            ]
+            var lines = summaryHead(solver: "lns over \(repairSolver.name) \(repairSolver.version)", status: status, limit: limit,
+                                    model: model, readSeconds: readSeconds)
             if let objective = result.objective {
                 lines.append("objective: \(formatNumber(objective))")
                 if let initial = result.initialObjective { lines.append("initial:   \(formatNumber(initial))") }

@@ -35,3 +35,16 @@ func formatTable(_ header: [String], _ rows: [[String]]) -> String {
 func milpExecutablePath() -> String {
     (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 }
+
+/// The case of `T` named `text`; otherwise prints "unknown NAME 'text': use a, b, c" and exits
+/// with the bad-input status.
+func namedCase<T: RawRepresentable & CaseIterable>(_ text: String, of _: T.Type, option name: String) throws -> T where T.RawValue == String {
+    guard let value = T(rawValue: text) else {
+        printError("milp: unknown \(name) '\(text)': use \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw ExitStatus.badInput.exitCode
+    }
+    return value
+}
+
+/// The points of a trace whose numbers are all finite (JSON has no infinity).
+func finitePoints(_ trace: [[Double]]) -> [[Double]] { trace.filter { $0.allSatisfy(\.isFinite) } }
