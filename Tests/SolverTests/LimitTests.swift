@@ -87,9 +87,10 @@ struct LimitTests {
         // Distributional-MIPLIB mvc instances): CBC 2.10 alone spends ~50 s in root processing
         // under a 5 s limit.
         let model = vertexCover(nodes: 9000, edges: 45000, seed: 8)
-        let started = ContinuousClock.now
         let result = try CbcSolver().solve(model, options: SolveOptions(timeLimit: 2))
-        let wall = (ContinuousClock.now - started).seconds
+        // The call's wall time, less any wait for another suite's in-process CBC solve to finish
+        // (the limit starts when this solve gets the library).
+        let wall = result.seconds
         #expect(wall <= 2 * 1.05 + 1, "took \(wall) s for a 2 s limit")
         #expect(result.termination == .limitReached && result.limit == .time, "\(result.summary)")
         if let values = result.values { #expect(model.checkFeasibility(of: values).isFeasible) }
