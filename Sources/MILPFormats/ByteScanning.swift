@@ -68,12 +68,6 @@ struct NameIndex {
         return copies.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[entry.token.start..<entry.token.end]), as: UTF8.self) }
     }
 
-    /// True when name `index` exists and has `token`'s text.
-    func isName(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Bool {
-        index >= 0 && index < entries.count
-            && matches(entries[index], bytes, token, loadWord(bytes, token.start, token.count), loadWord(bytes, token.start + 8, token.count - 8))
-    }
-
     /// The slot where a lookup of `token` starts (for `warm`).
     func startSlot(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Int {
         let length = token.count
@@ -156,6 +150,9 @@ struct NameIndex {
         guard copiesNames else { return Self.equal(bytes, entry.token, token) }
         return copies.withUnsafeBufferPointer { memcmp($0.baseAddress! + entry.token.start, bytes.baseAddress! + token.start, token.count) == 0 }
     }
+
+    /// The storage the next `count` names go to (for `PagePopulator`).
+    func spareCapacity(for count: Int) -> (start: UnsafeRawPointer, bytes: Int)? { entries.spareCapacity(for: count) }
 
     /// Makes room for `count` names in the list of names (the table itself grows as needed).
     mutating func reserveEntries(_ count: Int) { entries.reserveCapacityInHugePages(count) }

@@ -16,8 +16,9 @@ import MILP
 public struct MPSReader {
     public init() {}
 
-    /// Reads a model from a file (`.gz` or gzip magic → decompressed). A large plain file is read
-    /// a window at a time rather than whole.
+    /// Reads a model from a file (`.gz` or gzip magic → decompressed). A plain file is mapped
+    /// into memory rather than copied, and its pages, like those of the arrays the parser fills,
+    /// are faulted in by a second thread while the parser works (`PagePopulator`).
     public func read(path: String) throws -> Model {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
@@ -27,14 +28,20 @@ public struct MPSReader {
         var info = stat()
         var magic: (UInt8, UInt8) = (0, 0)
         guard fstat(fd, &info) == 0, info.st_mode & mode_t(S_IFMT) == mode_t(S_IFREG), info.st_size > 0,
-              pread(fd, &magic, 2, 0) == 2, magic != (0x1f, 0x8b) else {
-            // Directories, gzip, pipes, /proc files: as a whole (with readFileBytes' errors).
+              pread(fd, &magic, 2, 0) == 2, magic != (0x1f, 0x8b),
+              let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
+            // Directories, gzip, pipes, /proc files, unmappable files: read whole (with
+            // readFileBytes' errors).
             return try parse(try readFileBytes(path), name: path)
         }
-        let window = Window(fd: fd, file: path, size: Int(info.st_size))
+        let size = Int(info.st_size)
+        defer { munmap(mapped, size) }
+        let populator = PagePopulator()
+        defer { populator.stop() }
+        populator.populate([(UnsafeRawPointer(mapped), size)], forWriting: false)
+        let bytes = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
         return try parseDetectingLayout { fixed in
-            try window.rewind()
-            var parser = MPSParser(window: window, file: path, fixed: fixed)
+            var parser = MPSParser(bytes, file: path, fixed: fixed, populator: populator)
             return try parser.parse()
         }
     }
@@ -43,9 +50,11 @@ public struct MPSReader {
     public func parse(_ input: [UInt8], name: String = "<input>") throws -> Model {
         let bytes = Gzip.isCompressed(input) ? try Gzip.decompress(input, name: name) : input
         guard !bytes.isEmpty else { throw ParseError(file: name, line: 0, message: "empty file; expected an MPS model") }
+        let populator = PagePopulator()
+        defer { populator.stop() }
         return try bytes.withUnsafeBufferPointer { buffer in
             try parseDetectingLayout { fixed in
-                var parser = MPSParser(window: Window(buffer), file: name, fixed: fixed)
+                var parser = MPSParser(buffer, file: name, fixed: fixed, populator: populator)
                 return try parser.parse()
             }
         }
@@ -63,85 +72,6 @@ public struct MPSReader {
                 throw fixed.line > free.line ? fixed : free
             }
         }
-    }
-}
-
-/// The bytes the parser looks at: all of an input in memory, or a window on a file that is read
-/// a piece at a time, so that a large file is never held whole (filling that much fresh memory
-/// takes longer than parsing it). Parser positions are positions in `bytes`.
-private final class Window {
-    static let capacity = 4 << 20
-
-    private(set) var bytes: UnsafeBufferPointer<UInt8>
-    /// True when `bytes` runs to the end of the input.
-    private(set) var atEnd: Bool
-    /// Bytes of the input before `bytes`, and the size of the whole input (a hint for files).
-    private(set) var offset = 0
-    let size: Int
-
-    private var storage: UnsafeMutableBufferPointer<UInt8>?  // a file's window; nil in memory
-    private let fd: Int32
-    private let file: String
-
-    /// All of `input`.
-    init(_ input: UnsafeBufferPointer<UInt8>) {
-        bytes = input
-        atEnd = true
-        size = input.count
-        fd = -1
-        file = ""
-    }
-
-    /// A window on the open file `fd` of `size` bytes (a hint), empty until `rewind()`.
-    init(fd: Int32, file: String, size: Int) {
-        storage = .allocate(capacity: min(size + 1, Self.capacity))
-        bytes = UnsafeBufferPointer(start: storage!.baseAddress, count: 0)
-        atEnd = false
-        self.size = size
-        self.fd = fd
-        self.file = file
-    }
-
-    deinit { storage?.deallocate() }
-
-    /// Back to the start of the file (a no-op in memory).
-    func rewind() throws {
-        guard storage != nil else { return }
-        guard lseek(fd, 0, SEEK_SET) == 0 else { throw ParseError(file: file, line: 0, message: "cannot be read") }
-        bytes = UnsafeBufferPointer(start: storage!.baseAddress, count: 0)
-        offset = 0
-        atEnd = false
-        try advance(keepingFrom: 0)
-        if bytes.isEmpty { throw ParseError(file: file, line: 0, message: "empty file; expected an MPS model") }
-    }
-
-    /// Moves `bytes[start...]` to the front and reads on after it: more of the file in view.
-    func advance(keepingFrom start: Int) throws {
-        guard var buffer = storage, !atEnd else { return }
-        let kept = bytes.count - start
-        if kept == buffer.count {  // one line fills the window: a bigger one
-            let bigger = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: buffer.count * 2)
-            _ = bigger.initialize(from: buffer)
-            buffer.deallocate()
-            buffer = bigger
-            storage = bigger
-        } else if kept > 0 {
-            memmove(buffer.baseAddress!, buffer.baseAddress! + start, kept)
-        }
-        offset += start
-        var count = kept
-        while count < buffer.count {
-            let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
-            if n > 0 {
-                count += n
-            } else if n == 0 {
-                atEnd = true
-                break
-            } else if errno != EINTR {
-                throw ParseError(file: file, line: 0, message: "cannot be read")
-            }
-        }
-        bytes = UnsafeBufferPointer(start: buffer.baseAddress, count: count)
     }
 }
 
@@ -276,12 +206,11 @@ private struct LineBatch {
     private(set) var fields = [Token](repeating: Token(start: 0, end: 0), count: capacity * LineFields.capacity)
 
     /// Splits up to `capacity` lines from `start` on, ending the batch after a section header (a
-    /// batch lies in one section) or before a line that `bytes` cuts off (unless `atEnd`: the
-    /// input ends there). Returns where the next batch starts.
-    mutating func fill(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, atEnd: Bool) -> Int {
+    /// batch lies in one section). Returns where the next batch starts.
+    mutating func fill(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let (next, count) = lines.withUnsafeMutableBufferPointer { lines in
             fields.withUnsafeMutableBufferPointer { fields in
-                Self.split(bytes, from: start, atEnd: atEnd, into: lines, fields)
+                Self.split(bytes, from: start, into: lines, fields)
             }
         }
         self.count = count
@@ -291,7 +220,7 @@ private struct LineBatch {
     /// `fill` on unsafe buffers (no uniqueness check per store): the next position and the number
     /// of lines.
     private static func split(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, atEnd: Bool,
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
         into lines: UnsafeMutableBufferPointer<Line>, _ fields: UnsafeMutableBufferPointer<Token>
     ) -> (Int, Int) {
         let n = bytes.count
@@ -325,10 +254,6 @@ private struct LineBatch {
                 lastEnd = i
             }
             while i < n && bytes[i] != 10 { i += 1 }
-            if i == n && !atEnd {  // cut off: in the next batch, once more is read
-                i = lineStart
-                break
-            }
             var end = i
             if end > lineStart && bytes[end - 1] == 13 { end -= 1 }
             lines[count] = Line(start: lineStart, end: end, fieldCount: fieldCount, lastEnd: lastEnd)
@@ -355,10 +280,10 @@ private struct RowEntry {
 }
 
 private struct MPSParser {
-    let window: Window
-    var bytes: UnsafeBufferPointer<UInt8>   // window.bytes
+    let bytes: UnsafeBufferPointer<UInt8>
     let file: String
     let fixed: Bool
+    let populator: PagePopulator
 
     var line = 0
     var section = Section.none
@@ -376,12 +301,16 @@ private struct MPSParser {
     // Columns and entries (triplets)
     var columnIndex = NameIndex(expected: 1 << 12, copiesNames: true)
     var lastColumnIndex = -1            // the column of the previous COLUMNS line,
-    var lastColumnToken: Token?         // and its name while still in the window
+    var lastColumnToken = Token(start: 0, end: 0)  // and its name
     var integerBlock = false
     var entries: [MatrixEntry] = []
     var entryOrdinal = 0                // position of the next entry within its column
     var rowGuesses: [Int32] = []        // by entry ordinal: the row of that entry in the previous column
     var boundSeen: [UInt8] = []         // bit 1: lower set, bit 2: upper set
+
+    // Storage for what `assemble` makes, reserved (and populated) early
+    var rowColumns: [Int32] = [], rowCoefficients: [Double] = []
+    var variableNames: [String] = [], constraintNames: [String] = []
 
     // Set names (only the first of each is used)
     var rhsSet: [UInt8]?, rangeSet: [UInt8]?, boundSet: [UInt8]?
@@ -393,11 +322,11 @@ private struct MPSParser {
     var lineStart = 0, lineEnd = 0
     var sawRows = false, sawColumns = false, sawEnd = false
 
-    init(window: Window, file: String, fixed: Bool) {
-        self.window = window
-        self.bytes = window.bytes
+    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool, populator: PagePopulator) {
+        self.bytes = bytes
         self.file = file
         self.fixed = fixed
+        self.populator = populator
     }
 
     func fail(_ message: String) -> ParseError { ParseError(file: file, line: line, message: message) }
@@ -406,7 +335,7 @@ private struct MPSParser {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
     }
 
-    /// The token's bytes, kept beyond the window (names of sets and of the objective).
+    /// The token's bytes (names of sets and of the objective).
     func copy(_ token: Token) -> [UInt8] { Array(bytes[token.start..<token.end]) }
 
     /// True when `token` has the bytes `text`.
@@ -423,15 +352,8 @@ private struct MPSParser {
         var batch = LineBatch()
         var position = 0
         while !sawEnd {
-            position = batch.fill(bytes, from: position, atEnd: window.atEnd)
-            if batch.count == 0 {  // no complete line left in view
-                guard !window.atEnd else { break }
-                try window.advance(keepingFrom: position)
-                bytes = window.bytes
-                position = 0
-                lastColumnToken = nil  // positions have moved
-                continue
-            }
+            position = batch.fill(bytes, from: position)
+            if batch.count == 0 { break }
             if !fixed { warmNames(batch) }
             for i in 0..<batch.count where !sawEnd {
                 line += 1
@@ -586,7 +508,7 @@ private struct MPSParser {
             guard sawRows else { throw fail("COLUMNS before ROWS") }
             section = .columns
             sawColumns = true
-            reserveColumns(remainingBytes: max(window.size - window.offset - end, 0))
+            reserveColumns(remainingBytes: bytes.count - end)
         case "RHS": section = .rhs
         case "RANGES": section = .ranges
         case "BOUNDS": section = .bounds
@@ -632,16 +554,33 @@ private struct MPSParser {
 
     /// Room for the entries and columns that the rest of the file can hold in practice (an
     /// entry takes 16 bytes of text or more, a column 64 or more), so that the arrays do not
-    /// regrow; capacity that stays unused is never touched and costs no memory.
+    /// regrow, and for the compressed rows `assemble` makes of the entries. Half of that, what a
+    /// typical file needs, is populated in the background; capacity that stays unused beyond it is
+    /// never touched and costs no memory.
     mutating func reserveColumns(remainingBytes: Int) {
-        entries.reserveCapacityInHugePages(entries.count + remainingBytes / 16)
-        let columns = data.lowerBounds.count + remainingBytes / 64
+        let entryCount = remainingBytes / 16, columnCount = remainingBytes / 64
+        entries.reserveCapacityInHugePages(entries.count + entryCount)
+        rowColumns.reserveCapacityInHugePages(entries.count + entryCount)
+        rowCoefficients.reserveCapacityInHugePages(entries.count + entryCount)
+        let columns = data.lowerBounds.count + columnCount
         columnIndex.reserveEntries(columns)
         data.lowerBounds.reserveCapacityInHugePages(columns)
         data.upperBounds.reserveCapacityInHugePages(columns)
         data.kinds.reserveCapacityInHugePages(columns)
         data.objective.reserveCapacityInHugePages(columns)
         boundSeen.reserveCapacityInHugePages(columns)
+        variableNames.reserveCapacityInHugePages(columns)
+        let entriesAhead = entryCount / 2, columnsAhead = columnCount / 2
+        populator.populate([
+            entries.spareCapacity(for: entriesAhead), columnIndex.spareCapacity(for: columnsAhead),
+            data.lowerBounds.spareCapacity(for: columnsAhead), data.upperBounds.spareCapacity(for: columnsAhead),
+            data.kinds.spareCapacity(for: columnsAhead), data.objective.spareCapacity(for: columnsAhead),
+            boundSeen.spareCapacity(for: columnsAhead),
+        ], forWriting: true)
+        populator.populate([
+            rowColumns.spareCapacity(for: entriesAhead), rowCoefficients.spareCapacity(for: entriesAhead),
+            variableNames.spareCapacity(for: columnsAhead),
+        ], forWriting: true)
     }
 
     mutating func reserveRows(_ count: Int) {
@@ -651,6 +590,12 @@ private struct MPSParser {
         rowRHS.reserveCapacityInHugePages(rowRHS.count + count)
         data.rowLowerBounds.reserveCapacityInHugePages(data.rowLowerBounds.count + count)
         data.rowUpperBounds.reserveCapacityInHugePages(data.rowUpperBounds.count + count)
+        constraintNames.reserveCapacityInHugePages(constraintNames.count + count)
+        populator.populate([
+            rowIndex.spareCapacity(for: count), rowKind.spareCapacity(for: count), rows.spareCapacity(for: count),
+            rowRHS.spareCapacity(for: count), data.rowLowerBounds.spareCapacity(for: count),
+            data.rowUpperBounds.spareCapacity(for: count), constraintNames.spareCapacity(for: count),
+        ], forWriting: true)
     }
 
     mutating func rowLine() throws {
@@ -723,11 +668,7 @@ private struct MPSParser {
     }
 
     mutating func columnFor(_ token: Token) throws -> Int {
-        if let last = lastColumnToken {
-            if NameIndex.equal(bytes, last, token) { return lastColumnIndex }
-        } else if columnIndex.isName(lastColumnIndex, bytes, token) {
-            return lastColumnIndex
-        }
+        if lastColumnIndex >= 0 && NameIndex.equal(bytes, lastColumnToken, token) { return lastColumnIndex }
         entryOrdinal = 0
         let (index, inserted) = columnIndex.insert(bytes, token)
         if inserted {
@@ -920,8 +861,11 @@ private struct MPSParser {
         for entry in entries { starts[Int(entry.row)] += 1 }
         for r in 1..<max(rowCount, 1) { starts[r] += starts[r - 1] }
         starts[rowCount] = entries.count
-        var columns = [Int32](hugePagesRepeating: 0, count: entries.count)
-        var values = [Double](hugePagesRepeating: 0, count: entries.count)
+        var columns: [Int32] = [], values: [Double] = []  // the reserved storage, moved out
+        swap(&columns, &rowColumns)
+        swap(&values, &rowCoefficients)
+        columns.append(contentsOf: repeatElement(0, count: entries.count))
+        values.append(contentsOf: repeatElement(0, count: entries.count))
         for entry in entries.reversed() {
             let r = Int(entry.row)
             starts[r] -= 1
@@ -941,9 +885,11 @@ private struct MPSParser {
         data.rowStarts = starts
         data.rowColumns = columns
         data.rowCoefficients = values
-        data.variableNames = (0..<columnIndex.count).map { columnIndex.text($0) }
-        var constraintNames: [String] = []
-        constraintNames.reserveCapacity(rowCount)
+        var variableNames: [String] = [], constraintNames: [String] = []
+        swap(&variableNames, &self.variableNames)
+        swap(&constraintNames, &self.constraintNames)
+        for c in 0..<columnIndex.count { variableNames.append(columnIndex.text(c)) }
+        data.variableNames = variableNames
         for r in 0..<rowIndex.count where !isDropped(r) { constraintNames.append(rowIndex.text(r)) }
         data.constraintNames = constraintNames
         data.sos = sosSets.map { set in

@@ -16,6 +16,10 @@ import MILP
 /// A window `stages = a...b` of a larger plan models only those stages, with S[a] and S[b+1]
 /// fixed to the plan's rows: stages outside are unaffected by the window's choice, so any
 /// solution of the window model spliced into the plan is feasible (LNS).
+///
+/// With `minimizingOverflow`, the budget is soft: O[t] ≥ 0 per stage with U[t,k] ≤ B + O[t], and
+/// the objective is Σ O[t] (memory units) instead of the cost — for repairing a plan that does
+/// not fit, window by window, when no plan that fits is known.
 public struct CheckmateModel: Sendable {
     public private(set) var model: Model
     public let stages: ClosedRange<Int>
@@ -27,11 +31,14 @@ public struct CheckmateModel: Sendable {
     private var sColumn: [[Int32]]   // [t - a][i], i < t; -1: fixed
     private var freeColumn: [[Int32]]   // [t - a][edge]; -1: fixed or absent
     private var uColumn: [[Int32]]   // [t - a][k], k ≤ t
+    private var overflowColumn: [Int32] = []   // [t - a] with `minimizingOverflow`
+    private let capacity: Double
     private let edges: [(from: Int, to: Int)]
 
     /// The whole problem (`stages` nil) or a window of `boundary`'s stages. With `names`, columns
     /// are named R_t_i, S_t_i, FREE_t_i_k, U_t_k (for model files).
-    public init(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>? = nil, boundary: StagePlan? = nil, names: Bool = false) {
+    public init(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>? = nil, boundary: StagePlan? = nil,
+                minimizingOverflow: Bool = false, names: Bool = false) {
         let n = graph.count
         let window = stages ?? 0...(n - 1)
         precondition(window.lowerBound >= 0 && window.upperBound < n)
@@ -43,8 +50,9 @@ public struct CheckmateModel: Sendable {
         sizeUnit = Self.gcd(graph.sizes)
         edges = (0..<n).flatMap { v in graph.predecessors[v].map { (from: $0, to: v) } }
         rColumn = []; sColumn = []; freeColumn = []; uColumn = []
+        capacity = Double(budget / sizeUnit)
         model = Model(name: "checkmate_\(graph.name)")
-        build(budget: budget, names: names)
+        build(minimizingOverflow: minimizingOverflow, names: names)
     }
 
     /// GCD of the positive values (1 when there are none).
@@ -96,12 +104,11 @@ public struct CheckmateModel: Sendable {
 
     // MARK: Building
 
-    private mutating func build(budget: Int64, names: Bool) {
+    private mutating func build(minimizingOverflow: Bool, names: Bool) {
         let n = graph.count
         let a = stages.lowerBound
-        let cost = graph.costs.map { Double($0 / costUnit) }
+        let cost = graph.costs.map { minimizingOverflow ? 0 : Double($0 / costUnit) }
         let size = graph.sizes.map { Double($0 / sizeUnit) }
-        let capacity = Double(budget / sizeUnit)
         let lastUse = graph.lastUse
 
         // Columns.
@@ -182,8 +189,15 @@ public struct CheckmateModel: Sendable {
         var incoming = Array(repeating: [Int](), count: n)   // edges into k, by index
         for (e, edge) in edges.enumerated() { incoming[edge.to].append(e) }
         for t in stages {
-            let us = (0...t).map { k in Int32(model.addVariable(upperBound: capacity, name: names ? "U_\(t)_\(k)" : nil).index) }
+            let bound = minimizingOverflow ? Double.infinity : capacity
+            let us = (0...t).map { k in Int32(model.addVariable(upperBound: bound, name: names ? "U_\(t)_\(k)" : nil).index) }
             uColumn.append(us)
+            if minimizingOverflow {
+                // U[t,k] − O[t] ≤ B
+                let o = Int32(model.addVariable(upperBound: .infinity, objective: 1, name: names ? "O_\(t)" : nil).index)
+                overflowColumn.append(o)
+                for u in us { model.addRow(columns: [u, o], coefficients: [1, -1], lowerBound: -.infinity, upperBound: capacity) }
+            }
             var first = Row()
             first.add(.column(us[0]), 1)
             first.add(r(t, 0), -size[0])
@@ -240,10 +254,13 @@ public struct CheckmateModel: Sendable {
             }
             var u = (r[0] ? size[0] : 0) + (0..<t).reduce(0.0) { $0 + (plan.keeps(t, $1) ? size[$1] : 0) }
             values[Int(uColumn[t - a][0])] = u
+            var peak = u
             for k in 0..<t {
                 u += (r[k + 1] ? size[k + 1] : 0) - freed[k]
                 values[Int(uColumn[t - a][k + 1])] = u
+                peak = max(peak, u)
             }
+            if !overflowColumn.isEmpty { values[Int(overflowColumn[t - a])] = max(0, peak - capacity) }
         }
         return values
     }

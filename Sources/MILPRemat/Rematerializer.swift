@@ -4,7 +4,8 @@ import MILPCbc
 
 /// How to search for a schedule.
 public enum RematMethod: String, CaseIterable, Sendable {
-    /// `milp` up to `RematOptions.autoMILPNodes` nodes, `lns` above.
+    /// `milp` up to `RematOptions.autoMILPNodes` nodes (half of the time; when that does not
+    /// prove optimality, windows of stages around its incumbent for the rest), `lns` above.
     case auto
     /// Checkmate's MILP on the whole graph (CBC), started from the best baseline.
     case milp
@@ -109,10 +110,13 @@ public struct Rematerializer: Sendable {
         let method = options.method == .auto ? (graph.count <= options.autoMILPNodes ? .milp : .lns) : options.method
         var result = RematResult(method: method, budget: budget)
         var best: (plan: StagePlan, cost: Int64, replay: SimulationReport)?
+        var leastOverflow: (plan: StagePlan, overflow: Int64)?   // of the plans that do not fit
         func offer(_ plan: StagePlan, _ source: String) {
             let replay: SimulationReport
             do { replay = try Simulator.replay(plan.schedule(graph: graph), on: graph, budget: budget) } catch {
                 if source == "milp" { result.notes.append("the MILP's schedule was rejected by the simulator: \(error)") }
+                let overflow = plan.overflow(graph: graph, budget: budget)
+                if overflow > 0 && overflow < leastOverflow?.overflow ?? .max { leastOverflow = (plan, overflow) }
                 return
             }
             if replay.totalCost < best?.cost ?? .max {
@@ -157,7 +161,8 @@ public struct Rematerializer: Sendable {
                 var m = model.model
                 if let incumbent = best?.plan { m.setStart(values: model.start(for: incumbent)) }
                 options.log?("MILP: \(m.variableCount) columns (\(m.integerCount) binary), \(m.constraintCount) rows")
-                let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: remaining(), relativeGap: 0, absoluteGap: 0.5, threads: 1))
+                let milpLimit = options.method == .auto ? remaining() / 2 : remaining()
+                let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: milpLimit, relativeGap: 0, absoluteGap: 0.5, threads: 1))
                 if let values = r.values { offer(model.plan(from: values), "milp") }
                 if r.bestBound.isFinite { result.lowerBound = max(result.lowerBound ?? -.infinity, model.cost(objective: r.bestBound)) }
                 switch r.termination {
@@ -166,10 +171,23 @@ public struct Rematerializer: Sendable {
                 case .error: result.notes.append("CBC: \(r.message ?? "error")")
                 default: if !r.hasSolution { result.notes.append("CBC found no schedule in time (\(r.termination.rawValue))") }
                 }
+                if options.method == .auto, r.termination == .limitReached, let start = best?.plan, remaining() > 1 {
+                    result.notes.append("the MILP was not solved in half the time: windows of stages around its incumbent for the rest")
+                    try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options) { offer($0, "lns") }
+                }
             case .lpRound:
                 for plan in try roundedPlans(timeLimit: remaining(), options: options, notes: &result.notes) { offer(plan, "lp-round") }
             case .lns:
                 for plan in try roundedPlans(timeLimit: remaining() / 4, options: options, notes: &result.notes) { offer(plan, "lp-round") }
+                if best == nil, let start = leastOverflow {
+                    // Nothing fits: repair the plan that overflows least, window by window.
+                    options.log?(String(format: "%7.1f s  no plan fits; repairing one %lld bytes over (Σ over stages)", elapsed(), start.overflow))
+                    let deadline = remaining() / 2
+                    let until = elapsed() + deadline
+                    if let plan = try repairOverflow(from: start.plan, until: { elapsed() >= until }, remaining: { max(0, until - elapsed()) }, options: options) {
+                        offer(plan, "overflow repair")
+                    }
+                }
                 if best == nil {
                     // No start yet: CBC on the whole MILP until its first solution.
                     let model = CheckmateModel(graph: graph, budget: budget)
@@ -235,6 +253,49 @@ public struct Rematerializer: Sendable {
     }
 
     // MARK: LNS over windows of stages
+
+    /// Repairs a plan that does not fit: windows of stages around stages whose peak exceeds the
+    /// budget are re-solved by CBC with a soft budget, minimizing the memory above it (the rest of
+    /// the plan fixed), and a spliced plan is kept when its total overflow is lower (or equal at a
+    /// lower cost). Returns the first plan that fits, or nil when `done` says stop first or a
+    /// window over all stages proves that every plan overflows.
+    func repairOverflow(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions) throws -> StagePlan? {
+        let n = graph.count
+        var plan = start
+        var overflow = start.overflow(graph: graph, budget: budget)
+        var width = min(n, max(2, options.windowStages))
+        var random = SplitMix64(seed: options.seed &+ 2)
+        while !done() {
+            let peaks = plan.stagePeaks(graph: graph)
+            let over = (0..<n).filter { peaks[$0] > budget }
+            if over.isEmpty { return plan }
+            let centre = over[Int(random.next() % UInt64(over.count))]
+            let a = max(0, min(centre - width / 2, n - width))
+            let window = CheckmateModel(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: plan, minimizingOverflow: true)
+            var m = window.model
+            m.setStart(values: window.start(for: plan))
+            let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: min(options.subSolveLimit, remaining()), threads: 1))
+            if let values = r.values {
+                let candidate = window.plan(from: values)
+                let candidateOverflow = candidate.overflow(graph: graph, budget: budget)
+                if candidateOverflow < overflow || (candidateOverflow == overflow && candidate.cost(graph: graph) < plan.cost(graph: graph)) {
+                    if candidateOverflow < overflow {
+                        options.log?(String(format: "overflow repair: %lld bytes over (stages %d–%d)", candidateOverflow, a, a + width - 1))
+                    }
+                    plan = candidate
+                    overflow = candidateOverflow
+                }
+            }
+            if r.termination == .optimal {
+                // The whole plan re-solved: nothing overflows less.
+                if width == n, let least = r.objective, least > 1e-6 { return nil }
+                width = min(n, width + max(1, width / 4))
+            } else {
+                width = max(2, width * 3 / 4)
+            }
+        }
+        return overflow == 0 ? plan : nil
+    }
 
     /// Repeatedly frees the S decisions of a window of consecutive stages around `start` and
     /// solves that sub-MIP with CBC (the rest fixed), offering every spliced plan. Windows grow

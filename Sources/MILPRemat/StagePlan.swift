@@ -63,6 +63,29 @@ public struct StagePlan: Sendable, Equatable {
         return Schedule(events: events)
     }
 
+    /// The peak memory of each stage (bytes) when `schedule(graph:)` is replayed.
+    public func stagePeaks(graph: RematGraph) -> [Int64] {
+        var peaks = Array(repeating: Int64(0), count: count)
+        var resident = Array(repeating: false, count: graph.count)
+        var memory: Int64 = 0, stage = 0
+        for event in schedule(graph: graph).events {
+            switch event {
+            case .compute(let v):
+                if !resident[v] { resident[v] = true; memory += graph.sizes[v] }
+                peaks[stage] = max(peaks[stage], memory)
+                if v == stage { stage += 1 }
+            case .free(let v):
+                if resident[v] { resident[v] = false; memory -= graph.sizes[v] }
+            }
+        }
+        return peaks
+    }
+
+    /// Σ over stages of the memory above `budget` at the stage's peak (0: the plan fits).
+    public func overflow(graph: RematGraph, budget: Int64) -> Int64 {
+        stagePeaks(graph: graph).reduce(0) { $0 + max(0, $1 - budget) }
+    }
+
     /// Builds a plan stage by stage: node i is kept into stage t + 1 when it is resident at the
     /// end of stage t (kept or recomputed there) and `policy(t + 1, i)` says so.
     public static func greedy(graph: RematGraph, policy: (Int, Int) -> Bool) -> StagePlan {

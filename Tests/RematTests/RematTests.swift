@@ -300,6 +300,36 @@ struct OptimalityTests {
         #expect(try solve(g, high, .milp).replay?.totalCost == g.forwardCost)
     }
 
+    @Test("overflow repair: from checkpoint-all over the budget to a plan that fits, wherever enumeration finds one", arguments: [0, 1, 2])
+    func overflowRepair(which: Int) throws {
+        let g = [Self.chain, Self.skip, Self.diamond][which]
+        let checkpointAll = StagePlan(graph: g) { _, _ in true }
+        var repaired = 0
+        for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
+            let overflow = checkpointAll.overflow(graph: g, budget: budget)
+            #expect(overflow >= g.noRematPeak - budget, "checkpoint-all peaks at the no-remat peak")
+            #expect(checkpointAll.stagePeaks(graph: g).max() == g.noRematPeak)
+            // The soft model's start for the plan is feasible and its objective is the overflow.
+            let soft = CheckmateModel(graph: g, budget: budget, minimizingOverflow: true)
+            let start = soft.start(for: checkpointAll)
+            #expect(soft.model.checkFeasibility(of: start).isFeasible)
+            #expect(abs(soft.model.objectiveValue(of: start) * Double(soft.sizeUnit) - Double(overflow)) < 1e-6)
+            let clock = ContinuousClock.now
+            let remaining = { 10 - (ContinuousClock.now - clock).seconds }
+            let plan = try Rematerializer(graph: g, budget: budget)
+                .repairOverflow(from: checkpointAll, until: { remaining() <= 0 }, remaining: remaining, options: RematOptions())
+            if enumeratedOptimum(g, budget: budget) != nil {
+                let fitting = try #require(plan, "budget \(budget): a plan fits, the repair found none")
+                #expect(fitting.overflow(graph: g, budget: budget) == 0)
+                #expect(throws: Never.self) { try Simulator.replay(fitting.schedule(graph: g), on: g, budget: budget) }
+                repaired += 1
+            } else {
+                #expect(plan == nil, "budget \(budget): no plan fits")
+            }
+        }
+        #expect(repaired >= 1)
+    }
+
     @Test("a budget above every single node's need can still be infeasible: proven, exit status infeasible")
     func provenInfeasible() throws {
         // Computing the second of b, c needs a and the first resident: 6 + 3 + 3 = 12 > 11 ≥ the bound 9.
