@@ -84,6 +84,8 @@ public struct LNSResult: Codable, Sendable {
     public var values: [Double]?
     public var objective: Double?
     public var initialObjective: Double?
+    /// The objective of the full-model solve beside the LNS (`LNSConfig.fullSolveWorker`), when it found a solution.
+    public var fullSolveObjective: Double?
     /// Termination of the direct solve (statuses solvedDirectly / initialOptimal), else nil.
     public var directTermination: TerminationReason?
     /// True when the time limit ended the run (rather than the iteration limit or optimality).
@@ -103,6 +105,7 @@ public struct LNSResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case status, values, objective, initialObjective = "initial_objective", directTermination = "direct_termination"
+        case fullSolveObjective = "full_solve_objective"
         case timeLimitReached = "time_limit_reached", interrupted, iterations, seconds, operators
         case droppedOperators = "dropped_operators", trace, incumbentTrace = "incumbent_trace", notes
     }
@@ -166,6 +169,24 @@ public struct LNS: Sendable {
             if let o = direct.objective { result.incumbentTrace = [[elapsed(), o]] }
             finish(&result)
             return result
+        }
+
+        // The full model solved beside the LNS for the whole time, on one of the parallel slots.
+        let workerStop = InterruptFlag()
+        var worker: BackgroundSolve?
+        if config.fullSolveWorker && solver.allowsConcurrentSolves && config.parallelRepairs >= 2 {
+            let (solver, limit) = (self.solver, remaining())
+            let workerStart = elapsed()
+            var full = base
+            full.clearStart()
+            worker = BackgroundSolve(startedAt: workerStart) { [full] in
+                try? solver.solve(full, options: SolveOptions(timeLimit: limit, threads: 1, useStart: false, interrupt: workerStop))
+            }
+        }
+        defer {
+            // Every return: the worker stops (at once when the run ends early).
+            workerStop.set()
+            _ = worker?.wait()
         }
 
         // Initial solution: the user's start when feasible, else a short solve of the full model.
@@ -272,8 +293,9 @@ public struct LNS: Sendable {
 
         // Each round chooses `width` operators, builds and repairs their neighborhoods at once (when
         // the solver allows concurrent solves), then judges the candidates in the order chosen.
-        let width = solver.allowsConcurrentSolves ? config.parallelRepairs : 1
+        let width = solver.allowsConcurrentSolves ? config.parallelRepairs - (worker == nil ? 0 : 1) : 1
         if width > 1 { result.notes.append("\(width) repairs at a time") }
+        if worker != nil { result.notes.append("the full model solved beside the LNS on one slot") }
         while true {
             if stopped() { break }
             if let maxIterations = config.maxIterations, result.iterations >= maxIterations { break }
@@ -337,6 +359,18 @@ public struct LNS: Sendable {
             }
         }
 
+        if let worker, !stopped(), let full = worker.wait(), let values = full.values, feasible(values) {
+            // The better of the two; the trace of the best solution over time takes both in.
+            let f = base.objectiveValue(of: values)
+            result.fullSolveObjective = f
+            if s * f < s * bestObjective - improvementTolerance(bestObjective) {
+                bestValues = values
+                bestObjective = f
+                result.notes.append("the full-model solve found the best solution (\(formatNumber(f)))")
+            }
+            let points = (full.incumbentTrace ?? []).map { [worker.startedAt + $0[0], $0[1]] } + [[elapsed(), f]]
+            result.incumbentTrace = bestOverTime(result.incumbentTrace + points, sense: s)
+        }
         result.values = bestValues
         result.objective = bestObjective
         result.status = s * bestObjective < s * result.initialObjective! - improvementTolerance(bestObjective) ? .improved : .notImproved
@@ -438,6 +472,38 @@ private struct RepairJob: Sendable {
         let candidate = limit > 0.01
             ? lns.repair(n, current: current, limit: limit, base: base, interrupt: interrupt, feasible: feasible) : nil
         return (candidate, n.freeCount, n.description)
+    }
+}
+
+/// The points of `trace` ([seconds, objective]) that improve on every earlier one, in time order
+/// (`sense`: 1 minimizes, −1 maximizes).
+private func bestOverTime(_ trace: [[Double]], sense: Double) -> [[Double]] {
+    var best: [[Double]] = []
+    for point in trace.sorted(by: { $0[0] < $1[0] }) where best.last.map({ sense * point[1] < sense * $0[1] }) ?? true {
+        best.append(point)
+    }
+    return best
+}
+
+/// A solve on a thread of its own; `wait()` returns its result (at once after the first time).
+private final class BackgroundSolve: Sendable {
+    let startedAt: Double
+    private let result = Mutex<SolveResult?>(nil)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(startedAt: Double, _ body: @escaping @Sendable () -> SolveResult?) {
+        self.startedAt = startedAt
+        Thread { [self] in
+            let r = body()
+            result.withLock { $0 = r }
+            finished.signal()
+        }.start()
+    }
+
+    func wait() -> SolveResult? {
+        finished.wait()
+        finished.signal()
+        return result.withLock { $0 }
     }
 }
 

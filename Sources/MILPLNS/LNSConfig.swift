@@ -84,6 +84,10 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     /// Repairs solved at once (each with its own operator) when the solver allows concurrent
     /// solves (`Solver.allowsConcurrentSolves`, e.g. one process per solve); otherwise 1.
     public var parallelRepairs: Int = 2
+    /// Give one of the `parallelRepairs` slots to a plain solve of the full model for the whole
+    /// time limit, beside the LNS (a portfolio: where branch and bound beats every neighborhood,
+    /// its solution is returned). Needs a solver that allows concurrent solves and 2 slots or more.
+    public var fullSolveWorker = false
 
     /// Ten arms, as Balans' default portfolio.
     public static let defaultOperators: [OperatorSpec] = [
@@ -138,6 +142,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, timeLimit = "time_limit", initialFraction = "initial_fraction", repairTimeLimit = "repair_time_limit"
         case maxIterations = "max_iterations", operators, bandit, acceptance, rewards, parallelRepairs = "parallel_repairs"
+        case fullSolveWorker = "full_solve_worker"
     }
 
     public init(from decoder: Decoder) throws {
@@ -157,6 +162,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         acceptance = try c.decodeIfPresent(AcceptanceSpec.self, forKey: .acceptance) ?? defaults.acceptance
         rewards = try c.decodeIfPresent([Double].self, forKey: .rewards) ?? defaults.rewards
         parallelRepairs = try c.decodeIfPresent(Int.self, forKey: .parallelRepairs) ?? defaults.parallelRepairs
+        fullSolveWorker = try c.decodeIfPresent(Bool.self, forKey: .fullSolveWorker) ?? defaults.fullSolveWorker
     }
 }
 

@@ -263,7 +263,9 @@ public struct Rematerializer: Sendable {
         let n = graph.count
         var plan = start
         var overflow = start.overflow(graph: graph, budget: budget)
-        var width = min(n, max(2, options.windowStages))
+        // Narrower windows than the cost search's: the overflow sits in the widest stages, where
+        // a window's sub-MIP is largest.
+        var width = min(n, max(2, options.windowStages / 4))
         var random = SplitMix64(seed: options.seed &+ 2)
         while !done() {
             let peaks = plan.stagePeaks(graph: graph)

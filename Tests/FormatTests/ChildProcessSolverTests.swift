@@ -78,6 +78,28 @@ struct ChildProcessSolverTests {
         for (p, q) in zip(r.trace, r.trace.dropFirst()) { #expect(q.best <= p.best + 1e-9) }
     }
 
+    @Test func aFullSolveBesideTheLNSReturnsTheBetterOfTheTwo() throws {
+        // An LNS that can barely move (one repair, 5% of the sets freed) from a poor start, beside a
+        // full-model solve that reaches the optimum: the result is that optimum.
+        let m = Self.setCover(elements: 60, sets: 80, seed: 11)
+        let optimum = try #require(try CbcSolver().solve(m, options: SolveOptions(timeLimit: 60)).objective)
+        var config = LNSConfig()
+        config.timeLimit = 60
+        config.maxIterations = 1
+        config.operators = [OperatorSpec(.mutation, rate: 0.05)]
+        config.fullSolveWorker = true
+        let start = Array(repeating: 1.0, count: m.variableCount)
+        let repairs = try #require(ChildProcessSolver("cbc", executable: milpExecutable))
+        let r = try LNS(config: config, solver: repairs, lpSolver: ClpSolver()).run(m, start: start)
+        #expect(r.notes.contains("the full model solved beside the LNS on one slot"), "\(r.notes)")
+        #expect(agrees(r.fullSolveObjective, optimum))
+        #expect(agrees(r.objective, optimum))
+        #expect(r.trace.count == 1 && r.trace[0].best > optimum + 0.5, "the LNS alone stays above the optimum")
+        #expect(m.checkFeasibility(of: try #require(r.values)).isFeasible)
+        #expect(agrees(r.incumbentTrace.last?[1], optimum))
+        for (p, q) in zip(r.incumbentTrace, r.incumbentTrace.dropFirst()) { #expect(q[0] >= p[0] && q[1] < p[1], "\(r.incumbentTrace)") }
+    }
+
     @Test("milp bench --solvers lns stores an incumbent trace; settings on lns are refused")
     func lnsInTheBench() throws {
         let db = scratchDirectory.appendingPathComponent("lns-\(UUID().uuidString).sqlite").path
