@@ -65,6 +65,7 @@ struct ChildProcessSolverTests {
         config.timeLimit = 30
         config.repairTimeLimit = 2
         config.maxIterations = 10
+        config.fullSolveWorker = false
         let start = Array(repeating: 1.0, count: m.variableCount)
         let repairs = try #require(ChildProcessSolver("cbc", executable: milpExecutable))
         let r = try LNS(config: config, solver: repairs, lpSolver: ClpSolver()).run(m, start: start)
