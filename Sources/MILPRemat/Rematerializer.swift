@@ -277,6 +277,8 @@ public struct Rematerializer: Sendable {
             var m = window.model
             m.setStart(values: window.start(for: plan))
             let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: min(options.subSolveLimit, remaining()), threads: 1))
+            options.log?(String(format: "overflow repair: stages %d–%d, %@, objective %@", a, a + width - 1, r.termination.rawValue,
+                                r.objective.map { String(format: "%.0f", $0 * Double(window.sizeUnit)) } ?? "none"))
             if let values = r.values {
                 let candidate = window.plan(from: values)
                 let candidateOverflow = candidate.overflow(graph: graph, budget: budget)
