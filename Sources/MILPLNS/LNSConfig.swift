@@ -87,7 +87,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     /// Give one of the `parallelRepairs` slots to a plain solve of the full model for the whole
     /// time limit, beside the LNS (a portfolio: where branch and bound beats every neighborhood,
     /// its solution is returned). Needs a solver that allows concurrent solves and 2 slots or more.
-    public var fullSolveWorker = true
+    public var fullSolveWorker = false
 
     /// Ten arms, as Balans' default portfolio.
     public static let defaultOperators: [OperatorSpec] = [

@@ -15,8 +15,8 @@ struct Bench: ParsableCommand {
         compared with --optimal-values: a wrong answer is flagged in every report.
 
         Solvers: cbc, glpk, clp (LPs), and lns / lns-glpk: the adaptive large neighborhood search
-        with its default settings over CBC or GLPK repairs (two processes at a time: a repair and a
-        plain solve of the full model beside it; give it a job of its own: --jobs 1). LNS runs record their incumbent trace, from which `milp report`
+        with its default settings over CBC or GLPK repairs (two repairs at a time, so give it a
+        job of its own: --jobs 1). LNS runs record their incumbent trace, from which `milp report`
         plots the primal gap over time and computes primal integrals.
 
         Examples:
