@@ -368,8 +368,8 @@ public struct LNS: Sendable {
                 bestObjective = f
                 result.notes.append("the full-model solve found the best solution (\(formatNumber(f)))")
             }
-            let points = (full.incumbentTrace ?? []).map { [worker.startedAt + $0[0], $0[1]] } + [[elapsed(), f]]
-            result.incumbentTrace = bestOverTime(result.incumbentTrace + points, sense: s)
+            let points = (full.incumbentTrace ?? []).map { [worker.startedAt + $0[0], $0[1]] }
+            result.incumbentTrace = bestOverTime(result.incumbentTrace + closedIncumbentTrace(points, at: elapsed(), with: f), sense: s)
         }
         result.values = bestValues
         result.objective = bestObjective

@@ -43,21 +43,13 @@ enum Eviction {
 
     /// The stage, node being computed and resident values at the first compute that exceeds the budget.
     private static func firstOverflow(_ schedule: Schedule, graph: RematGraph, budget: Int64) -> (stage: Int, node: Int, resident: [Int])? {
-        var resident = Array(repeating: false, count: graph.count)
-        var memory: Int64 = 0, stage = 0
-        for event in schedule.events {
-            switch event {
-            case .compute(let v):
-                resident[v] = true
-                memory += graph.sizes[v]
-                if memory > budget { return (stage, v, (0..<graph.count).filter { resident[$0] && $0 != v }) }
-                if v == stage { stage += 1 }   // node t's first computation closes stage t
-            case .free(let v):
-                resident[v] = false
-                memory -= graph.sizes[v]
-            }
+        var overflow: (stage: Int, node: Int, resident: [Int])?
+        schedule.replayStages(graph: graph) { stage, v, memory, resident in
+            guard memory > budget else { return true }
+            overflow = (stage, v, (0..<graph.count).filter { resident[$0] && $0 != v })
+            return false
         }
-        return nil
+        return overflow
     }
 }
 
