@@ -35,6 +35,8 @@ struct NameIndex {
     private var slots: [UInt64]
     private var mask: Int
     private var entries: [Entry] = []
+    /// `entries[..<indexed]` are in the hash table; the rest were added by `appendUnindexed`.
+    private var indexed = 0
     /// With `copiesNames`: the bytes of names longer than 16 bytes, which their entries' tokens
     /// refer to (shorter names are whole in `head` and `tail`).
     private var copies: [UInt8] = []
@@ -106,20 +108,56 @@ struct NameIndex {
         return lookup(bytes, token, head, tail).index
     }
 
-    /// Adds `token`'s text; returns its index and whether it was new.
+    /// Adds `token`'s text; returns its index and whether it was new. (Not while names added by
+    /// `appendUnindexed` are pending.)
     mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> (index: Int, inserted: Bool) {
         if entries.count * 2 >= slots.count { grow() }
         let head = loadWord(bytes, token.start, token.count), tail = loadWord(bytes, token.start + 8, token.count - 8)
         let (found, position, hash) = lookup(bytes, token, head, tail)
         if let found { return (found, false) }
         slots[position] = UInt64(hash) << 32 | UInt64(entries.count + 1)
+        append(bytes, token, head, tail)
+        indexed = entries.count
+        return (entries.count - 1, true)
+    }
+
+    /// Adds `token`'s text to the list of names but not yet to the hash table, for a caller that
+    /// adds many names it expects to be new: lookups find it after `indexPending()`, which enters
+    /// all such names at once (their cache misses overlapping rather than one per name).
+    mutating func appendUnindexed(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Int {
+        append(bytes, token, loadWord(bytes, token.start, token.count), loadWord(bytes, token.start + 8, token.count - 8))
+        return entries.count - 1
+    }
+
+    /// Enters the names added by `appendUnindexed` into the hash table, in order. Returns the first
+    /// of them whose text repeats an earlier name (the table then holds the names before it), or
+    /// nil. `bytes` is the buffer the names were added from (unused when the index copies names).
+    mutating func indexPending(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard indexed < entries.count else { return nil }
+        var size = slots.count
+        while size < entries.count * 2 { size *= 2 }
+        if size > slots.count { rehash(size) }
+        let copies = copies
+        return copies.withUnsafeBufferPointer { copied in
+            let names = copiesNames ? copied : bytes
+            for index in indexed..<entries.count {
+                let entry = entries[index]
+                let (found, position, hash) = lookup(names, entry.token, entry.head, entry.tail)
+                if found != nil { return index }
+                slots[position] = UInt64(hash) << 32 | UInt64(index + 1)
+                indexed = index + 1
+            }
+            return nil
+        }
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token, _ head: UInt64, _ tail: UInt64) {
         var stored = token
         if copiesNames {
             stored = Token(start: copies.count, end: copies.count + token.count)
             if token.count > 16 { copies.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[token.start..<token.end])) }
         }
         entries.append(Entry(token: stored, head: head, tail: tail))
-        return (entries.count - 1, true)
     }
 
     /// The index of `token`'s text if present, else nil and the empty slot where it would go.

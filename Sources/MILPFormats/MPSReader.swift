@@ -14,7 +14,12 @@ import MILP
 /// Integer columns from `MARKER` lines without bounds get [0, +inf).
 /// Only the first RHS, RANGES and BOUNDS set is used; lines naming another set are skipped.
 public struct MPSReader {
-    public init() {}
+    /// Files with at least this many bytes after the COLUMNS header have that section read in two
+    /// parts on two threads (free format; the model is the same either way). 0: every file;
+    /// `Int.max`: none.
+    public var columnsSplitSize: Int
+
+    public init(columnsSplitSize: Int = 4 << 20) { self.columnsSplitSize = columnsSplitSize }
 
     /// Reads a model from a file (`.gz` or gzip magic → decompressed). A plain file is mapped
     /// into memory rather than copied, and its pages, like those of the arrays the parser fills,
@@ -41,8 +46,7 @@ public struct MPSReader {
         populator.populate([(UnsafeRawPointer(mapped), size)], forWriting: false)
         let bytes = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
         return try parseDetectingLayout { fixed in
-            var parser = MPSParser(bytes, file: path, fixed: fixed, populator: populator)
-            return try parser.parse()
+            try MPSParser.parse(bytes, file: path, fixed: fixed, populator: populator, splitSize: columnsSplitSize)
         }
     }
 
@@ -54,8 +58,7 @@ public struct MPSReader {
         defer { populator.stop() }
         return try bytes.withUnsafeBufferPointer { buffer in
             try parseDetectingLayout { fixed in
-                var parser = MPSParser(buffer, file: name, fixed: fixed, populator: populator)
-                return try parser.parse()
+                try MPSParser.parse(buffer, file: name, fixed: fixed, populator: populator, splitSize: columnsSplitSize)
             }
         }
     }
@@ -150,7 +153,7 @@ private let infinityThreshold = 1e30
 private let fixedFields: [(from: Int, to: Int)] = [(1, 3), (4, 12), (14, 22), (24, 36), (39, 47), (49, Int.max)]
 
 /// The fields of the current data line: the first `capacity` are kept, all are counted.
-private struct LineFields {
+struct LineFields {
     static let capacity = 8
     private var tokens = [Token](repeating: Token(start: 0, end: 0), count: capacity)
     private(set) var count = 0
@@ -192,7 +195,7 @@ private struct LineFields {
 /// The next lines of the file, each split into whitespace-separated fields (free format: a field
 /// starting with `$` after the first starts a comment) in one pass over the bytes. A line ends at
 /// LF; a CR just before the LF or the end of the file is not part of it.
-private struct LineBatch {
+struct LineBatch {
     struct Line {
         var start: Int, end: Int
         var fieldCount: Int     // all fields; the first `LineFields.capacity` are in `fields`
@@ -267,7 +270,7 @@ private struct LineBatch {
 }
 
 /// A matrix entry as read from COLUMNS.
-private struct MatrixEntry {
+struct MatrixEntry {
     var row: Int32      // row of the model
     var column: Int32
     var value: Double
@@ -278,6 +281,9 @@ private struct RowEntry {
     var modelRow: Int32     // row of the model; -1 for N rows (dropped)
     var lastColumn: Int32   // last column with an entry in this row, to catch duplicates
 }
+
+/// A column named again after other columns (see `MPSParser.indexesColumnsAtOnce`).
+private struct RepeatedColumnName: Error {}
 
 private struct MPSParser {
     let bytes: UnsafeBufferPointer<UInt8>
@@ -321,12 +327,34 @@ private struct MPSParser {
     var rowSlots: [Int] = [], columnSlots: [Int] = [], warmSink: UInt64 = 0  // lookahead
     var lineStart = 0, lineEnd = 0
     var sawRows = false, sawColumns = false, sawEnd = false
+    /// The second half of a large COLUMNS section, read on another thread (free format).
+    var tail: MPSColumnsTail?
+    /// Whether each new column name goes into the name table at once. By default the names are
+    /// added in one pass when COLUMNS ends, which is faster; a file that names a column again after
+    /// other columns (allowed: its entries continue the column) is then read again with this set.
+    let indexesColumnsAtOnce: Bool
+    /// Files with at least this many bytes after the COLUMNS header have it read in two parts.
+    let splitSize: Int
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool, populator: PagePopulator) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool, populator: PagePopulator, splitSize: Int,
+         indexesColumnsAtOnce: Bool) {
         self.bytes = bytes
+        self.splitSize = splitSize
         self.file = file
         self.fixed = fixed
         self.populator = populator
+        self.indexesColumnsAtOnce = indexesColumnsAtOnce
+    }
+
+    /// Parses `bytes` (see `indexesColumnsAtOnce`).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool, populator: PagePopulator, splitSize: Int) throws -> Model {
+        do {
+            var parser = MPSParser(bytes, file: file, fixed: fixed, populator: populator, splitSize: splitSize, indexesColumnsAtOnce: false)
+            return try parser.parse()
+        } catch is RepeatedColumnName {
+            var parser = MPSParser(bytes, file: file, fixed: fixed, populator: populator, splitSize: splitSize, indexesColumnsAtOnce: true)
+            return try parser.parse()
+        }
     }
 
     func fail(_ message: String) -> ParseError { ParseError(file: file, line: line, message: message) }
@@ -349,10 +377,15 @@ private struct MPSParser {
     }
 
     mutating func parse() throws -> Model {
+        defer { tail?.cancel() }
         var batch = LineBatch()
         var position = 0
         while !sawEnd {
-            position = batch.fill(bytes, from: position)
+            if let tail, position >= tail.start {
+                position = mergeTail(tail)
+                continue
+            }
+            position = batch.fill(UnsafeBufferPointer(rebasing: bytes[..<(tail?.start ?? bytes.count)]), from: position)
             if batch.count == 0 { break }
             if !fixed { warmNames(batch) }
             for i in 0..<batch.count where !sawEnd {
@@ -362,6 +395,7 @@ private struct MPSParser {
         }
         guard sawRows else { throw ParseError(file: file, line: line, message: "no ROWS section; is this an MPS file?") }
         guard sawEnd else { throw ParseError(file: file, line: line, message: "file ends without ENDATA (truncated?)") }
+        try indexColumns()
         return try assemble()
     }
 
@@ -372,7 +406,7 @@ private struct MPSParser {
     /// and their table slots loaded back to back, letting the misses overlap. Only a hint: the lines
     /// are then parsed as usual. (Lookups mostly avoid the table: see `NameIndex.find(_:_:guess:)`.)
     mutating func warmNames(_ batch: LineBatch) {
-        guard section == .rows || section == .columns else { return }
+        guard section == .rows || (section == .columns && indexesColumnsAtOnce) else { return }
         rowSlots.removeAll(keepingCapacity: true)
         columnSlots.removeAll(keepingCapacity: true)
         var previousColumn = Token(start: 0, end: 0)
@@ -487,6 +521,11 @@ private struct MPSParser {
     }
 
     mutating func sectionHeader(_ start: Int, _ end: Int) throws {
+        if let tail {  // COLUMNS ends before the second half begins: that half is no COLUMNS
+            tail.cancel()
+            self.tail = nil
+        }
+        if section == .columns { try indexColumns() }
         let (word, rest) = keyword(start, end)
         switch word {
         case "NAME":
@@ -509,6 +548,9 @@ private struct MPSParser {
             section = .columns
             sawColumns = true
             reserveColumns(remainingBytes: bytes.count - end)
+            if !fixed && bytes.count - end >= splitSize, let split = MPSColumnsTail.splitPoint(bytes, from: end) {
+                tail = MPSColumnsTail(bytes, from: split, rows: .init(index: rowIndex, modelRows: rows.map(\.modelRow), objective: objectiveRow))
+            }
         case "RHS": section = .rhs
         case "RANGES": section = .ranges
         case "BOUNDS": section = .bounds
@@ -670,17 +712,64 @@ private struct MPSParser {
     mutating func columnFor(_ token: Token) throws -> Int {
         if lastColumnIndex >= 0 && NameIndex.equal(bytes, lastColumnToken, token) { return lastColumnIndex }
         entryOrdinal = 0
-        let (index, inserted) = columnIndex.insert(bytes, token)
-        if inserted {
-            data.lowerBounds.append(0)
-            data.upperBounds.append(.infinity)
-            data.kinds.append(integerBlock ? .integer : .continuous)
-            data.objective.append(0)
-            boundSeen.append(0)
-        }
+        let index = addColumn(token, integer: integerBlock)
         lastColumnIndex = index
         lastColumnToken = token
         return index
+    }
+
+    /// The index of the column named `token`: a new column (of the given kind), or with
+    /// `indexesColumnsAtOnce` the earlier column of that name.
+    mutating func addColumn(_ token: Token, integer: Bool) -> Int {
+        let index: Int
+        if indexesColumnsAtOnce {
+            let (found, inserted) = columnIndex.insert(bytes, token)
+            if !inserted { return found }
+            index = found
+        } else {
+            index = columnIndex.appendUnindexed(bytes, token)
+        }
+        data.lowerBounds.append(0)
+        data.upperBounds.append(.infinity)
+        data.kinds.append(integer ? .integer : .continuous)
+        data.objective.append(0)
+        boundSeen.append(0)
+        return index
+    }
+
+    /// Enters the columns' names into the name table once COLUMNS ends (see `indexesColumnsAtOnce`).
+    mutating func indexColumns() throws {
+        if columnIndex.indexPending(bytes) != nil { throw RepeatedColumnName() }
+    }
+
+    /// Takes in the columns and entries of the second half of COLUMNS, read by `tail` (the parser
+    /// has just read the first half); returns where the parser goes on.
+    mutating func mergeTail(_ tail: MPSColumnsTail) -> Int {
+        tail.wait()
+        self.tail = nil
+        let names = tail.names
+        var columns = [Int32](repeating: 0, count: names.count)
+        for k in names.indices {
+            let integer = switch tail.kinds[k] {
+            case .asBefore: integerBlock
+            case .integer: true
+            case .continuous: false
+            }
+            let index = addColumn(names[k], integer: integer)
+            if !tail.objective[k].isNaN { data.objective[index] = tail.objective[k] }
+            columns[k] = Int32(index)
+        }
+        for entry in tail.entries {
+            entries.append(MatrixEntry(row: entry.row, column: columns[Int(entry.column)], value: entry.value))
+        }
+        if let integer = tail.finalInteger { integerBlock = integer }
+        if let last = names.last {
+            lastColumnIndex = Int(columns[names.count - 1])
+            lastColumnToken = last
+            entryOrdinal = 0
+        }
+        line += tail.lines
+        return tail.stop
     }
 
     // MARK: RHS and RANGES

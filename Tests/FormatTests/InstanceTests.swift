@@ -60,6 +60,10 @@ struct InstanceTests {
         let path = scratchDirectory.appendingPathComponent("\(instance.name).mps.gz").path
         try MPSWriter().write(original, to: path)
         #expect(sameModel(original, try MPSReader().read(path: path)) == nil)
+        // COLUMNS in two parts on two threads, from the original file and from ours.
+        let split = MPSReader(columnsSplitSize: 0)
+        #expect(sameModel(original, try split.read(path: instance.path)) == nil, "\(instance): original file in two parts")
+        #expect(sameModel(original, try split.parse(written, name: "rewritten")) == nil, "\(instance): rewritten in two parts")
     }
 
     @Test("files we write are read by the cbc and glpsol executables to the same optimum",

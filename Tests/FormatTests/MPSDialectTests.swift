@@ -218,6 +218,58 @@ struct MPSDialectTests {
     }
 }
 
+/// COLUMNS read in two parts on two threads (`MPSReader.columnsSplitSize`): the second part must
+/// give what one pass gives — integer markers, objective entries, a column named again after
+/// others, and errors with the same line — wherever the split falls.
+@Suite("MPS COLUMNS in two parts")
+struct MPSSplitColumnsTests {
+    /// `count` columns c0, c1, … in rows r0…r2 and the objective, the middle third integer; column
+    /// `repeated` is named again at the end with an entry in r2 (nil: none); `badLine` replaces
+    /// one COLUMNS line (nil: none).
+    static func text(columns count: Int, repeated: Int? = nil, bad: (line: Int, text: String)? = nil) -> String {
+        var lines = ["NAME split", "ROWS", " N obj", " L r0", " G r1", " E r2", "COLUMNS"]
+        for j in 0..<count {
+            if j == count / 3 { lines.append("    MARKER 'MARKER' 'INTORG'") }
+            if j == 2 * count / 3 { lines.append("    MARKER 'MARKER' 'INTEND'") }
+            lines.append("    c\(j) obj \(j % 7 + 1) r0 \(j % 5 + 1)")
+            if j != repeated { lines.append("    c\(j) r\(1 + j % 2) \(Double(j) / 4)") }
+        }
+        if let repeated { lines.append("    c\(repeated) r2 -3") }
+        if let bad { lines[bad.line - 1] = bad.text }
+        lines += ["RHS", "    RHS r0 100 r1 1", "    RHS r2 7", "BOUNDS", " UP BND c1 9", "ENDATA"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test("same model as one pass", arguments: [4, 9, 40, 301])
+    func sameModel(columns: Int) throws {
+        let m = try parseMPS(Self.text(columns: columns))  // compares both ways
+        #expect(m.variableCount == columns)
+        #expect(m.kinds.filter { $0 == .integer }.count == 2 * columns / 3 - columns / 3)
+        #expect(m.objectiveCoefficients[columns - 1] == Double((columns - 1) % 7 + 1))
+        #expect(m.upperBounds[1] == 9)
+    }
+
+    @Test("a column named again after others continues it", arguments: [1, 30, 290])
+    func repeatedColumn(index: Int) throws {
+        let m = try parseMPS(Self.text(columns: 301, repeated: index))
+        #expect(m.variableCount == 301)
+        #expect(m.name(of: m.constraint(at: 2)) == "r2")
+        let row = m.row(m.constraint(at: 2))
+        #expect(zip(row.columns, row.coefficients).contains { $0.0 == Int32(index) && $0.1 == -3 })
+    }
+
+    @Test("an error in either part has the same line and message", arguments: [40, 350, 600])
+    func errorLine(line: Int) throws {
+        let text = Self.text(columns: 301, bad: (line, "    c5 nosuchrow 1"))
+        #expect(throws: ParseError.self) { try parseMPS(text) }  // parseMPS compares the messages
+        do {
+            _ = try parseMPS(text)
+        } catch {
+            #expect("\(error)".contains("inline.mps:\(line): unknown row \"nosuchrow\""), "\(error)")
+        }
+    }
+}
+
 /// Malformed input: an error naming file, line and what was expected — never a crash or a
 /// silently different model.
 @Suite("MPS bad input")

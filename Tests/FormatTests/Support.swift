@@ -1,5 +1,6 @@
 import Foundation
 import MILPKit
+import Testing
 
 /// The repository root, found from this file's location (tests do not depend on the cwd).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -39,9 +40,21 @@ let scratchDirectory: URL = {
     return url
 }()
 
-/// Parses MPS text given inline.
-func parseMPS(_ text: String, name: String = "inline.mps") throws -> Model {
-    try MPSReader().parse(Array(text.utf8), name: name)
+/// Parses MPS text given inline; also parses it with COLUMNS split between two threads and
+/// records an issue unless that gives the same model or the same error.
+func parseMPS(_ text: String, name: String = "inline.mps", sourceLocation: SourceLocation = #_sourceLocation) throws -> Model {
+    let bytes = Array(text.utf8)
+    let whole = Result { try MPSReader(columnsSplitSize: .max).parse(bytes, name: name) }
+    let split = Result { try MPSReader(columnsSplitSize: 0).parse(bytes, name: name) }
+    switch (whole, split) {
+    case (.success(let a), .success(let b)):
+        if let difference = sameModel(a, b) { Issue.record("read in two parts: \(difference)", sourceLocation: sourceLocation) }
+    case (.failure(let a), .failure(let b)):
+        #expect("\(a)" == "\(b)", "read in two parts: another error", sourceLocation: sourceLocation)
+    default:
+        Issue.record("read in two parts: \(whole) against \(split)", sourceLocation: sourceLocation)
+    }
+    return try whole.get()
 }
 
 /// Runs a program with no standard input and returns (exit code, stdout, stderr); killed after
