@@ -37,6 +37,8 @@ struct NameIndex {
     private var entries: [Entry] = []
     /// `entries[..<indexed]` are in the hash table; the rest were added by `appendUnindexed`.
     private var indexed = 0
+    /// Keeps the loads that warm the cache from being optimized away.
+    private var loadSink: UInt64 = 0
     /// With `copiesNames`: the bytes of names longer than 16 bytes, which their entries' tokens
     /// refer to (shorter names are whole in `head` and `tail`).
     private var copies: [UInt8] = []
@@ -140,12 +142,22 @@ struct NameIndex {
         let copies = copies
         return copies.withUnsafeBufferPointer { copied in
             let names = copiesNames ? copied : bytes
-            for index in indexed..<entries.count {
-                let entry = entries[index]
-                let (found, position, hash) = lookup(names, entry.token, entry.head, entry.tail)
-                if found != nil { return index }
-                slots[position] = UInt64(hash) << 32 | UInt64(index + 1)
-                indexed = index + 1
+            // In blocks: the start slots of a block are loaded back to back first, so that their
+            // cache misses overlap (as in `warm`).
+            let block = 32
+            for first in stride(from: indexed, to: entries.count, by: block) {
+                let last = min(first + block, entries.count)
+                for index in first..<last {
+                    let entry = entries[index]
+                    loadSink &+= slots[Int(Self.hash(names, entry.token, entry.head, entry.tail)) & mask]
+                }
+                for index in first..<last {
+                    let entry = entries[index]
+                    let (found, position, hash) = lookup(names, entry.token, entry.head, entry.tail)
+                    if found != nil { return index }
+                    slots[position] = UInt64(hash) << 32 | UInt64(index + 1)
+                    indexed = index + 1
+                }
             }
             return nil
         }
