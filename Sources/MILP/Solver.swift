@@ -59,6 +59,9 @@ public struct SolveOptions: Sendable {
     public var useStart: Bool = true
     /// Setting this flag stops the solve as soon as the solver can be stopped.
     public var interrupt: InterruptFlag?
+    /// CBC's MIP preprocessing (CglPreProcess; nil: on). Off, small sub-MIPs whose preprocessing
+    /// would eat their time limit get to branching. Other solvers ignore it.
+    public var preprocessing: Bool?
 
     public init(
         timeLimit: Double? = nil, relativeGap: Double? = nil, absoluteGap: Double? = nil,

@@ -131,8 +131,8 @@ public struct CbcSolver: Solver {
             Cbc_setParameter(model, "randomCbcSeed", "\(s)")
             Cbc_setParameter(model, "randomSeed", "\(s)")
         }
-        if !form.sos.isEmpty {
-            // CglPreProcess asserts (and aborts the process) on some models with SOS sets.
+        if !form.sos.isEmpty || options.preprocessing == false {
+            // (With SOS sets, CglPreProcess asserts and aborts the process on some models.)
             Cbc_setParameter(model, "preprocess", "off")
         }
         if options.useStart, !form.start.isEmpty, form.isMIP {

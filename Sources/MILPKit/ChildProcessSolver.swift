@@ -64,6 +64,7 @@ public struct ChildProcessSolver: Solver {
         if let n = options.nodeLimit { arguments += ["--node-limit", "\(n)"] }
         if let n = options.solutionLimit { arguments += ["--solution-limit", "\(n)"] }
         if let s = options.seed { arguments += ["--seed", "\(s)"] }
+        if options.preprocessing == false { arguments.append("--no-preprocessing") }
         // The child keeps its own deadline; this one only catches a child that hangs.
         let deadline = (options.timeLimit ?? 86_400) * 1.1 + 5
         let outcome = try runChild(executable, arguments, deadline: deadline, scratch: directory,

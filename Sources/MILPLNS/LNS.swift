@@ -426,13 +426,17 @@ public struct LNS: Sendable {
             useStart = true
         }
         let clock = ContinuousClock.now
-        var r = try? solver.solve(sub, options: SolveOptions(timeLimit: limit, useStart: useStart, interrupt: interrupt))
+        var options = SolveOptions(timeLimit: limit, useStart: useStart, interrupt: interrupt)
+        options.preprocessing = config.repairPreprocessing
+        var r = try? solver.solve(sub, options: options)
         // CBC 2.10 sometimes fails at once on a MIP start ("ClpModel::getColumnName, Illegal index"
         // after preprocessing): when a solve with a start ends early without a solution, retry without it.
         let spent = (ContinuousClock.now - clock).seconds
         if useStart, r?.values == nil, spent < 0.5 * limit, !(interrupt?.isSet ?? false),
            r.map({ ![.infeasible, .optimal].contains($0.termination) }) ?? true {
-            r = try? solver.solve(sub, options: SolveOptions(timeLimit: limit - spent, useStart: false, interrupt: interrupt))
+            options.timeLimit = limit - spent
+            options.useStart = false
+            r = try? solver.solve(sub, options: options)
         }
         guard let r, let values = r.values, values.count >= base.variableCount else { return nil }
         let point = Array(values.prefix(base.variableCount))

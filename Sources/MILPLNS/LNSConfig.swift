@@ -9,6 +9,9 @@ public struct OperatorSpec: Codable, Sendable, Hashable, CustomStringConvertible
         case proximity
         case randomObjective = "random_objective"
         case crossover
+        /// Not in Balans: the integer variables nearest a random one in the graph of variables
+        /// and the rows they share (breadth-first), as SCIP's graph-induced neighborhood search.
+        case graph
     }
 
     public var kind: Kind
@@ -74,6 +77,8 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     public var initialFraction: Double = 0.2
     /// Time limit of one repair (sub-MIP); local branching gets 2.5 times as much.
     public var repairTimeLimit: Double = 5
+    /// CBC's MIP preprocessing in the repairs (`SolveOptions.preprocessing`).
+    public var repairPreprocessing = true
     /// Stop after this many iterations (nil: only the time limit).
     public var maxIterations: Int?
     public var operators: [OperatorSpec] = LNSConfig.defaultOperators
@@ -141,6 +146,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case seed, timeLimit = "time_limit", initialFraction = "initial_fraction", repairTimeLimit = "repair_time_limit"
+        case repairPreprocessing = "repair_preprocessing"
         case maxIterations = "max_iterations", operators, bandit, acceptance, rewards, parallelRepairs = "parallel_repairs"
         case fullSolveWorker = "full_solve_worker"
     }
@@ -156,6 +162,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         timeLimit = try c.decodeIfPresent(Double.self, forKey: .timeLimit) ?? defaults.timeLimit
         initialFraction = try c.decodeIfPresent(Double.self, forKey: .initialFraction) ?? defaults.initialFraction
         repairTimeLimit = try c.decodeIfPresent(Double.self, forKey: .repairTimeLimit) ?? defaults.repairTimeLimit
+        repairPreprocessing = try c.decodeIfPresent(Bool.self, forKey: .repairPreprocessing) ?? defaults.repairPreprocessing
         maxIterations = try c.decodeIfPresent(Int.self, forKey: .maxIterations)
         operators = try c.decodeIfPresent([OperatorSpec].self, forKey: .operators) ?? defaults.operators
         bandit = try c.decodeIfPresent(BanditSpec.self, forKey: .bandit) ?? defaults.bandit

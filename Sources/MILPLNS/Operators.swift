@@ -22,6 +22,9 @@ public struct LNSColumns: Sendable {
     public let binaries: [Int]
     /// Integer columns that are not binary.
     public let generalIntegers: [Int]
+    /// The rows of each column: `columnRows[columnStarts[c] ..< columnStarts[c + 1]]`.
+    let columnStarts: [Int]
+    let columnRows: [Int32]
 
     public init(_ model: Model) {
         var integers: [Int] = [], binaries: [Int] = [], general: [Int] = []
@@ -32,6 +35,55 @@ public struct LNSColumns: Sendable {
         self.integers = integers
         self.binaries = binaries
         generalIntegers = general
+        // The transposed sparsity pattern, by counting.
+        var starts = [Int](repeating: 0, count: model.variableCount + 1)
+        for r in 0..<model.constraintCount {
+            for c in model.row(model.constraint(at: r)).columns { starts[Int(c) + 1] += 1 }
+        }
+        for c in 0..<model.variableCount { starts[c + 1] += starts[c] }
+        var next = starts, rows = [Int32](repeating: 0, count: starts[model.variableCount])
+        for r in 0..<model.constraintCount {
+            for c in model.row(model.constraint(at: r)).columns {
+                rows[next[Int(c)]] = Int32(r)
+                next[Int(c)] += 1
+            }
+        }
+        columnStarts = starts
+        columnRows = rows
+    }
+
+    /// `count` integer columns (fewer when there are not that many), gathered breadth-first from
+    /// `center` through the rows they share; a part of the graph that runs out is followed by
+    /// another random integer column's part.
+    public func nearest(_ count: Int, from center: Int, model: Model, rng: inout SplitMix64) -> [Int] {
+        var seenColumn = [Bool](repeating: false, count: model.variableCount)
+        var seenRow = [Bool](repeating: false, count: model.constraintCount)
+        var queue = [center], head = 0, found: [Int] = []
+        seenColumn[center] = true
+        while found.count < min(count, integers.count) {
+            if head == queue.count {  // this part is exhausted: another center
+                var pick: Int?
+                for _ in 0..<8 where pick == nil {
+                    let c = integers[rng.integer(in: 0...(integers.count - 1))]
+                    if !seenColumn[c] { pick = c }
+                }
+                if pick == nil { pick = integers.filter { !seenColumn[$0] }.randomElement(using: &rng) }
+                guard let next = pick else { break }
+                seenColumn[next] = true
+                queue.append(next)
+            }
+            let c = queue[head]
+            head += 1
+            if model.kinds[c].isIntegral { found.append(c) }
+            for r in columnRows[columnStarts[c]..<columnStarts[c + 1]] where !seenRow[Int(r)] {
+                seenRow[Int(r)] = true
+                for neighbor in model.row(model.constraint(at: Int(r))).columns where !seenColumn[Int(neighbor)] {
+                    seenColumn[Int(neighbor)] = true
+                    queue.append(Int(neighbor))
+                }
+            }
+        }
+        return found
     }
 }
 
@@ -44,7 +96,7 @@ public enum LNSOperators {
     /// Whether `spec` can apply at all to a model with these columns and this root LP.
     public static func applies(_ spec: OperatorSpec, columns: LNSColumns, lp: [Double]?) -> Bool {
         switch spec.kind {
-        case .mutation, .randomObjective, .crossover: return !columns.integers.isEmpty
+        case .mutation, .randomObjective, .crossover, .graph: return !columns.integers.isEmpty
         case .rins: return lp != nil && !columns.integers.isEmpty
         case .rens: return lp.map { lp in columns.integers.contains { isFractional(lp[$0]) } } ?? false
         case .dins: return lp != nil && !columns.generalIntegers.isEmpty
@@ -63,6 +115,12 @@ public enum LNSOperators {
         switch spec.kind {
         case .mutation:
             let free = Set(rng.sample(columns.integers, count: fraction(δ, of: columns.integers.count)))
+            fix(&sub, columns.integers.filter { !free.contains($0) }, to: current)
+            return Neighborhood(model: sub, freeCount: free.count, description: spec.description)
+
+        case .graph:
+            guard let center = columns.integers.randomElement(using: &rng) else { return nil }
+            let free = Set(columns.nearest(fraction(δ, of: columns.integers.count), from: center, model: model, rng: &rng))
             fix(&sub, columns.integers.filter { !free.contains($0) }, to: current)
             return Neighborhood(model: sub, freeCount: free.count, description: spec.description)
 

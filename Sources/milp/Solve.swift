@@ -55,6 +55,9 @@ struct Solve: ParsableCommand {
     @Option(help: "A MIPLIB .sol file used as the MIP start.")
     var mipStart: String?
 
+    @Flag(help: "Turn CBC's MIP preprocessing (CglPreProcess) off.")
+    var noPreprocessing = false
+
     @Option(help: "Write the best solution as a MIPLIB .sol file.")
     var solution: String?
 
@@ -83,8 +86,8 @@ struct Solve: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let nodeLimit, nodeLimit < 0 { throw ValidationError("--node-limit must be ≥ 0") }
         if let solutionLimit, solutionLimit < 1 { throw ValidationError("--solution-limit must be at least 1") }
-        if useLNS, gap != nil || absoluteGap != nil || nodeLimit != nil || solutionLimit != nil || threads != nil {
-            throw ValidationError("--gap, --absolute-gap, --node-limit, --solution-limit and --threads apply to one solve, not to --lns; set the LNS up with --lns-config (repair_time_limit, parallel_repairs, ...)")
+        if useLNS, gap != nil || absoluteGap != nil || nodeLimit != nil || solutionLimit != nil || threads != nil || noPreprocessing {
+            throw ValidationError("--gap, --absolute-gap, --node-limit, --solution-limit, --threads and --no-preprocessing apply to one solve, not to --lns; set the LNS up with --lns-config (repair_time_limit, repair_preprocessing, parallel_repairs, ...)")
         }
         if let solver, Solvers.named(solver) == nil { throw ValidationError("unknown solver \"\(solver)\"; use cbc, glpk or clp") }
         if useLNS, solver?.lowercased() == "clp" { throw ValidationError("--lns needs a MIP solver: cbc or glpk") }
@@ -120,9 +123,10 @@ struct Solve: ParsableCommand {
             return
         }
         let remaining = timeLimit.map { max(0, $0 - (ContinuousClock.now - commandStart).seconds) }
-        let options = SolveOptions(
+        var options = SolveOptions(
             timeLimit: remaining, relativeGap: gap, absoluteGap: absoluteGap, threads: threads,
             nodeLimit: nodeLimit, solutionLimit: solutionLimit, logLevel: verbose ? 1 : 0, seed: seed, interrupt: interrupt)
+        if noPreprocessing { options.preprocessing = false }
         let report = ReportOnce()
         if let timeLimit {
             // The adapters stop at the deadline; should a solver still not return, report and exit.

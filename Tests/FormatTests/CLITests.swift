@@ -157,6 +157,18 @@ struct CLITests {
         #expect(err.contains("Cbc"), "the solver log goes to stderr")
     }
 
+    @Test("--no-preprocessing turns CBC's CglPreProcess off and keeps the optimum")
+    func noPreprocessing() throws {
+        let on = try milpJSON(["solve", instancePath("miplib3", "p0201"), "--json", "--verbose"])
+        let off = try milpJSON(["solve", instancePath("miplib3", "p0201"), "--json", "--verbose", "--no-preprocessing"])
+        #expect(on.0 == 0 && off.0 == 0)
+        #expect(agrees(on.1["objective"] as? Double, 7615) && agrees(off.1["objective"] as? Double, 7615))
+        #expect(on.2.contains("Cgl0004I processed model"), "CglPreProcess runs by default")
+        #expect(!off.2.contains("Cgl0004I") && off.2.contains("Cbc"), "and not with --no-preprocessing")
+        let (status, _, err) = try run(milpExecutable, ["solve", instancePath("miplib3", "p0201"), "--lns", "--no-preprocessing"])
+        #expect(status == 2 && err.contains("repair_preprocessing"))
+    }
+
     @Test("bad input: exit 2 and a message naming file and line")
     func badInput() throws {
         let path = scratchDirectory.appendingPathComponent("broken.mps").path

@@ -165,6 +165,36 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         #expect(r.model.sense == .minimize && fixedColumns(r.model, Array(0..<6)).isEmpty)
     }
 
+    @Test func graphFreesAConnectedPartAroundARandomCenter() {
+        // A path x0 – x1 – … – x9 (rows x_i + x_{i+1} ≤ 1): the free columns are an interval.
+        var m = Model()
+        let x = (0..<10).map { m.addBinary(objective: 1, name: "x\($0)") }
+        for i in 0..<9 { m.add(x[i] + x[i + 1] <= 1) }
+        m.maximize(sum(x))
+        let current = (0..<10).map { Double($0 % 2) }
+        for seed in 0..<20 as Range<UInt64> {
+            var rng = SplitMix64(seed: seed)
+            let n = LNSOperators.destroy(OperatorSpec(.graph, rate: 0.3), model: m, columns: LNSColumns(m), current: current, lp: nil, rng: &rng)!
+            let free = Set(0..<10).subtracting(fixedColumns(n.model, Array(0..<10))).sorted()
+            #expect(n.freeCount == 3 && free.count == 3)
+            #expect(free.last! - free.first! == 2, "not an interval: \(free)")
+            for c in fixedColumns(n.model, Array(0..<10)) { #expect(n.model.lowerBounds[c] == current[c]) }
+        }
+        // Continuous columns link the graph but are never counted or fixed; a part that runs out
+        // is followed by another: two triangles a–y–b (y continuous) and c–d, rate 1 frees all four.
+        var g = Model()
+        let (a, b, c, d) = (g.addBinary(), g.addBinary(), g.addBinary(), g.addBinary())
+        let y = g.addVariable(lowerBound: 0, upperBound: 1, kind: .continuous)
+        g.add(a + y <= 1)
+        g.add(y + b <= 1)
+        g.add(c + d <= 1)
+        g.maximize(a + b + c + d)
+        var rng = SplitMix64(seed: 3)
+        let columns = LNSColumns(g)
+        #expect(Set(columns.nearest(2, from: a.index, model: g, rng: &rng)) == [a.index, b.index])
+        #expect(Set(columns.nearest(4, from: c.index, model: g, rng: &rng)) == [a.index, b.index, c.index, d.index])
+    }
+
     @Test func operatorsThatCannotApplyAreDropped() {
         var m = Model()
         let a = m.addInteger(in: 0...5)
@@ -437,9 +467,10 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
     }
 
     @Test func jsonConfigRoundTrips() throws {
-        let config = try read(#"{"seed": 9, "time_limit": 30, "max_iterations": 4, "operators": [{"name": "local_branching", "rate": 0.1}, {"name": "dins"}]}"#)
-        #expect(config.seed == 9 && config.timeLimit == 30 && config.maxIterations == 4)
-        #expect(config.operators.map(\.description) == ["local_branching_0.1", "dins"])
+        let config = try read(#"{"seed": 9, "time_limit": 30, "max_iterations": 4, "repair_preprocessing": false, "operators": [{"name": "local_branching", "rate": 0.1}, {"name": "dins"}, {"name": "graph", "rate": 0.3}]}"#)
+        #expect(config.seed == 9 && config.timeLimit == 30 && config.maxIterations == 4 && !config.repairPreprocessing)
+        #expect(LNSConfig().repairPreprocessing)
+        #expect(config.operators.map(\.description) == ["local_branching_0.1", "dins", "graph_0.3"])
         #expect(config.bandit == LNSConfig().bandit)
         let again = try JSONDecoder().decode(LNSConfig.self, from: JSONEncoder().encode(config))
         #expect(again == config)
