@@ -331,7 +331,8 @@ private struct MPSParser {
     var tail: MPSColumnsTail?
     /// Whether each new column name goes into the name table at once. By default the names are
     /// added in one pass when COLUMNS ends, which is faster; a file that names a column again after
-    /// other columns (allowed: its entries continue the column) is then read again with this set.
+    /// other columns (allowed: its entries continue the column) is then read again with this set,
+    /// in one part (a second part would not see the repeat).
     let indexesColumnsAtOnce: Bool
     /// Files with at least this many bytes after the COLUMNS header have it read in two parts.
     let splitSize: Int
@@ -548,7 +549,7 @@ private struct MPSParser {
             section = .columns
             sawColumns = true
             reserveColumns(remainingBytes: bytes.count - end)
-            if !fixed && bytes.count - end >= splitSize, let split = MPSColumnsTail.splitPoint(bytes, from: end) {
+            if !fixed && !indexesColumnsAtOnce && bytes.count - end >= splitSize, let split = MPSColumnsTail.splitPoint(bytes, from: end) {
                 tail = MPSColumnsTail(bytes, from: split, rows: .init(index: rowIndex, modelRows: rows.map(\.modelRow), objective: objectiveRow))
             }
         case "RHS": section = .rhs

@@ -258,6 +258,20 @@ struct MPSSplitColumnsTests {
         #expect(zip(row.columns, row.coefficients).contains { $0.0 == Int32(index) && $0.1 == -3 })
     }
 
+    /// Found by the fuzz target: a column named again after another, with a second entry in a row
+    /// it already has, is reported at that line in one pass; the two-part read must say the same.
+    @Test func repeatedColumnWithASecondEntryInARow() throws {
+        var lines = ["NAME t", "ROWS", " N obj", " L z", " L a", " L b", " L c", "COLUMNS"]
+        for j in 0..<40 { lines.append("    f\(j) z 1") }
+        lines += ["    x a 1 b 1", "    y c 1", "    x a 2", "RHS", "    RHS z 1", "ENDATA"]
+        do {
+            _ = try parseMPS(lines.joined(separator: "\n"))  // compares both ways
+            Issue.record("no error")
+        } catch {
+            #expect("\(error)".contains("inline.mps:51: column x has a second entry in row a"), "\(error)")
+        }
+    }
+
     @Test("an error in either part has the same line and message", arguments: [40, 350, 600])
     func errorLine(line: Int) throws {
         let text = Self.text(columns: 301, bad: (line, "    c5 nosuchrow 1"))
