@@ -174,13 +174,16 @@ public struct LNS: Sendable {
         // The full model solved beside the LNS for the whole time, on one of the parallel slots.
         let workerStop = InterruptFlag()
         var worker: BackgroundSolve?
-        if config.fullSolveWorker && solver.allowsConcurrentSolves && config.parallelRepairs >= 2 {
+        if config.runsFullSolveWorker && solver.allowsConcurrentSolves && config.parallelRepairs >= 2 {
             let (solver, limit) = (self.solver, remaining())
             let workerStart = elapsed()
             var full = base
             full.clearStart()
+            // The run's seed, as a plain solve with that seed gets (for CBC, 0 seeds its heuristics
+            // from the clock; on gisp_102 that decided between −878 and −1800 at 240 s).
+            let seed = Int(truncatingIfNeeded: config.seed)
             worker = BackgroundSolve(startedAt: workerStart) { [full] in
-                try? solver.solve(full, options: SolveOptions(timeLimit: limit, threads: 1, useStart: false, interrupt: workerStop))
+                try? solver.solve(full, options: SolveOptions(timeLimit: limit, threads: 1, seed: seed, useStart: false, interrupt: workerStop))
             }
         }
         defer {

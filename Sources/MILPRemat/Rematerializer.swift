@@ -254,6 +254,15 @@ public struct Rematerializer: Sendable {
 
     // MARK: LNS over windows of stages
 
+    /// How a window's sub-MIP is solved: one thread, to optimality (costs are integers), and
+    /// without CBC's MIP preprocessing, which on the large windows of n250 took the whole limit
+    /// and returned nothing, not even the start.
+    func windowSolve(limit: Double) -> SolveOptions {
+        var solve = SolveOptions(timeLimit: limit, relativeGap: 0, absoluteGap: 0.5, threads: 1)
+        solve.preprocessing = false
+        return solve
+    }
+
     /// Repairs a plan that does not fit: windows of stages around stages whose peak exceeds the
     /// budget are re-solved by CBC with a soft budget, minimizing the memory above it (the rest of
     /// the plan fixed), and a spliced plan is kept when its total overflow is lower (or equal at a
@@ -276,7 +285,7 @@ public struct Rematerializer: Sendable {
             let window = CheckmateModel(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: plan, minimizingOverflow: true)
             var m = window.model
             m.setStart(values: window.start(for: plan))
-            let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: min(options.subSolveLimit, remaining()), threads: 1))
+            let r = try CbcSolver().solve(m, options: windowSolve(limit: min(options.subSolveLimit, remaining())))
             options.log?(String(format: "overflow repair: stages %d–%d, %@, objective %@", a, a + width - 1, r.termination.rawValue,
                                 r.objective.map { String(format: "%.0f", $0 * Double(window.sizeUnit)) } ?? "none"))
             if let values = r.values {
@@ -317,7 +326,7 @@ public struct Rematerializer: Sendable {
             let window = CheckmateModel(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: incumbent)
             var m = window.model
             m.setStart(values: window.start(for: incumbent))
-            let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: min(options.subSolveLimit, remaining()), relativeGap: 0, absoluteGap: 0.5, threads: 1))
+            let r = try CbcSolver().solve(m, options: windowSolve(limit: min(options.subSolveLimit, remaining())))
             if let values = r.values {
                 let candidate = window.plan(from: values)
                 if let replay = try? Simulator.replay(candidate.schedule(graph: graph), on: graph, budget: budget),
