@@ -49,7 +49,7 @@ struct Solve: ParsableCommand {
     @Option(help: "Stop after this many improving solutions.")
     var solutionLimit: Int?
 
-    @Option(help: "Random seed, where the solver accepts one (CBC).")
+    @Option(help: "Random seed, where the solver accepts one (CBC; 0 makes CBC seed its heuristics from the clock).")
     var seed: Int?
 
     @Option(help: "A MIPLIB .sol file used as the MIP start.")
