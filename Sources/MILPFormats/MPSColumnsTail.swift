@@ -1,15 +1,17 @@
 import Foundation
 import Synchronization
 
-/// The second half of a large free-format COLUMNS section, parsed on another thread while the
-/// parser reads the first half.
+/// The second part of a large free-format COLUMNS section, parsed on another thread while the
+/// parser reads the first part.
 ///
-/// The parser picks a line near the middle of the rest of the file where a new column starts and
-/// hands everything from there on to this task. The task reads COLUMNS lines until it meets a line
+/// The parser picks a line `firstShare` (55 %) into the rest of the file where a new column
+/// starts and hands everything from there on to this task. The task reads COLUMNS lines until it meets a line
 /// it cannot take: a section header, a line it would reject, or the end of the file. Its columns
 /// are numbered locally and its entries refer to them; the parser merges them in when it reaches
 /// the task's first line still inside COLUMNS, then goes on from the line where the task stopped
-/// (so an error there is reported by the parser itself, with its usual message and line number).
+/// (so an error there is reported by the parser itself, with its usual message and line number;
+/// the task drops the column it was in when it rejects a line, so the parser reads that column
+/// whole).
 /// When the parser leaves COLUMNS before that line, the task's work is dropped.
 ///
 /// The task only reads shared state: the file, the row names, and a copy of the rows' model
