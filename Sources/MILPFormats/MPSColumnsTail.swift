@@ -111,8 +111,7 @@ final class MPSColumnsTail: @unchecked Sendable {
         }
         var batch = LineBatch()
         var lastRow = [Int32](repeating: -1, count: rows.modelRows.count)  // last local column per row
-        var rowGuesses: [Int32] = []
-        var ordinal = 0
+        var rowGuesses = ColumnRowGuesses()
         var marker: Kind = .asBefore
         var position = start
         var lastName = Token(start: 0, end: 0)
@@ -159,15 +158,12 @@ final class MPSColumnsTail: @unchecked Sendable {
                             kinds.append(marker)
                             objective.append(.nan)
                             lastName = name
-                            ordinal = 0
+                            rowGuesses.newColumn()
                         }
                         let column = Int32(names.count - 1)
                         for pair in stride(from: 1, to: count, by: 2) {
-                            let guess = ordinal < rowGuesses.count ? Int(rowGuesses[ordinal]) : -1
-                            guard let row = rows.index.find(bytes, fields[base + pair], guess: guess),
+                            guard let row = rowGuesses.find(rows.index, bytes, fields[base + pair]),
                                   let value = parseNumber(bytes, fields[base + pair + 1]) else { return reject() }
-                            if ordinal < rowGuesses.count { rowGuesses[ordinal] = Int32(row) } else { rowGuesses.append(Int32(row)) }
-                            ordinal += 1
                             if row == rows.objective {
                                 objective[Int(column)] = value
                             } else if rows.modelRows[row] >= 0 {

@@ -282,6 +282,25 @@ private struct RowEntry {
     var lastColumn: Int32   // last column with an entry in this row, to catch duplicates
 }
 
+/// Row lookups in COLUMNS: the k-th entry of a column is looked for first in the row of the k-th
+/// entry of the previous column (see `NameIndex.find(_:_:guess:)`).
+struct ColumnRowGuesses {
+    private var rows: [Int32] = []   // by entry ordinal: the row of that entry in the previous column
+    private var ordinal = 0          // position of the next entry within its column
+
+    /// A new column starts.
+    mutating func newColumn() { ordinal = 0 }
+
+    /// The row named `token`, or nil; remembered as the guess for the same entry of the next column.
+    mutating func find(_ index: NameIndex, _ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) -> Int? {
+        let guess = ordinal < rows.count ? Int(rows[ordinal]) : -1
+        guard let row = index.find(bytes, token, guess: guess) else { return nil }
+        if ordinal < rows.count { rows[ordinal] = Int32(row) } else { rows.append(Int32(row)) }
+        ordinal += 1
+        return row
+    }
+}
+
 /// A column named again after other columns (see `MPSParser.indexesColumnsAtOnce`).
 private struct RepeatedColumnName: Error {}
 
@@ -310,8 +329,7 @@ private struct MPSParser {
     var lastColumnToken = Token(start: 0, end: 0)  // and its name
     var integerBlock = false
     var entries: [MatrixEntry] = []
-    var entryOrdinal = 0                // position of the next entry within its column
-    var rowGuesses: [Int32] = []        // by entry ordinal: the row of that entry in the previous column
+    var rowGuesses = ColumnRowGuesses()
     var boundSeen: [UInt8] = []         // bit 1: lower set, bit 2: upper set
 
     // Storage for what `assemble` makes, reserved (and populated) early
@@ -679,15 +697,12 @@ private struct MPSParser {
         }
         let column = try columnFor(tokens[0])
         for pair in stride(from: 1, to: tokens.count, by: 2) {
-            let guess = entryOrdinal < rowGuesses.count ? Int(rowGuesses[entryOrdinal]) : -1
-            guard let row = rowIndex.find(bytes, tokens[pair], guess: guess) else {
+            guard let row = rowGuesses.find(rowIndex, bytes, tokens[pair]) else {
                 throw fail("unknown row \"\(text(tokens[pair]).prefix(60))\" in COLUMNS (not declared in ROWS)")
             }
             guard let value = parseNumber(bytes, tokens[pair + 1]) else {
                 throw fail("expected a number for column \(text(tokens[0]).prefix(60)) in row \(text(tokens[pair]).prefix(60)), found \"\(text(tokens[pair + 1]).prefix(40))\"")
             }
-            if entryOrdinal < rowGuesses.count { rowGuesses[entryOrdinal] = Int32(row) } else { rowGuesses.append(Int32(row)) }
-            entryOrdinal += 1
             if row == objectiveRow {
                 data.objective[column] = value
             } else if !isDropped(row) {
@@ -712,7 +727,7 @@ private struct MPSParser {
 
     mutating func columnFor(_ token: Token) throws -> Int {
         if lastColumnIndex >= 0 && NameIndex.equal(bytes, lastColumnToken, token) { return lastColumnIndex }
-        entryOrdinal = 0
+        rowGuesses.newColumn()
         let index = addColumn(token, integer: integerBlock)
         lastColumnIndex = index
         lastColumnToken = token
@@ -767,7 +782,7 @@ private struct MPSParser {
         if let last = names.last {
             lastColumnIndex = Int(columns[names.count - 1])
             lastColumnToken = last
-            entryOrdinal = 0
+            rowGuesses.newColumn()
         }
         line += tail.lines
         return tail.stop
