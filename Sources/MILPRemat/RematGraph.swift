@@ -90,21 +90,11 @@ public struct RematGraph: Sendable {
 
     /// Peak memory of computing every node once in topological order, freeing each output right
     /// after its last consumer ran; sinks stay resident (Moccasin's definition of the budget base).
-    /// At step j the memory is the output of j plus every earlier output still needed at j or a sink.
-    public var noRematPeak: Int64 {
-        var memory: Int64 = 0, peak: Int64 = 0
-        var freeAfter = Array(repeating: [Int](), count: count)
-        for (i, last) in lastUse.enumerated() { if let last { freeAfter[last].append(i) } }
-        for j in 0..<count {
-            memory += sizes[j]
-            peak = max(peak, memory)
-            for i in freeAfter[j] { memory -= sizes[i] }
-        }
-        return peak
-    }
+    public var noRematPeak: Int64 { noRematPeak(order: Array(0..<count)) }
 
-    /// A lower bound on any schedule's peak: computing v needs v's inputs and output resident, and
-    /// every sink computed before v (sinks stay). Returns the bound and the node that attains it.
+    /// A lower bound on the peak of any schedule in this node order: computing v needs v's inputs
+    /// and output resident, and every sink computed before v (sinks stay). Returns the bound and
+    /// the node that attains it.
     public var memoryLowerBound: (bytes: Int64, node: Int) {
         var best: (Int64, Int) = (0, 0)
         var sinksBefore: Int64 = 0

@@ -59,10 +59,15 @@ public struct RematResult: Sendable {
     public var status: Status = .noSchedule
     public var method: RematMethod
     public let budget: Int64
+    /// The best plan, its stages in `executionOrder`.
     public var plan: StagePlan?
+    /// The input's node indices in the order the stages follow; nil for the input order.
+    public var executionOrder: [Int]?
+    /// The best schedule, node indices of the input graph.
     public var schedule: Schedule?
     public var replay: SimulationReport?
-    /// A proven lower bound on the total cost (MILP bound or LP relaxation), graph cost units.
+    /// A proven lower bound on the total cost of schedules in `executionOrder` (MILP bound or LP
+    /// relaxation, and Σ C, which bounds every schedule), graph cost units.
     public var lowerBound: Double?
     /// The LP relaxation's value at the budget, when solved.
     public var lpBound: Double?
@@ -73,16 +78,30 @@ public struct RematResult: Sendable {
 }
 
 /// Finds memory-budgeted schedules: baselines, the Checkmate MILP, LP rounding and LNS.
-/// Every schedule it returns has passed `Simulator.replay` against the budget. CBC solves run
-/// one at a time (CBC is not thread-safe).
+/// Every schedule it returns has passed `Simulator.replay` on the input graph against the budget.
+/// CBC solves run one at a time (CBC is not thread-safe).
 public struct Rematerializer: Sendable {
+    /// The graph as given.
+    public let input: RematGraph
+    /// The graph the search works on: `input`, or `input` renumbered in a memory-aware order.
     public let graph: RematGraph
+    /// The input's node indices in `graph`'s order; nil when `graph` is `input`.
+    public let executionOrder: [Int]?
     public let budget: Int64
 
-    /// Throws when `budget` is below the memory some node needs on its own (its inputs, its
-    /// output and the sinks before it): the message gives that minimum, and says whether it is
-    /// the least feasible budget (a known schedule peaks at exactly that) or only a bound.
-    public init(graph: RematGraph, budget: Int64) throws {
+    /// Chooses the execution order (`ExecutionOrder`), then throws when `budget` is below the
+    /// memory some node needs on its own in that order (its inputs, its output and the sinks
+    /// before it): the message gives that minimum, and says whether it is the least feasible
+    /// budget (a known schedule peaks at exactly that) or only a bound.
+    public init(graph input: RematGraph, budget: Int64, order: ExecutionOrder = .auto) throws {
+        var graph = input, executionOrder: [Int]?
+        if order != .given {
+            let memoryOrder = input.memoryAwareOrder()
+            if order == .memory || input.noRematPeak(order: memoryOrder) < input.noRematPeak {
+                graph = try input.reordered(memoryOrder)
+                executionOrder = memoryOrder
+            }
+        }
         let (need, node) = graph.memoryLowerBound
         guard budget >= need else {
             let why = "computing \(graph.describe(node)) alone needs its inputs and output resident (no-remat peak \(graph.noRematPeak))"
@@ -92,7 +111,9 @@ public struct Rematerializer: Sendable {
             }
             throw RematInputError("budget \(budget) is below \(need), under which no schedule fits: \(why); the least-memory schedule known peaks at \(least.map(String.init) ?? "?")")
         }
+        self.input = input
         self.graph = graph
+        self.executionOrder = executionOrder
         self.budget = budget
     }
 
@@ -126,26 +147,36 @@ public struct Rematerializer: Sendable {
             }
         }
 
+        // The baselines as users know them (the input order) are reported; in the order the
+        // search works in they are starts.
         for baseline in Baseline.allCases {
-            guard let plan = baseline.plan(for: graph, budget: budget) else {
+            guard let plan = baseline.plan(for: input, budget: budget) else {
                 result.baselines.append(BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false))
                 continue
             }
-            guard let replay = try? Simulator.replay(plan.schedule(graph: graph), on: graph, budget: .max) else {
+            guard let replay = try? Simulator.replay(plan.schedule(graph: input), on: input, budget: .max) else {
                 result.notes.append("the \(baseline.rawValue) baseline's schedule was rejected by the simulator")
                 result.baselines.append(BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false))
                 continue
             }
             result.baselines.append(BaselineReport(baseline: baseline, cost: replay.totalCost, peakMemory: replay.peakMemory,
                                                    fitsBudget: replay.peakMemory <= budget))
-            offer(plan, baseline.rawValue)
+        }
+        // Σ C is the least cost of any schedule: once a plan costs that, nothing else is tried.
+        var optimal: Bool { best?.cost == graph.forwardCost }
+        for baseline in Baseline.allCases where !optimal {
+            if let plan = baseline.plan(for: graph, budget: budget) { offer(plan, baseline.rawValue) }
+        }
+        if let executionOrder {
+            result.executionOrder = executionOrder
+            result.notes.append("stages follow a memory-aware node order (no-remat peak \(graph.noRematPeak), input order \(input.noRematPeak)); LP and MILP bounds hold for schedules in that order, Σ C for every schedule")
         }
         // Keeping nothing but the sinks: the least-memory plan of this family, a last resort.
-        offer(StagePlan(graph: graph) { _, _ in false }, "recompute-all")
-        if let plan = Eviction.plan(graph: graph, budget: budget) { offer(plan, "eviction") }
+        if !optimal { offer(StagePlan(graph: graph) { _, _ in false }, "recompute-all") }
+        if !optimal, let plan = Eviction.plan(graph: graph, budget: budget) { offer(plan, "eviction") }
 
-        if best?.cost == graph.forwardCost {
-            result.notes.append("checkpoint-all fits the budget: no recomputation needed")
+        if optimal {
+            result.notes.append("a plan costing Σ C (no recomputation cost)\(executionOrder == nil ? "" : " in the memory-aware order") fits the budget: optimal")
             result.status = .optimal
             result.lowerBound = Double(graph.forwardCost)
         } else {
@@ -200,9 +231,11 @@ public struct Rematerializer: Sendable {
             }
         }
         if let best {
+            // The schedule in the input's node indices, admitted by a replay on the input graph.
+            let schedule = executionOrder.map { best.plan.schedule(graph: graph).renumbered($0) } ?? best.plan.schedule(graph: graph)
             result.plan = best.plan
-            result.schedule = best.plan.schedule(graph: graph)
-            result.replay = best.replay  // the replay that admitted it
+            result.schedule = schedule
+            result.replay = try Simulator.replay(schedule, on: input, budget: budget)
             if result.status == .noSchedule { result.status = .feasible }
             if result.status == .infeasible {
                 result.status = .feasible

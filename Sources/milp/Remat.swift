@@ -15,10 +15,13 @@ struct Remat: ParsableCommand {
 
         Budget: a fraction of the no-remat peak (0.8 or 80%; the peak of computing every node once in topological order, freeing each output after its last consumer, sinks kept) or bytes (a number above 1). Methods: auto (milp up to 120 nodes, else lns), milp, lp-round, lns.
 
+        Order: the stages of a schedule follow a topological order of the nodes. auto (default) takes a memory-aware order (list scheduling for a low no-remat peak) when its peak is lower than the input order's, else the input order; given keeps the input order (Checkmate's setting); memory forces the memory-aware order. On the random layered graphs the memory-aware order lowers the peak (n250: to 0.78 × the input order's), on the MLSys training graphs it does not. LP and MILP bounds hold for schedules in the order used; Σ C (every node once) for all. --write-model writes the input order's MILP unless --order memory.
+
         Examples:
           milp remat vgg16_train.json --budget 0.9 --time-limit 60 -o schedule.json
           milp remat vgg16_train.json --budget 0.9 --verify schedule.json
           milp remat resnet50_train.json --budget 0.8 --method lns --lp-bound --json
+          milp remat random_layered_n250.json --budget 0.8 --order given --time-limit 120
 
         Exit codes: 0 optimal schedule (or a verified schedule file), 10 a schedule without proof of optimality, 11 none found in time, 3 no schedule fits (proven), 2 bad input (unreadable or invalid graph, budget below the least feasible budget (reported), rejected schedule).
         """
@@ -27,6 +30,7 @@ struct Remat: ParsableCommand {
     @Argument(help: "The graph (JSON).") var graph: String
     @Option(help: "Memory budget: a fraction of the no-remat peak (0.8, 80%) or bytes.") var budget: String
     @Option(help: "auto, milp, lp-round or lns.") var method: String = "auto"
+    @Option(help: "Node order of the stages: auto, given or memory.") var order: String = "auto"
     @Option(help: "Wall-clock limit of the search, seconds.") var timeLimit: Double = 600
     @Option(name: .shortAndLong, help: "Write the schedule JSON here.") var output: String?
     @Option(help: "Write Checkmate's MILP for the budget (.mps, .lp, .gz) and exit.") var writeModel: String?
@@ -40,6 +44,7 @@ struct Remat: ParsableCommand {
 
     func run() throws {
         let method = try namedCase(method, of: RematMethod.self, option: "method")
+        let order = try namedCase(order, of: ExecutionOrder.self, option: "order")
         guard timeLimit > 0, subTimeLimit > 0, window >= 2 else {
             printError("milp: --time-limit and --sub-time-limit must be positive and --window at least 2")
             throw ExitStatus.badInput.exitCode
@@ -54,12 +59,13 @@ struct Remat: ParsableCommand {
         }
         if let verify { return try replay(verify, on: g, budget: bytes) }
         if let writeModel {
-            try ModelFile.write(CheckmateModel(graph: g, budget: bytes, names: true).model, to: writeModel)
-            if !json { print("wrote Checkmate's MILP for \(g.name) at budget \(bytes) to \(writeModel)") }
+            let staged = order == .memory ? try g.reordered(g.memoryAwareOrder()) : g
+            try ModelFile.write(CheckmateModel(graph: staged, budget: bytes, names: true).model, to: writeModel)
+            if !json { print("wrote Checkmate's MILP for \(g.name) at budget \(bytes)\(order == .memory ? " (memory-aware order)" : "") to \(writeModel)") }
             return
         }
         let solver: Rematerializer
-        do { solver = try Rematerializer(graph: g, budget: bytes) } catch {
+        do { solver = try Rematerializer(graph: g, budget: bytes, order: order) } catch {
             printError("milp: \(graph): \(error)")
             throw ExitStatus.badInput.exitCode
         }
@@ -111,6 +117,8 @@ struct Remat: ParsableCommand {
         var o: [String: Any] = [
             "graph": g.name, "nodes": g.count, "edges": g.edgeCount, "budget": r.budget, "no_remat_peak": g.noRematPeak,
             "forward_cost": g.forwardCost, "method": r.method.rawValue, "status": r.status.rawValue,
+            "order": r.executionOrder == nil ? "given" : "memory",
+            "order_no_remat_peak": r.executionOrder.map { g.noRematPeak(order: $0) } ?? g.noRematPeak,
             "seconds": r.seconds, "seconds_to_best": jsonNumber(r.secondsToBest),
             "lower_bound": jsonNumber(r.lowerBound), "lp_bound": jsonNumber(r.lpBound), "notes": r.notes,
             "baselines": r.baselines.map { b -> [String: Any] in
@@ -133,6 +141,10 @@ struct Remat: ParsableCommand {
         func pct(_ x: Double) -> String { String(format: "%+.2f%%", x * 100) }
         print("graph \(g.name): \(g.count) nodes, \(g.edgeCount) edges, forward cost \(g.forwardCost), no-remat peak \(g.noRematPeak)")
         print("budget \(r.budget) (\(String(format: "%.3f", Double(r.budget) / Double(g.noRematPeak))) × peak), method \(r.method.rawValue): \(r.status.rawValue) in \(String(format: "%.1f", r.seconds)) s")
+        if let order = r.executionOrder {
+            let peak = g.noRematPeak(order: order)
+            print("stages in a memory-aware node order: no-remat peak \(peak) (\(String(format: "%.3f", Double(peak) / Double(g.noRematPeak))) × the input order's)")
+        }
         if let replay = r.replay {
             var line = "schedule: total cost \(replay.totalCost) (\(pct(overhead(replay.totalCost, g))) over no-remat), peak memory \(replay.peakMemory), \(replay.computations) computations"
             if let t = r.secondsToBest { line += ", found at \(String(format: "%.1f", t)) s" }

@@ -243,3 +243,73 @@ struct CoreShapeCLITests {
         #expect(truncatedErr.contains("truncated.npy"), "\(truncatedErr)")
     }
 }
+
+/// `milp remat` as a process; schedules are replayed here against the graph file, independently
+/// of the package's simulator.
+@Suite("milp remat as a process")
+struct RematCLITests {
+    static let fixtures = repositoryRoot.appendingPathComponent("Tests/RematTests/Fixtures")
+
+    /// Replays a schedule file on a random layered graph file (node-link JSON: `name`,
+    /// `duration`, `out_cost`, links "0" → "1"): (total cost, peak memory, computes), or nil when
+    /// an input is missing, a value is computed twice while resident, or a sink is missing at the end.
+    static func replay(schedule path: String, graph file: URL) throws -> (cost: Int64, peak: Int64, computes: Int)? {
+        let graph = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+        var size: [String: Int64] = [:], cost: [String: Int64] = [:], inputs: [String: [String]] = [:], consumed = Set<String>()
+        for node in graph["nodes"] as! [[String: Any]] {
+            let id = "\(node["name"]!)"
+            size[id] = (node["out_cost"] as! NSNumber).int64Value
+            cost[id] = (node["duration"] as! NSNumber).int64Value
+        }
+        for link in graph["links"] as! [[String: Any]] {
+            inputs["\(link["1"]!)", default: []].append("\(link["0"]!)")
+            consumed.insert("\(link["0"]!)")
+        }
+        let events = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any])["events"] as! [[String: Any]]
+        var resident = Set<String>(), memory: Int64 = 0, peak: Int64 = 0, total: Int64 = 0, computes = 0
+        for event in events {
+            let id = "\(event["node"]!)"
+            if event["op"] as? String == "compute" {
+                guard !resident.contains(id), inputs[id, default: []].allSatisfy(resident.contains) else { return nil }
+                resident.insert(id); memory += size[id]!; total += cost[id]!; computes += 1
+                peak = max(peak, memory)
+            } else {
+                guard resident.remove(id) != nil else { return nil }
+                memory -= size[id]!
+            }
+        }
+        guard size.keys.allSatisfy({ consumed.contains($0) || resident.contains($0) }) else { return nil }
+        return (total, peak, computes)
+    }
+
+    @Test("n250 at 0.8: exit 0, optimal at Σ C in the memory-aware order, the schedule file replays within the budget")
+    func n250() throws {
+        let graph = Self.fixtures.appendingPathComponent("random_layered_n250.json")
+        let schedule = scratchDirectory.appendingPathComponent("n250.json").path
+        let (status, out, err) = try run(milpExecutable, ["remat", graph.path, "--budget", "0.8", "--time-limit", "30", "--json", "-o", schedule])
+        #expect(status == 0, "\(err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        #expect(summary["status"] as? String == "optimal" && summary["order"] as? String == "memory")
+        #expect(summary["budget"] as? Int == 117_472 && summary["total_cost"] as? Int == 125_569)   // Σ C (data README)
+        let replayed = try #require(try Self.replay(schedule: schedule, graph: graph), "the schedule file does not replay")
+        #expect(replayed.cost == 125_569 && replayed.computes == 250 && replayed.peak <= 117_472)
+        #expect(replayed.peak == (summary["peak_memory"] as? NSNumber)?.int64Value)
+        // Verified by the tool too; a schedule with its first compute removed is rejected (exit 2).
+        #expect(try run(milpExecutable, ["remat", graph.path, "--budget", "0.8", "--verify", schedule]).0 == 0)
+        var file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: schedule))) as! [String: Any]
+        file["events"] = Array((file["events"] as! [Any]).dropFirst())
+        let broken = scratchDirectory.appendingPathComponent("n250-broken.json")
+        try JSONSerialization.data(withJSONObject: file).write(to: broken)
+        let (brokenStatus, _, brokenErr) = try run(milpExecutable, ["remat", graph.path, "--budget", "0.8", "--verify", broken.path])
+        #expect(brokenStatus == 2 && brokenErr.contains("schedule rejected"), "\(brokenErr)")
+    }
+
+    @Test("bad input: an unknown order, a budget below the least feasible one: exit 2 with the reason")
+    func badInput() throws {
+        let vgg16 = Self.fixtures.appendingPathComponent("vgg16_train.json").path
+        let (orderStatus, _, orderErr) = try run(milpExecutable, ["remat", vgg16, "--budget", "0.9", "--order", "fastest"])
+        #expect(orderStatus == 2 && orderErr.contains("fastest") && orderErr.contains("memory"), "\(orderErr)")
+        let (status, _, err) = try run(milpExecutable, ["remat", vgg16, "--budget", "0.8"])
+        #expect(status == 2 && err.contains("least feasible budget 13153337344"), "\(err)")
+    }
+}

@@ -94,11 +94,12 @@ private func eventOptimum(_ g: RematGraph, budget: Int64) -> Int64? {
     return nil
 }
 
-private func solve(_ g: RematGraph, _ budget: Int64, _ method: RematMethod, timeLimit: Double = 30) throws -> RematResult {
+private func solve(_ g: RematGraph, _ budget: Int64, _ method: RematMethod, order: ExecutionOrder = .given,
+                   timeLimit: Double = 30) throws -> RematResult {
     var options = RematOptions()
     options.method = method
     options.timeLimit = timeLimit
-    return try Rematerializer(graph: g, budget: budget).solve(options)
+    return try Rematerializer(graph: g, budget: budget, order: order).solve(options)
 }
 
 @Suite("Graph input")
@@ -316,7 +317,7 @@ struct OptimalityTests {
             #expect(abs(soft.model.objectiveValue(of: start) * Double(soft.sizeUnit) - Double(overflow)) < 1e-6)
             let clock = ContinuousClock.now
             let remaining = { 10 - (ContinuousClock.now - clock).seconds }
-            let plan = try Rematerializer(graph: g, budget: budget)
+            let plan = try Rematerializer(graph: g, budget: budget, order: .given)
                 .repairOverflow(from: checkpointAll, until: { remaining() <= 0 }, remaining: remaining, options: RematOptions())
             if enumeratedOptimum(g, budget: budget) != nil {
                 let fitting = try #require(plan, "budget \(budget): a plan fits, the repair found none")
@@ -419,6 +420,109 @@ struct MLSysTests {
         let replay = try Simulator.replay(schedule, on: g, budget: budget)
         #expect(replay.peakMemory <= budget && replay.totalCost >= g.forwardCost)
         #expect(replay == r.replay)
+    }
+}
+}
+
+/// The least no-remat peak over every topological order (enumerated; small graphs only).
+private func leastPeakOverOrders(_ g: RematGraph) -> Int64 {
+    precondition(g.count <= 9)
+    var best = Int64.max
+    var order: [Int] = [], placed = Array(repeating: false, count: g.count)
+    func extend() {
+        if order.count == g.count { best = min(best, g.noRematPeak(order: order)); return }
+        for v in 0..<g.count where !placed[v] && g.predecessors[v].allSatisfy({ placed[$0] }) {
+            placed[v] = true; order.append(v)
+            extend()
+            placed[v] = false; order.removeLast()
+        }
+    }
+    extend()
+    return best
+}
+
+extension CBCTests {
+@Suite("Execution order")
+struct ExecutionOrderTests {
+    /// Two branches s → a1 → a2 and s → b1 → b2 joined by j, given with both big values (a1,
+    /// b1) computed before either is consumed: peak 1 + 10 + 10 = 21 in the input order, 12 when
+    /// each branch runs to its end first.
+    static let branches = try! graph(
+        [("s", 1, 1), ("a1", 2, 10), ("b1", 2, 10), ("a2", 1, 1), ("b2", 1, 1), ("j", 1, 1)],
+        [("s", "a1"), ("s", "b1"), ("a1", "a2"), ("b1", "b2"), ("a2", "j"), ("b2", "j")])
+
+    @Test("the memory-aware order reaches the least peak over all topological orders", arguments: [0, 1, 2, 3])
+    func leastPeak(which: Int) throws {
+        let g = [Self.branches, OptimalityTests.chain, OptimalityTests.skip, OptimalityTests.diamond][which]
+        let order = g.memoryAwareOrder()
+        #expect(order.sorted() == Array(0..<g.count))
+        #expect(throws: Never.self) { try g.reordered(order) }   // topological, else reordered throws
+        #expect(g.noRematPeak(order: order) == leastPeakOverOrders(g))
+        #expect(try g.reordered(order).noRematPeak == g.noRematPeak(order: order))
+    }
+
+    @Test("reordering keeps nodes and edges by label; orders that are not topological permutations are errors")
+    func reordering() throws {
+        let g = Self.branches
+        #expect(g.noRematPeak == 21 && leastPeakOverOrders(g) == 12)
+        let r = try g.reordered([0, 1, 3, 2, 4, 5])   // s a1 a2 b1 b2 j
+        #expect(r.labels.map(\.description) == ["s", "a1", "a2", "b1", "b2", "j"])
+        #expect(r.costs == [1, 2, 1, 2, 1, 1] && r.sizes == [1, 10, 1, 10, 1, 1])
+        func edges(_ x: RematGraph) -> Set<[String]> {
+            Set(x.predecessors.enumerated().flatMap { v, us in us.map { [x.labels[$0].description, x.labels[v].description] } })
+        }
+        #expect(edges(r) == edges(g) && r.noRematPeak == 12)
+        #expect(throws: RematInputError.self) { try g.reordered([1, 0, 2, 3, 4, 5]) }   // a1 before s
+        #expect(throws: RematInputError.self) { try g.reordered([0, 1, 2, 3, 4]) }
+        #expect(throws: RematInputError.self) { try g.reordered([0, 1, 1, 3, 4, 5]) }
+    }
+
+    @Test("a budget the input order cannot meet without recomputing: the memory-aware order needs none")
+    func budgetBetweenPeaks() throws {
+        let g = Self.branches
+        let sigma = g.forwardCost
+        // The input order's staged optimum recomputes (enumerated); any event order can do without.
+        let given = try solve(g, 12, .milp, order: .given)
+        #expect(given.replay?.totalCost == enumeratedOptimum(g, budget: 12))
+        #expect(given.replay.map { $0.totalCost > sigma } ?? true)
+        #expect(eventOptimum(g, budget: 12) == sigma)
+        for order in [ExecutionOrder.auto, .memory] {
+            let r = try solve(g, 12, .milp, order: order)
+            #expect(r.status == .optimal && r.executionOrder != nil, "\(order)")
+            let replay = try Simulator.replay(try #require(r.schedule), on: g, budget: 12)   // input indices
+            #expect(replay.totalCost == sigma && replay == r.replay && r.lowerBound == Double(sigma))
+        }
+    }
+
+    @Test("in the memory-aware order every schedule replays on the input graph and costs at least the event-level optimum", arguments: [0, 1, 2, 3])
+    func memoryOrderAgainstBruteForce(which: Int) throws {
+        let g = [Self.branches, OptimalityTests.chain, OptimalityTests.skip, OptimalityTests.diamond][which]
+        let low = try g.reordered(g.memoryAwareOrder()).memoryLowerBound.bytes   // below it the order is rejected
+        for budget in stride(from: low, through: g.noRematPeak, by: max(1, Int(g.noRematPeak - low) / 4)) {
+            let r = try solve(g, budget, .milp, order: .memory)
+            let lower = eventOptimum(g, budget: budget)
+            if let schedule = r.schedule {
+                let replay = try Simulator.replay(schedule, on: g, budget: budget)
+                #expect(lower != nil && replay.totalCost >= lower!, "budget \(budget)")
+            }
+            if lower == g.forwardCost, budget >= leastPeakOverOrders(g) {
+                #expect(r.replay?.totalCost == g.forwardCost, "budget \(budget): no recomputation needed in the least-peak order")
+            }
+        }
+    }
+
+    @Test("random layered n250 at 0.8 (below the input order's no-remat peak): the memory-aware order fits without recomputing")
+    func n250() throws {
+        let g = try fixture("random_layered_n250.json")
+        #expect(g.noRematPeak == 146_840 && g.forwardCost == 125_569)   // the data README's values
+        let budget = Budget.fraction(0.8).bytes(for: g)
+        #expect(budget == 117_472)
+        let order = g.memoryAwareOrder()
+        #expect(Double(g.noRematPeak(order: order)) <= 0.8 * Double(g.noRematPeak))
+        let r = try solve(g, budget, .auto, order: .auto, timeLimit: 5)
+        #expect(r.status == .optimal && r.executionOrder == order)
+        let replay = try Simulator.replay(try #require(r.schedule), on: g, budget: budget)
+        #expect(replay.totalCost == g.forwardCost && replay.computations == g.count && replay.peakMemory <= budget)
     }
 }
 }
