@@ -24,6 +24,8 @@ struct Report: ParsableCommand {
           milp report results.sqlite                  Markdown on standard output
           milp report results.sqlite -o report.html   HTML (format from the extension)
           milp report results.sqlite --format json --optimal-values known.csv
+
+        Exit codes: 0 the report was written and no run is wrong, 1 the report was written and some runs are wrong (as milp bench), 2 bad input (database, value list, format).
         """
     )
 
@@ -70,6 +72,7 @@ struct Report: ParsableCommand {
                 print(text, terminator: "")
                 if !report.wrongRuns.isEmpty { printError("milp report: \(report.wrongRuns.count) WRONG answers") }
             }
+            if !report.wrongRuns.isEmpty { throw ExitCode.failure }
         } catch let error as BenchError {
             printError("milp report: \(error)")
             throw ExitStatus.badInput.exitCode

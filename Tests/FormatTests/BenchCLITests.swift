@@ -112,6 +112,11 @@ struct BenchCLITests {
         let stored = try runs(in: db)
         #expect(stored.first { $0.instance == "p0033" }?.wrong?.contains("3000") == true)
         #expect(stored.first { $0.instance == "tp3" }?.wrong == nil)
+        // milp report: the report is written, the wrong run listed, exit 1; against the true
+        // optima the same database reports nothing wrong and exits 0.
+        let (reportStatus, report, _) = try run(milpExecutable, ["report", db])
+        #expect(reportStatus == 1 && report.contains("p0033"))
+        #expect(try run(milpExecutable, ["report", db, "--optimal-values", Self.optimalValues]).0 == 0)
     }
 
     @Test("shards cover every run exactly once and merge loses nothing")
