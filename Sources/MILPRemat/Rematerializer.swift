@@ -89,7 +89,8 @@ public struct Rematerializer: Sendable {
     public let executionOrder: [Int]?
     public let budget: Int64
 
-    /// Chooses the execution order (`ExecutionOrder`), then throws when `budget` is below the
+    /// Chooses the execution order (`ExecutionOrder`; `auto` keeps the input order when only it
+    /// admits the budget), then throws when `budget` is below the
     /// memory some node needs on its own in that order (its inputs, its output and the sinks
     /// before it): the message gives that minimum, and says whether it is the least feasible
     /// budget (a known schedule peaks at exactly that) or only a bound.
@@ -97,19 +98,25 @@ public struct Rematerializer: Sendable {
         var graph = input, executionOrder: [Int]?
         if order != .given {
             let memoryOrder = input.memoryAwareOrder()
-            if order == .memory || input.noRematPeak(order: memoryOrder) < input.noRematPeak {
-                graph = try input.reordered(memoryOrder)
+            let reordered = try input.reordered(memoryOrder)
+            // auto: a lower peak, unless only the input order admits the budget.
+            let admits = { (g: RematGraph) in budget >= g.memoryLowerBound.bytes }
+            if order == .memory || (reordered.noRematPeak < input.noRematPeak && (admits(reordered) || !admits(input))) {
+                graph = reordered
                 executionOrder = memoryOrder
             }
         }
         let (need, node) = graph.memoryLowerBound
         guard budget >= need else {
-            let why = "computing \(graph.describe(node)) alone needs its inputs and output resident (no-remat peak \(graph.noRematPeak))"
+            // The node's inputs and output bound every schedule; the sinks before it only this order's.
+            let own = graph.sizes[node] + graph.predecessors[node].reduce(0) { $0 + graph.sizes[$1] }
+            let scope = own == need ? "" : " in \(executionOrder == nil ? "the input" : "the memory-aware") node order"
+            let why = "computing \(graph.describe(node)) needs its inputs and output\(own == need ? "" : " and the sinks before it") resident (no-remat peak \(input.noRematPeak))"
             let least = Self.leastMemoryKnown(graph, trying: need)
             if least == need {
-                throw RematInputError("budget \(budget) is below the least feasible budget \(need): \(why)")
+                throw RematInputError("budget \(budget) is below the least feasible budget\(scope) \(need): \(why)")
             }
-            throw RematInputError("budget \(budget) is below \(need), under which no schedule fits: \(why); the least-memory schedule known peaks at \(least.map(String.init) ?? "?")")
+            throw RematInputError("budget \(budget) is below \(need), under which no schedule\(scope) fits: \(why); the least-memory schedule known peaks at \(least.map(String.init) ?? "?")")
         }
         self.input = input
         self.graph = graph
