@@ -139,6 +139,13 @@ public struct Rematerializer: Sendable {
         var result = RematResult(method: method, budget: budget)
         var best: (plan: StagePlan, cost: Int64, replay: SimulationReport)?
         var leastOverflow: (plan: StagePlan, overflow: Int64)?   // of the plans that do not fit
+        /// A window over every stage solved to optimality: its cost bounds every plan (the final
+        /// check keeps "optimal" only if the best replayed plan meets it).
+        func provenOptimal(_ cost: Double) {
+            result.notes.append("a window over every stage was solved to optimality")
+            result.lowerBound = max(result.lowerBound ?? -.infinity, cost)
+            result.status = .optimal
+        }
         func offer(_ plan: StagePlan, _ source: String) {
             let replay: SimulationReport
             do { replay = try Simulator.replay(plan.schedule(graph: graph), on: graph, budget: budget) } catch {
@@ -211,7 +218,9 @@ public struct Rematerializer: Sendable {
                 }
                 if options.method == .auto, r.termination == .limitReached, let start = best?.plan, remaining() > 1 {
                     result.notes.append("the MILP was not solved in half the time: windows of stages around its incumbent for the rest")
-                    try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options) { offer($0, "lns") }
+                    if let optimum = try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options, offer: { offer($0, "lns") }) {
+                        provenOptimal(optimum)
+                    }
                 }
             case .lpRound:
                 for plan in try roundedPlans(timeLimit: remaining(), options: options, notes: &result.notes) { offer(plan, "lp-round") }
@@ -232,8 +241,9 @@ public struct Rematerializer: Sendable {
                     let r = try CbcSolver().solve(model.model, options: SolveOptions(timeLimit: remaining() / 2, threads: 1, solutionLimit: 1))
                     if let values = r.values { offer(model.plan(from: values), "milp") }
                 }
-                if let start = best?.plan {
-                    try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options) { offer($0, "lns") }
+                if let start = best?.plan,
+                   let optimum = try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options, offer: { offer($0, "lns") }) {
+                    provenOptimal(optimum)
                 }
             }
         }
@@ -354,8 +364,10 @@ public struct Rematerializer: Sendable {
     /// solves that sub-MIP with CBC (the rest fixed), offering every spliced plan. Windows grow
     /// by a quarter when a sub-MIP is solved to optimality and shrink when one times out; the
     /// search ends when a window covering every stage is solved to optimality or `until` says so.
+    /// Returns the optimal cost in the first case (that window is the whole MILP), else nil.
+    @discardableResult
     func searchWindows(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions,
-                       offer: (StagePlan) -> Void) throws {
+                       offer: (StagePlan) -> Void) throws -> Double? {
         let n = graph.count
         var incumbent = start
         var incumbentCost = start.cost(graph: graph)
@@ -377,11 +389,12 @@ public struct Rematerializer: Sendable {
                 }
             }
             if r.termination == .optimal {
-                if width == n { return }
+                if width == n { return r.objective.map(window.cost(objective:)) }
                 width = min(n, width + max(1, width / 4))
             } else {
                 width = max(2, width * 3 / 4)
             }
         }
+        return nil
     }
 }

@@ -357,6 +357,20 @@ struct OptimalityTests {
         #expect(window.plan(from: window.start(for: r.plan!)) == r.plan!)
     }
 
+    @Test("LNS: a window over every stage solved to optimality proves the enumerated optimum", arguments: [0, 1, 2])
+    func windowProvesOptimum(which: Int) throws {
+        let g = [Self.chain, Self.skip, Self.diamond][which]
+        var proven = 0
+        for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
+            guard let expected = enumeratedOptimum(g, budget: budget), expected > g.forwardCost else { continue }
+            let r = try solve(g, budget, .lns, timeLimit: 10)
+            #expect(r.replay?.totalCost == expected, "budget \(budget)")
+            #expect(r.status == .optimal && r.lowerBound.map { abs($0 - Double(expected)) < 1 } == true, "budget \(budget): \(r.notes)")
+            proven += 1
+        }
+        #expect(proven >= 1)
+    }
+
     @Test("LP rounding and LNS on VGG16 at 0.9: simulated schedules no cheaper than the optimum")
     func heuristics() throws {
         let g = try fixture("vgg16_train.json")
