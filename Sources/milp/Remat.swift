@@ -23,7 +23,7 @@ struct Remat: ParsableCommand {
           milp remat resnet50_train.json --budget 0.8 --method lns --lp-bound --json
           milp remat random_layered_n250.json --budget 0.8 --order given --time-limit 120
 
-        Exit codes: 0 optimal schedule (or a verified schedule file), 10 a schedule without proof of optimality, 11 none found in time, 3 no schedule fits (proven), 2 bad input (unreadable or invalid graph, budget below the least feasible budget (reported), rejected schedule).
+        Exit codes: 0 optimal schedule (or a verified schedule file), 10 a schedule without proof of optimality, 11 none found in time, 3 no schedule in the order used fits (proven), 2 bad input (unreadable or invalid graph, budget below the least feasible budget (reported), rejected schedule).
         """
     )
 
