@@ -137,7 +137,7 @@ public struct Rematerializer: Sendable {
         func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         let method = options.method == .auto ? (graph.count <= options.autoMILPNodes ? .milp : .lns) : options.method
         var result = RematResult(method: method, budget: budget)
-        var best: (plan: StagePlan, cost: Int64, replay: SimulationReport)?
+        var best: (plan: StagePlan, cost: Int64)?
         var leastOverflow: (plan: StagePlan, overflow: Int64)?   // of the plans that do not fit
         /// A window over every stage solved to optimality: its cost bounds every plan (the final
         /// check keeps "optimal" only if the best replayed plan meets it).
@@ -155,7 +155,7 @@ public struct Rematerializer: Sendable {
                 return
             }
             if replay.totalCost < best?.cost ?? .max {
-                best = (plan, replay.totalCost, replay)
+                best = (plan, replay.totalCost)
                 result.secondsToBest = elapsed()
                 options.log?(String(format: "%7.1f s  %@: cost %lld", elapsed(), source, replay.totalCost))
             }
@@ -163,8 +163,9 @@ public struct Rematerializer: Sendable {
 
         // The baselines as users know them (the input order) are reported; in the order the
         // search works in they are starts.
-        for baseline in Baseline.allCases {
-            guard let plan = baseline.plan(for: input, budget: budget) else {
+        let inputPlans = Baseline.allCases.map { ($0, $0.plan(for: input, budget: budget)) }
+        for (baseline, plan) in inputPlans {
+            guard let plan else {
                 result.baselines.append(BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false))
                 continue
             }
@@ -178,8 +179,9 @@ public struct Rematerializer: Sendable {
         }
         // Σ C is the least cost of any schedule: once a plan costs that, nothing else is tried.
         var optimal: Bool { best?.cost == graph.forwardCost }
-        for baseline in Baseline.allCases where !optimal {
-            if let plan = baseline.plan(for: graph, budget: budget) { offer(plan, baseline.rawValue) }
+        for (baseline, inputPlan) in inputPlans where !optimal {
+            // In the input order the reported plans are the starts; otherwise they are made anew.
+            if let plan = executionOrder == nil ? inputPlan : baseline.plan(for: graph, budget: budget) { offer(plan, baseline.rawValue) }
         }
         if let executionOrder {
             result.executionOrder = executionOrder
@@ -365,7 +367,6 @@ public struct Rematerializer: Sendable {
     /// by a quarter when a sub-MIP is solved to optimality and shrink when one times out; the
     /// search ends when a window covering every stage is solved to optimality or `until` says so.
     /// Returns the optimal cost in the first case (that window is the whole MILP), else nil.
-    @discardableResult
     func searchWindows(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions,
                        offer: (StagePlan) -> Void) throws -> Double? {
         let n = graph.count
