@@ -171,6 +171,10 @@ public struct LNS: Sendable {
             return result
         }
 
+        if !columns.dependents.isEmpty {
+            result.notes.append("\(columns.dependents.count) dependent integer columns (one row each, shared with other integers) are left free in every neighborhood")
+        }
+
         // The full model solved beside the LNS for the whole time, on one of the parallel slots.
         let workerStop = InterruptFlag()
         var worker: BackgroundSolve?
@@ -327,6 +331,9 @@ public struct LNS: Sendable {
                         outcome = .newBest
                     } else if s * f < s * currentObjective - improvementTolerance(currentObjective) {
                         outcome = .better
+                    } else if columns.sameIntegerPoint(candidate, currentValues) {
+                        // The repair gave back its start on the integers: no move, so rejected — rewarding
+                        // it would keep the bandit on an operator that cannot leave the current point.
                     } else if acceptance.accepts(candidate: s * f, current: s * currentObjective, best: s * bestObjective,
                                                  fraction: elapsed() / config.timeLimit, rng: &rng) {
                         outcome = .accepted
@@ -476,8 +483,9 @@ private struct RepairJob: Sendable {
         guard let n = LNSOperators.destroy(spec, model: base, columns: columns, current: current, lp: lp,
                                            second: second, rng: &rng) else { return (nil, 0, spec.description) }
         let limit = min(lns.config.repairTimeLimit * n.timeScale, left())
-        let candidate = limit > 0.01
+        var candidate = limit > 0.01
             ? lns.repair(n, current: current, limit: limit, base: base, interrupt: interrupt, feasible: feasible) : nil
+        if candidate != nil { columns.settleDependents(&candidate!, in: base) }
         return (candidate, n.freeCount, n.description)
     }
 }

@@ -15,26 +15,32 @@ public struct Neighborhood: Sendable {
 }
 
 /// The column structure the operators need, computed once per run.
+///
+/// An integer column is *dependent* when it has a single row and that row also holds an integer
+/// column with other rows (gisp's edge variables: xᵢ + xⱼ − yᵢⱼ ≤ 1 at a cost on yᵢⱼ): once the others
+/// are set, its best value follows from that row alone. The operators choose among the other
+/// integer columns and leave the dependent ones free, so a neighborhood that frees xᵢ and xⱼ can pay
+/// for their edge.
 public struct LNSColumns: Sendable {
-    /// Integer and binary columns.
+    /// The integer columns the operators fix and free: every integer column but the dependent ones.
     public let integers: [Int]
-    /// Integer columns with bounds within [0, 1].
+    /// Those of `integers` with bounds within [0, 1].
     public let binaries: [Int]
-    /// Integer columns that are not binary.
+    /// Those of `integers` that are not binary.
     public let generalIntegers: [Int]
+    /// Integer columns left free in every neighborhood, each with its one row.
+    public let dependents: [(column: Int, row: Int)]
     /// The rows of each column: `columnRows[columnStarts[c] ..< columnStarts[c + 1]]`.
     let columnStarts: [Int]
     let columnRows: [Int32]
+    let isChosen: [Bool]
+
+    /// Whether two points agree on every integer column the operators choose from (after rounding).
+    public func sameIntegerPoint(_ a: [Double], _ b: [Double]) -> Bool {
+        integers.allSatisfy { (a[$0] - b[$0]).rounded() == 0 }
+    }
 
     public init(_ model: Model) {
-        var integers: [Int] = [], binaries: [Int] = [], general: [Int] = []
-        for c in 0..<model.variableCount where model.kinds[c].isIntegral {
-            integers.append(c)
-            if model.lowerBounds[c] >= 0 && model.upperBounds[c] <= 1 { binaries.append(c) } else { general.append(c) }
-        }
-        self.integers = integers
-        self.binaries = binaries
-        generalIntegers = general
         // The transposed sparsity pattern, by counting.
         var starts = [Int](repeating: 0, count: model.variableCount + 1)
         for r in 0..<model.constraintCount {
@@ -50,11 +56,57 @@ public struct LNSColumns: Sendable {
         }
         columnStarts = starts
         columnRows = rows
+
+        func isSingleton(_ c: Int) -> Bool { starts[c + 1] - starts[c] == 1 }
+        func isDependent(_ c: Int) -> Bool {
+            isSingleton(c) && model.row(model.constraint(at: Int(rows[starts[c]]))).columns.contains {
+                model.kinds[Int($0)].isIntegral && !isSingleton(Int($0))
+            }
+        }
+        var integers: [Int] = [], binaries: [Int] = [], general: [Int] = [], dependents: [(Int, Int)] = []
+        var isChosen = [Bool](repeating: false, count: model.variableCount)
+        for c in 0..<model.variableCount where model.kinds[c].isIntegral {
+            if isDependent(c) {
+                dependents.append((c, Int(rows[starts[c]])))
+                continue
+            }
+            integers.append(c)
+            isChosen[c] = true
+            if model.lowerBounds[c] >= 0 && model.upperBounds[c] <= 1 { binaries.append(c) } else { general.append(c) }
+        }
+        self.integers = integers
+        self.binaries = binaries
+        generalIntegers = general
+        self.dependents = dependents
+        self.isChosen = isChosen
     }
 
-    /// `count` integer columns (fewer when there are not that many), gathered breadth-first from
+    /// Moves each dependent column of `point` to its best value (by `model`'s objective) that keeps
+    /// its row satisfied, given the other columns; a feasible point stays feasible and gets no worse.
+    public func settleDependents(_ point: inout [Double], in model: Model) {
+        let s = model.sense.sign
+        for (c, r) in dependents {
+            let (rowColumns, coefficients) = model.row(model.constraint(at: r))
+            var others = 0.0, a = 0.0
+            for (j, q) in zip(rowColumns, coefficients) {
+                if Int(j) == c { a = q } else { others += q * point[Int(j)] }
+            }
+            guard a != 0 else { continue }
+            // L ≤ others + a·v ≤ U, as bounds on v.
+            let fromLower = (model.rowLowerBounds[r] - others) / a, fromUpper = (model.rowUpperBounds[r] - others) / a
+            let (rowLow, rowHigh) = a > 0 ? (fromLower, fromUpper) : (fromUpper, fromLower)
+            let low = (max(rowLow, model.lowerBounds[c]) - 1e-9).rounded(.up)
+            let high = (min(rowHigh, model.upperBounds[c]) + 1e-9).rounded(.down)
+            guard low <= high else { continue }
+            let cost = s * model.objectiveCoefficients[c]
+            let best = cost > 0 ? low : cost < 0 ? high : min(max(point[c], low), high)
+            if best.isFinite { point[c] = best }
+        }
+    }
+
+    /// `count` of `integers` (fewer when there are not that many), gathered breadth-first from
     /// `center` through the rows they share; a part of the graph that runs out is followed by
-    /// another random integer column's part.
+    /// another random one's part.
     public func nearest(_ count: Int, from center: Int, model: Model, rng: inout SplitMix64) -> [Int] {
         var seenColumn = [Bool](repeating: false, count: model.variableCount)
         var seenRow = [Bool](repeating: false, count: model.constraintCount)
@@ -74,7 +126,7 @@ public struct LNSColumns: Sendable {
             }
             let c = queue[head]
             head += 1
-            if model.kinds[c].isIntegral { found.append(c) }
+            if isChosen[c] { found.append(c) }
             for r in columnRows[columnStarts[c]..<columnStarts[c + 1]] where !seenRow[Int(r)] {
                 seenRow[Int(r)] = true
                 for neighbor in model.row(model.constraint(at: Int(r))).columns where !seenColumn[Int(neighbor)] {

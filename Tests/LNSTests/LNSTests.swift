@@ -43,6 +43,39 @@ private func setCover(elements: Int, sets: Int, seed: UInt64) -> Model {
     return m
 }
 
+/// A seeded generalized independent set problem (minimize): node binaries x (revenue), edge rows
+/// xᵢ + xⱼ ≤ 1 (permanent) or xᵢ + xⱼ − yᵢⱼ ≤ 1 with a cost on yᵢⱼ (removable). Also returns
+/// its optimum by enumerating the node sets.
+private func gisp(nodes: Int, seed: UInt64) -> (model: Model, optimum: Double) {
+    var rng = SplitMix64(seed: seed)
+    var m = Model(name: "gisp")
+    let revenue = (0..<nodes).map { _ in Double(rng.integer(in: 4...9)) }
+    let x = revenue.map { m.addBinary(objective: -$0) }
+    var permanent: [(Int, Int)] = [], removable: [(Int, Int, Double)] = []
+    for i in 0..<nodes {
+        for j in (i + 1)..<nodes where rng.unit() < 0.6 {
+            if rng.unit() < 0.75 {
+                let cost = Double(rng.integer(in: 1...3))
+                m.add(x[i] + x[j] - m.addBinary(objective: cost) <= 1)
+                removable.append((i, j, cost))
+            } else {
+                m.add(x[i] + x[j] <= 1)
+                permanent.append((i, j))
+            }
+        }
+    }
+    m.minimize(m.objective)
+    var optimum = 0.0
+    for set in 0..<(1 << nodes) {
+        func has(_ i: Int) -> Bool { set & (1 << i) != 0 }
+        guard !permanent.contains(where: { has($0.0) && has($0.1) }) else { continue }
+        let gain: Double = (0..<nodes).filter(has).map { revenue[$0] }.reduce(0, +)
+        let cost: Double = removable.filter { has($0.0) && has($0.1) }.map(\.2).reduce(0, +)
+        optimum = min(optimum, cost - gain)
+    }
+    return (m, optimum)
+}
+
 private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.lowerBounds[$0] == m.upperBounds[$0] } }
 
 // MARK: Operators
@@ -166,10 +199,10 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
     }
 
     @Test func graphFreesAConnectedPartAroundARandomCenter() {
-        // A path x0 – x1 – … – x9 (rows x_i + x_{i+1} ≤ 1): the free columns are an interval.
+        // A cycle x0 – x1 – … – x9 – x0 (rows x_i + x_{i+1} ≤ 1): the free columns are consecutive.
         var m = Model()
         let x = (0..<10).map { m.addBinary(objective: 1, name: "x\($0)") }
-        for i in 0..<9 { m.add(x[i] + x[i + 1] <= 1) }
+        for i in 0..<10 { m.add(x[i] + x[(i + 1) % 10] <= 1) }
         m.maximize(sum(x))
         let current = (0..<10).map { Double($0 % 2) }
         for seed in 0..<20 as Range<UInt64> {
@@ -177,7 +210,7 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
             let n = LNSOperators.destroy(OperatorSpec(.graph, rate: 0.3), model: m, columns: LNSColumns(m), current: current, lp: nil, rng: &rng)!
             let free = Set(0..<10).subtracting(fixedColumns(n.model, Array(0..<10))).sorted()
             #expect(n.freeCount == 3 && free.count == 3)
-            #expect(free.last! - free.first! == 2, "not an interval: \(free)")
+            #expect((0..<10).contains { c in free == [c, (c + 1) % 10, (c + 2) % 10].sorted() }, "not consecutive: \(free)")
             for c in fixedColumns(n.model, Array(0..<10)) { #expect(n.model.lowerBounds[c] == current[c]) }
         }
         // Continuous columns link the graph but are never counted or fixed; a part that runs out
@@ -193,6 +226,44 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         let columns = LNSColumns(g)
         #expect(Set(columns.nearest(2, from: a.index, model: g, rng: &rng)) == [a.index, b.index])
         #expect(Set(columns.nearest(4, from: c.index, model: g, rng: &rng)) == [a.index, b.index, c.index, d.index])
+    }
+
+    @Test func dependentColumnsAreLeftFreeAndSettled() throws {
+        let (m, optimum) = gisp(nodes: 12, seed: 3)
+        let columns = LNSColumns(m)
+        #expect(columns.integers == Array(0..<12))  // the nodes; every edge variable is dependent
+        #expect(columns.dependents.count == m.variableCount - 12)
+        #expect(columns.dependents.allSatisfy { m.row(m.constraint(at: $0.row)).columns.contains(Int32($0.column)) })
+        // A column alone in a row with continuous columns only is not dependent (a fixed-charge arc).
+        var arc = Model()
+        let flow = arc.addVariable(upperBound: 10), open = arc.addBinary(objective: 5)
+        arc.add(flow - 10 * open <= 0)
+        #expect(LNSColumns(arc).integers == [open.index] && LNSColumns(arc).dependents.isEmpty)
+        // Nor are columns whose row holds singletons only.
+        let (single, _) = binaries(3)
+        #expect(LNSColumns(single).dependents.isEmpty)
+
+        // Mutation frees nodes only and never fixes an edge: freeing every node from the empty set
+        // reaches the enumerated optimum (with the edges fixed at 0 it could only reach the best
+        // independent set of the whole graph).
+        let zero = Array(repeating: 0.0, count: m.variableCount)
+        var rng = SplitMix64(seed: 1)
+        let n = try #require(LNSOperators.destroy(OperatorSpec(.mutation, rate: 1), model: m, columns: columns,
+                                                  current: zero, lp: nil, rng: &rng))
+        #expect(n.freeCount == 12 && fixedColumns(n.model, Array(0..<m.variableCount)).isEmpty)
+        let solved = try CbcSolver().solve(n.model)
+        #expect(abs(solved.objective! - optimum) < 1e-6)
+        var edgesFixed = m
+        for (c, _) in columns.dependents { edgesFixed.setBounds(of: m.variable(at: c), lower: 0, upper: 0) }
+        #expect(try CbcSolver().solve(edgesFixed).objective! > optimum + 0.5)
+
+        // Settling pays only for the edges inside the chosen set.
+        var point = try #require(solved.values)
+        for (c, _) in columns.dependents { point[c] = 1 }
+        #expect(m.checkFeasibility(of: point).isFeasible && m.objectiveValue(of: point) > optimum + 0.5)
+        columns.settleDependents(&point, in: m)
+        #expect(m.checkFeasibility(of: point).isFeasible)
+        #expect(abs(m.objectiveValue(of: point) - optimum) < 1e-6)
     }
 
     @Test func operatorsThatCannotApplyAreDropped() {
@@ -407,6 +478,27 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         #expect(r.trace.allSatisfy { $0.neighborhoodSize == 0 && $0.outcome == .rejected })
         #expect(r.notes.contains { $0.contains("no operator found a neighborhood") })
         #expect(r.status == .notImproved && r.objective == 15)
+    }
+
+    @Test func repairsThatGiveBackTheirStartAreRejected() throws {
+        let (m, _) = binaries(6)  // the start, all ones, is the unique optimum: every repair returns it
+        var config = LNSConfig()
+        config.timeLimit = 20
+        config.maxIterations = 6
+        config.acceptance = .hillClimbing  // would accept an equal objective
+        config.operators = [OperatorSpec(.mutation, rate: 0.5), OperatorSpec(.localBranching, rate: 0.5)]
+        let r = try LNS(config: config, solver: CbcSolver()).run(m, start: Array(repeating: 1, count: 6))
+        #expect(r.iterations == 6)
+        #expect(r.trace.allSatisfy { $0.objective == 21 && $0.outcome == .rejected })
+        #expect(r.operators.allSatisfy { $0.accepts == 0 && $0.rewardSum == Double($0.tries) * config.rewards[3] })
+        #expect(r.status == .notImproved)
+        // An equal objective elsewhere is a move; the continuous columns do not count.
+        var mixed = Model()
+        _ = (mixed.addBinary(), mixed.addBinary(), mixed.addVariable(upperBound: 1))
+        let columns = LNSColumns(mixed)
+        #expect(columns.sameIntegerPoint([1, 0, 0], [1, 0, 0.5]))
+        #expect(columns.sameIntegerPoint([1e-10, 1, 0], [0, 1, 0]))
+        #expect(!columns.sameIntegerPoint([1, 0, 0], [0, 1, 0]))
     }
 
     @Test func trivialSolutionsOfCoveringAndPackingModels() {
