@@ -41,8 +41,31 @@ public struct ChildProcessSolver: Solver {
         }
     }
 
+    /// Scratch folders are named `milp-child-PID-UUID` after the process that owns them.
+    public static let scratchPrefix = "milp-child-"
+
+    /// Removes the scratch folders in `folder` whose owning process is gone (a parent killed before
+    /// its cleanup ran); returns their names.
+    @discardableResult
+    public static func removeStaleScratch(in folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { name in
+            guard name.hasPrefix(scratchPrefix),
+                  let pid = name.dropFirst(scratchPrefix.count).split(separator: "-").first.flatMap({ Int32($0) }),
+                  pid > 0, kill(pid, 0) != 0, errno == ESRCH else { return false }
+            return (try? FileManager.default.removeItem(atPath: folder + "/" + name)) != nil
+        }
+    }
+
+    /// Once per process, before the first scratch folder.
+    private static let staleScratchRemoved: Void = {
+        removeStaleScratch(in: FileManager.default.temporaryDirectory.path)
+    }()
+
     private func solveInChild(_ form: StandardForm, options: SolveOptions) throws -> SolverOutput {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("milp-child-\(UUID().uuidString)").path
+        Self.staleScratchRemoved
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(Self.scratchPrefix)\(getpid())-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let modelPath = directory + "/model.mps", solutionPath = directory + "/solution.sol"

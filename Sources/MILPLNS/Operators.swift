@@ -33,6 +33,7 @@ public struct LNSColumns: Sendable {
     /// The rows of each column: `columnRows[columnStarts[c] ..< columnStarts[c + 1]]`.
     let columnStarts: [Int]
     let columnRows: [Int32]
+    /// Membership in `integers`, by column.
     let isChosen: [Bool]
 
     /// Whether two points agree on every integer column the operators choose from (after rounding).

@@ -58,6 +58,22 @@ struct ChildProcessSolverTests {
         #expect(!r.hasSolution)
     }
 
+    @Test func scratchFoldersOfDeadProcessesAreRemoved() throws {
+        let folder = scratchDirectory.appendingPathComponent("sweep-\(UUID().uuidString)").path
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let dead = "\(ChildProcessSolver.scratchPrefix)\(finished.processIdentifier)-A"
+        let alive = "\(ChildProcessSolver.scratchPrefix)\(getpid())-B"
+        for name in [dead, alive, "other-folder"] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + name, withIntermediateDirectories: true)
+            try "x".write(toFile: folder + "/" + name + "/model.mps", atomically: true, encoding: .utf8)
+        }
+        #expect(ChildProcessSolver.removeStaleScratch(in: folder) == [dead])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == [alive, "other-folder"].sorted())
+    }
+
     @Test func lnsWithTwoRepairsAtATimeIsFeasibleAndNeverWorse() throws {
         let m = Self.setCover(elements: 150, sets: 200, seed: 7)
         var config = LNSConfig()
