@@ -178,7 +178,7 @@ public struct LNS: Sendable {
         // The full model solved beside the LNS for the whole time, on one of the parallel slots.
         let workerStop = InterruptFlag()
         var worker: BackgroundSolve?
-        if config.runsFullSolveWorker && solver.allowsConcurrentSolves && config.parallelRepairs >= 2 {
+        if config.fullSolveWorker && solver.allowsConcurrentSolves && config.parallelRepairs >= 2 {
             let (solver, limit) = (self.solver, remaining())
             let workerStart = elapsed()
             var full = base

@@ -92,50 +92,8 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     /// Whether one of the `parallelRepairs` slots goes to a plain solve of the full model for the
     /// whole time limit, beside the LNS (a portfolio: where branch and bound beats every
     /// neighborhood, its solution is returned). Needs a solver that allows concurrent solves and 2
-    /// slots or more. In JSON: `true`, `false` or `"auto"`.
-    public var fullSolveWorker = FullSolveWorker.auto
-
-    public enum FullSolveWorker: Codable, Sendable, Equatable {
-        case on, off
-        /// On for time limits of at least `LNSConfig.fullSolveWorkerMinimumLimit`: at 60 s the
-        /// repairs' throughput is worth more (LNS set: mean primal gap 0.052 without, 0.085 with);
-        /// at 300 s CBC's tree search beats every neighborhood on gisp_102 (−1800 to −2139 against
-        /// at best −1263), after 170–190 s of its own.
-        case auto
-
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if let flag = try? c.decode(Bool.self) {
-                self = flag ? .on : .off
-            } else if (try? c.decode(String.self)) == "auto" {
-                self = .auto
-            } else {
-                throw LNSConfigError("full_solve_worker must be true, false or \"auto\"")
-            }
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.singleValueContainer()
-            switch self {
-            case .on: try c.encode(true)
-            case .off: try c.encode(false)
-            case .auto: try c.encode("auto")
-            }
-        }
-    }
-
-    /// The shortest time limit at which `FullSolveWorker.auto` runs the full solve (between the
-    /// two measured limits, 60 s and 300 s).
-    public static let fullSolveWorkerMinimumLimit = 150.0
-
-    /// Whether this run solves the full model beside the LNS.
-    public var runsFullSolveWorker: Bool {
-        switch fullSolveWorker {
-        case .on: true
-        case .off: false
-        case .auto: timeLimit >= Self.fullSolveWorkerMinimumLimit
-        }
-    }
+    /// slots or more. Off by default: it halves the repairs (docs/lns.md has the measurements).
+    public var fullSolveWorker = false
 
     /// Ten arms, as Balans' default portfolio.
     public static let defaultOperators: [OperatorSpec] = [
@@ -212,7 +170,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         acceptance = try c.decodeIfPresent(AcceptanceSpec.self, forKey: .acceptance) ?? defaults.acceptance
         rewards = try c.decodeIfPresent([Double].self, forKey: .rewards) ?? defaults.rewards
         parallelRepairs = try c.decodeIfPresent(Int.self, forKey: .parallelRepairs) ?? defaults.parallelRepairs
-        fullSolveWorker = try c.decodeIfPresent(FullSolveWorker.self, forKey: .fullSolveWorker) ?? defaults.fullSolveWorker
+        fullSolveWorker = try c.decodeIfPresent(Bool.self, forKey: .fullSolveWorker) ?? defaults.fullSolveWorker
     }
 }
 

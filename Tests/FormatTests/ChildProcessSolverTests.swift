@@ -81,7 +81,7 @@ struct ChildProcessSolverTests {
         config.timeLimit = 30
         config.repairTimeLimit = 2
         config.maxIterations = 10
-        config.fullSolveWorker = .off
+        config.fullSolveWorker = false
         let start = Array(repeating: 1.0, count: m.variableCount)
         let repairs = try #require(ChildProcessSolver("cbc", executable: milpExecutable))
         let r = try LNS(config: config, solver: repairs, lpSolver: ClpSolver()).run(m, start: start)
@@ -104,7 +104,7 @@ struct ChildProcessSolverTests {
         config.timeLimit = 60
         config.maxIterations = 1
         config.operators = [OperatorSpec(.mutation, rate: 0.05)]
-        config.fullSolveWorker = .on
+        config.fullSolveWorker = true
         let start = Array(repeating: 1.0, count: m.variableCount)
         let repairs = try #require(ChildProcessSolver("cbc", executable: milpExecutable))
         let r = try LNS(config: config, solver: repairs, lpSolver: ClpSolver()).run(m, start: start)
