@@ -6,6 +6,7 @@
 #   Benchmarks/lns.sh [LIMIT] [DB]       LIMIT seconds per run (60); DB the results database
 #                                        (default /tmp/lns-LIMIT.sqlite; rerunning resumes it)
 #   BALANS=0 Benchmarks/lns.sh ...       skip re-running Balans (pip balans) beside CBC
+#   BALANS=FILE Benchmarks/lns.sh ...    take Balans's values from an earlier run's CSV (resuming)
 #
 # Phase 1: plain CBC and Balans over SCIP (Benchmarks/peers/balans_run.py), one core each, at the
 # same time. Phase 2: the LNS alone (it uses both cores). Primal gaps are against
@@ -24,7 +25,9 @@ set=Benchmarks/instances/lns
 echo "== $(date -u +%Y-%m-%dT%H:%MZ), limit $limit s, load $(cut -d' ' -f1-3 /proc/loadavg) =="
 balans=$work/balans-$limit.csv
 echo "instance,objective,wall_seconds" > "$balans"
-if [ "${BALANS:-1}" = 1 ]; then
+if [ -f "${BALANS:-1}" ]; then
+    tail -n +2 "$BALANS" >> "$balans"
+elif [ "${BALANS:-1}" = 1 ]; then
     python3 -c "import balans" 2>/dev/null || pip install -q balans
     (for f in "$set"/*.mps.gz; do
         python3 Benchmarks/peers/balans_run.py "$f" "$limit" 2>/dev/null || echo "$(basename "$f" .mps.gz),,"
@@ -33,6 +36,8 @@ fi
 "$work/milp" bench "$set" --solvers "cbc:threads=1" --time-limit "$limit" --jobs 1 \
     --optimal-values "$set/best-known.csv" --db "$db" || true
 wait
+# Kept beside the database so an interrupted run can resume with BALANS=$db.balans.csv.
+cp "$balans" "$db.balans.csv"
 "$work/milp" bench "$set" --solvers "lns" --time-limit "$limit" --jobs 1 \
     --optimal-values "$set/best-known.csv" --db "$db" || true
 # Exit 1 means some run is wrong: the report says which, and the script goes on to show it.
