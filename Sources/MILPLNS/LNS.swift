@@ -262,6 +262,8 @@ public struct LNS: Sendable {
             current = values
         }
         var currentValues = current!
+        // Dependent columns at their best values, as after every repair (never worse, still feasible).
+        columns.settleDependents(&currentValues, in: base)
         var currentObjective = base.objectiveValue(of: currentValues)
         var bestValues = currentValues, bestObjective = currentObjective
         result.initialObjective = currentObjective
@@ -369,7 +371,9 @@ public struct LNS: Sendable {
             }
         }
 
-        if let worker, !stopped(), let full = worker.wait(), let values = full.values, feasible(values) {
+        // On Ctrl-C the worker stops at once and its incumbent still counts.
+        if stopped() { workerStop.set() }
+        if let worker, let full = worker.wait(), let values = full.values, feasible(values) {
             // The better of the two; the trace of the best solution over time takes both in.
             let f = base.objectiveValue(of: values)
             result.fullSolveObjective = f

@@ -117,6 +117,26 @@ struct ChildProcessSolverTests {
         for (p, q) in zip(r.incumbentTrace, r.incumbentTrace.dropFirst()) { #expect(q[0] >= p[0] && q[1] < p[1], "\(r.incumbentTrace)") }
     }
 
+    @Test func anInterruptedRunKeepsTheFullSolvesIncumbent() throws {
+        // markshare1 is far from solved in seconds, and CBC has incumbents at once.
+        let m = try ModelFile.read(repositoryRoot.appendingPathComponent("instances/miplib3/markshare1.mps.gz").path)
+        var config = LNSConfig()
+        config.timeLimit = 60
+        config.fullSolveWorker = true
+        let flag = InterruptFlag()
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 8)
+            flag.set()
+        }
+        let started = ContinuousClock.now
+        let repairs = try #require(ChildProcessSolver("cbc", executable: milpExecutable))
+        let r = try LNS(config: config, solver: repairs, lpSolver: ClpSolver()).run(m, interrupt: flag)
+        #expect((ContinuousClock.now - started).seconds < 20)
+        let full = try #require(r.fullSolveObjective, "\(r.notes)")
+        #expect(r.objective! <= full + 1e-9)
+        #expect(m.checkFeasibility(of: try #require(r.values)).isFeasible)
+    }
+
     @Test("milp bench --solvers lns stores an incumbent trace; settings on lns are refused")
     func lnsInTheBench() throws {
         let db = scratchDirectory.appendingPathComponent("lns-\(UUID().uuidString).sqlite").path

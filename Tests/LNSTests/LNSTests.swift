@@ -501,6 +501,20 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         #expect(!columns.sameIntegerPoint([1, 0, 0], [0, 1, 0]))
     }
 
+    @Test func aStartsDependentColumnsAreSettledFirst() throws {
+        let (m, _) = gisp(nodes: 12, seed: 3)
+        var start = Array(repeating: 0.0, count: m.variableCount)  // no node, every edge paid for
+        for (c, _) in LNSColumns(m).dependents { start[c] = 1 }
+        #expect(m.objectiveValue(of: start) > 0.5)
+        var config = LNSConfig()
+        config.timeLimit = 10
+        config.maxIterations = 1
+        let r = try LNS(config: config, solver: CbcSolver()).run(m, start: start)
+        #expect(r.notes.contains("initial solution: the given start"))
+        #expect(r.initialObjective == 0)
+        #expect(m.checkFeasibility(of: try #require(r.values)).isFeasible && r.objective! <= 0)
+    }
+
     @Test func trivialSolutionsOfCoveringAndPackingModels() {
         let cover = setCover(elements: 30, sets: 20, seed: 4)
         #expect(LNS.trivialSolution(of: cover) == Array(repeating: 1, count: 20))
