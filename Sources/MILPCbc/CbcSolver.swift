@@ -121,7 +121,11 @@ public struct CbcSolver: Solver {
         Cbc_setLogLevel(model, Int32(clamping: options.logLevel))
         // Wall-clock time, not CPU time (CBC's default), for its own limit checks.
         Cbc_setParameter(model, "timeMode", "elapsed")
-        if let t = options.timeLimit { Cbc_setMaximumSeconds(model, max(t, 0)) }
+        // CBC 2.10's own limit ends the search early: CbcMain1 takes the preprocessing time off the
+        // limit without restarting the search's clock, so it counts twice (mis_2: "time limit" at
+        // 44 s of 60; fixed upstream in coin-or/Cbc#774). The stop check keeps the limit; CBC's is a
+        // backstop at twice it, still there for its heuristics' and cut loops' own budgeting.
+        if let t = options.timeLimit { Cbc_setMaximumSeconds(model, 2 * max(t, 0)) }
         if let g = options.relativeGap { Cbc_setAllowableFractionGap(model, g) }
         if let g = options.absoluteGap { Cbc_setAllowableGap(model, g) }
         if let n = options.nodeLimit { Cbc_setMaximumNodes(model, Int32(clamping: n)) }

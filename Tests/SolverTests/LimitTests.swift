@@ -22,6 +22,16 @@ struct LimitTests {
         #expect(result.bestBound >= -1e-9)
     }
 
+    @Test("CBC uses its whole time limit: preprocessing time is not counted twice")
+    func cbcUsesTheWholeLimit() throws {
+        // CBC 2.10 alone took its preprocessing time off the limit once more and stopped early,
+        // reporting the time limit (mis_2: after 44 s of 60).
+        let model = Generators.independentSet(nodes: 3000, affinity: 4, seed: 1)
+        let result = try CbcSolver().solve(model, options: SolveOptions(timeLimit: 10, threads: 1))
+        #expect(result.termination == .limitReached && result.limit == .time, "\(result.summary)")
+        #expect(result.seconds >= 10 && result.seconds < 10 + 3, "took \(result.seconds) s for a 10 s limit")
+    }
+
     @Test("node limit stops with status limit/nodes", arguments: mipSolvers)
     func nodeLimit(solverName: String) throws {
         let solver = try #require(Solvers.named(solverName))
