@@ -330,12 +330,15 @@ public struct BenchReport: Sendable {
         timeLimits = Array(Set(runs.map(\.timeLimit))).sorted()
 
         let byInstance = Dictionary(grouping: runs.indices, by: { runs[$0].instance })
+        // An instance's sense, from any run that read its model: a killed or crashed run reports
+        // none and keeps the stored default, minimize.
+        let maximized = Set(runs.filter { $0.sense == ObjectiveSense.maximize.rawValue }.map(\.instance))
 
         // Primal-gap references.
         var references: [String: Double] = [:]
         for instance in instances {
             let mine = byInstance[instance, default: []].map { runs[$0] }
-            let maximize = mine.first?.sense == ObjectiveSense.maximize.rawValue
+            let maximize = maximized.contains(instance)
             let found = mine.filter { $0.wrong == nil }.compactMap(ReportMath.solutionValue)
             func best(_ values: [Double]) -> Double? { maximize ? values.max() : values.min() }
             switch options.known?[instance] {
@@ -400,7 +403,7 @@ public struct BenchReport: Sendable {
                 let labels = Set(mine.map { $0.status + ($0.limit.map { " (\($0))" } ?? "") })
                 let solved = mine.filter(ReportMath.isSolved).count
                 let values = mine.compactMap(ReportMath.solutionValue)
-                let maximize = mine[0].sense == ObjectiveSense.maximize.rawValue
+                let maximize = maximized.contains(instance)
                 let gaps = indices.compactMap { facts[$0].primalGap }
                 cells[solver] = InstanceCell(
                     runs: mine.count, solved: solved, wrong: mine.filter { $0.wrong != nil }.count,

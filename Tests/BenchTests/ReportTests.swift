@@ -133,6 +133,17 @@ struct ReportTests {
         #expect(report.rows[2].cells["s2"]?.objective == nil)
     }
 
+    @Test("a maximization's reference is its best value even when its first run was killed")
+    func killedRunDoesNotDecideTheSense() throws {
+        // The killed run keeps the stored default sense (minimize); the other run read the model.
+        var found = run("m", "s2", "limit", objective: 3723, seconds: 60, limit: "time")
+        found.sense = "maximize"
+        let report = BenchReport(runs: [run("m", "s1", "killed", seconds: 71), found],
+                                 options: ReportOptions(known: try knownOptima("name,objective,status\nm,3679,best\n")))
+        #expect(report.rows[0].reference == 3723)
+        #expect(report.facts[1].primalGap == 0 && report.facts[0].primalGap == 1)
+    }
+
     @Test("without known values: stored wrong flags kept, references are the best objectives found")
     func withoutKnownValues() throws {
         let report = BenchReport(runs: example())
