@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The test suite: set up, then build and run every test against the real CBC, CLP and GLPK.
+# The test suite: set up, then build and run every test against the real CBC, CLP and GLPK, then
+# build and run the Examples package. With arguments (e.g. --filter NAME) only `swift test` runs,
+# with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec swift test "$@"
+swift test "$@"
+if (($# == 0)); then scripts/examples.sh; fi

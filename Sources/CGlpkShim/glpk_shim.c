@@ -67,6 +67,11 @@ static void on_search_event(glp_tree *tree, void *info) {
         glp_ios_terminate(tree);
         return;
     }
+    if (o->on_progress != NULL) {
+        glp_prob *p = glp_ios_get_prob(tree);
+        int has_incumbent = glp_mip_status(p) == GLP_FEAS || glp_mip_status(p) == GLP_OPT;
+        o->on_progress(o->stop_context, has_incumbent, has_incumbent ? glp_mip_obj_val(p) : 0.0, r->bound, r->nodes);
+    }
     if (reason == GLP_IHEUR && s->problem->start != NULL && !s->start_offered) {
         s->start_offered = 1;
         glp_ios_heur_sol(tree, s->problem->start - 1); /* GLPK reads x[1..n] */
@@ -162,11 +167,28 @@ static void polish(glp_prob *lp, const call_state *s) {
         r->x[j] = p->is_integer[j] ? round(r->x[j]) : glp_get_col_prim(lp, j + 1);
 }
 
+/* The outcome of glp_intopt: status, incumbent (polished), and the bound when proven optimal. */
+static void record_mip(glp_prob *lp, call_state *s) {
+    const milpkit_glpk_problem *p = s->problem;
+    milpkit_glpk_result *r = s->result;
+    r->status = glp_mip_status(lp);
+    if (r->status == GLP_OPT || r->status == GLP_FEAS) {
+        r->has_solution = 1;
+        r->objective = glp_mip_obj_val(lp);
+        for (int j = 0; j < p->cols; j++) r->x[j] = glp_mip_col_val(lp, j + 1);
+        polish(lp, s);
+    }
+    if (r->status == GLP_OPT && r->return_code == 0) r->bound = r->objective;
+}
+
 static void solve_guarded(glp_prob *lp, call_state *s) {
     const milpkit_glpk_problem *p = s->problem;
     const milpkit_glpk_options *o = s->options;
     milpkit_glpk_result *r = s->result;
     build(lp, p);
+    /* As glpsol does by default: models with coefficients far apart (bytes beside unit costs)
+     * fail in an unscaled simplex (glp_simplex returned GLP_EFAIL on Checkmate's MILP). */
+    glp_scale_prob(lp, GLP_SF_AUTO);
 
     glp_smcp simplex;
     glp_init_smcp(&simplex);
@@ -197,6 +219,14 @@ static void solve_guarded(glp_prob *lp, call_state *s) {
     } else {
         /* The start is offered to the original problem, so no presolve: solve the root LP first. */
         r->return_code = glp_simplex(lp, &simplex);
+        if (r->return_code != 0 && r->return_code != GLP_ETMLIM) {
+            /* The simplex failed (numerics): leave the start and let the presolver's LP decide. */
+            s->start_offered = 1;
+            search.presolve = GLP_ON;
+            r->return_code = glp_intopt(lp, &search);
+            record_mip(lp, s);
+            return;
+        }
         if (r->return_code != 0 || glp_get_status(lp) != GLP_OPT) {
             r->status = glp_get_status(lp);
             r->primal_status = glp_get_prim_stat(lp);
@@ -208,14 +238,7 @@ static void solve_guarded(glp_prob *lp, call_state *s) {
         search.tm_lim = time_limit_ms(o->time_limit); /* glp_intopt has its own clock */
     }
     r->return_code = glp_intopt(lp, &search);
-    r->status = glp_mip_status(lp);
-    if (r->status == GLP_OPT || r->status == GLP_FEAS) {
-        r->has_solution = 1;
-        r->objective = glp_mip_obj_val(lp);
-        for (int j = 0; j < p->cols; j++) r->x[j] = glp_mip_col_val(lp, j + 1);
-        polish(lp, s);
-    }
-    if (r->status == GLP_OPT && r->return_code == 0) r->bound = r->objective;
+    record_mip(lp, s);
 }
 
 void milpkit_glpk_solve(const milpkit_glpk_problem *problem, const milpkit_glpk_options *options,

@@ -1,10 +1,13 @@
 /// A rectangular family of variables `x[i, j]`, stored as one contiguous block of columns.
 public struct VariableMatrix: Sendable {
+    /// Number of rows: `i` ranges over `0..<rows`.
     public let rows: Int
+    /// Number of columns: `j` ranges over `0..<columns`.
     public let columns: Int
     let firstColumn: Int
     let modelID: UInt32
 
+    /// The variable `x[i, j]`; traps when an index is out of range.
     public subscript(i: Int, j: Int) -> Variable {
         precondition(i >= 0 && i < rows && j >= 0 && j < columns, "index [\(i), \(j)] outside \(rows)×\(columns)")
         return Variable(column: firstColumn + i * columns + j, modelID: modelID)
@@ -21,6 +24,7 @@ public struct VariableMatrix: Sendable {
 /// A family of variables keyed by any `Hashable` value, e.g. `x["Paris", 3]` via a tuple-free key
 /// type, or `x[city]`. Keys keep their insertion order.
 public struct VariableFamily<Key: Hashable & Sendable>: Sendable {
+    /// The distinct keys, in insertion order.
     public let keys: [Key]
     let positions: [Key: Int]
     let firstColumn: Int
@@ -39,6 +43,7 @@ public struct VariableFamily<Key: Hashable & Sendable>: Sendable {
 
     /// All variables in key order.
     public var all: [Variable] { keys.indices.map { Variable(column: firstColumn + $0, modelID: modelID) } }
+    /// Number of keys (and variables).
     public var count: Int { keys.count }
 }
 

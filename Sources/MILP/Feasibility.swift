@@ -14,6 +14,7 @@ public struct FeasibilityReport: Sendable, CustomStringConvertible {
     public var worst: [String] = []
     /// The tolerances the report was judged with.
     public var tolerance: Double
+    /// The tolerance integrality violations were judged with (`tolerance` applies to the rest).
     public var integralityTolerance: Double
 
     /// The tolerance (bounds, rows, integrality) at which a solver's point is accepted as a solution:
@@ -31,6 +32,7 @@ public struct FeasibilityReport: Sendable, CustomStringConvertible {
             && maxIntegralityViolation <= integralityTolerance && maxStructureViolation <= tolerance
     }
 
+    /// "feasible (objective …)", or "infeasible: " followed by up to five of the worst violations.
     public var description: String {
         isFeasible ? "feasible (objective \(formatNumber(objective)))"
             : "infeasible: " + worst.prefix(5).joined(separator: "; ")

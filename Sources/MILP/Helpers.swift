@@ -1,13 +1,17 @@
 /// A special ordered set: at most one (type 1) or at most two adjacent (type 2, in weight order)
 /// of its variables may be nonzero.
 public struct SOSConstraint: Sendable, Equatable {
+    /// Type 1 (at most one member nonzero) or type 2 (at most two adjacent members nonzero).
     public enum SOSType: Int, Sendable { case one = 1, two = 2 }
+    /// Whether this is an SOS1 or an SOS2 set.
     public var type: SOSType
     /// Member columns, sorted by weight.
     public var columns: [Int32]
     /// Strictly increasing weights, parallel to `columns`.
     public var weights: [Double]
 
+    /// A set over `columns` with parallel `weights`, given in increasing weight order;
+    /// `Model.validate()` reports empty sets, repeated members and weights not strictly increasing.
     public init(type: SOSType, columns: [Int32], weights: [Double]) {
         self.type = type
         self.columns = columns
@@ -17,7 +21,9 @@ public struct SOSConstraint: Sendable, Equatable {
 
 /// Errors raised by modeling helpers that need information the model cannot supply.
 public struct ModelingError: Error, CustomStringConvertible, Sendable {
+    /// What the helper needed and how to supply it.
     public let description: String
+    /// An error with `description` as its message.
     public init(_ description: String) { self.description = description }
 }
 

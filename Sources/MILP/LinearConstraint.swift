@@ -2,10 +2,14 @@
 /// Build one with `<=`, `>=`, `==` or `expression.in(range)`; the expression's constant is moved
 /// to the bounds when the row is added.
 public struct LinearConstraint: Sendable {
+    /// The row's left-hand side; its constant is moved to the bounds when the row is added.
     public var expression: LinearExpression
+    /// Lower bound on `expression`; `-.infinity` when there is none.
     public var lowerBound: Double
+    /// Upper bound on `expression`; `.infinity` when there is none.
     public var upperBound: Double
 
+    /// `lowerBound ≤ expression ≤ upperBound`; an omitted bound is infinite (no bound on that side).
     public init(_ expression: LinearExpression, lowerBound: Double = -.infinity, upperBound: Double = .infinity) {
         self.expression = expression
         self.lowerBound = lowerBound
@@ -22,6 +26,7 @@ public struct LinearConstraint: Sendable {
 public enum RowRelation: Sendable, Equatable {
     case lessOrEqual, greaterOrEqual, equal, ranged, free
 
+    /// The relation of a row with these bounds: infinite bounds are absent, equal finite bounds make `.equal`.
     public init(lower: Double, upper: Double) {
         switch (lower.isFinite, upper.isFinite) {
         case (true, true): self = lower == upper ? .equal : .ranged
@@ -48,31 +53,40 @@ private func difference<L: LinearExpressionConvertible, R: LinearExpressionConve
     return e
 }
 
+/// `lhs ≤ rhs`, stored as `lhs − rhs ≤ 0`.
 public func <= <L: LinearExpressionConvertible, R: LinearExpressionConvertible>(lhs: L, rhs: R) -> LinearConstraint {
     LinearConstraint(difference(lhs, rhs), upperBound: 0)
 }
+/// `lhs ≥ rhs`, stored as `lhs − rhs ≥ 0`.
 public func >= <L: LinearExpressionConvertible, R: LinearExpressionConvertible>(lhs: L, rhs: R) -> LinearConstraint {
     LinearConstraint(difference(lhs, rhs), lowerBound: 0)
 }
+/// `lhs = rhs`, stored as `lhs − rhs = 0`.
 public func == <L: LinearExpressionConvertible, R: LinearExpressionConvertible>(lhs: L, rhs: R) -> LinearConstraint {
     LinearConstraint(difference(lhs, rhs), lowerBound: 0, upperBound: 0)
 }
 
+/// `lhs ≤ rhs`: upper bound `rhs` on `lhs`.
 public func <= <L: LinearExpressionConvertible>(lhs: L, rhs: Double) -> LinearConstraint {
     LinearConstraint(lhs.linearExpression, upperBound: rhs)
 }
+/// `lhs ≥ rhs`: lower bound `rhs` on `lhs`.
 public func >= <L: LinearExpressionConvertible>(lhs: L, rhs: Double) -> LinearConstraint {
     LinearConstraint(lhs.linearExpression, lowerBound: rhs)
 }
+/// `lhs = rhs`: both bounds of `lhs` set to `rhs`.
 public func == <L: LinearExpressionConvertible>(lhs: L, rhs: Double) -> LinearConstraint {
     LinearConstraint(lhs.linearExpression, lowerBound: rhs, upperBound: rhs)
 }
+/// `lhs ≤ rhs`: lower bound `lhs` on `rhs`.
 public func <= <R: LinearExpressionConvertible>(lhs: Double, rhs: R) -> LinearConstraint {
     LinearConstraint(rhs.linearExpression, lowerBound: lhs)
 }
+/// `lhs ≥ rhs`: upper bound `lhs` on `rhs`.
 public func >= <R: LinearExpressionConvertible>(lhs: Double, rhs: R) -> LinearConstraint {
     LinearConstraint(rhs.linearExpression, upperBound: lhs)
 }
+/// `lhs = rhs`: both bounds of `rhs` set to `lhs`.
 public func == <R: LinearExpressionConvertible>(lhs: Double, rhs: R) -> LinearConstraint {
     LinearConstraint(rhs.linearExpression, lowerBound: lhs, upperBound: lhs)
 }

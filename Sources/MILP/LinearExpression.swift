@@ -1,8 +1,11 @@
 /// A single `coefficient * variable` term. Building one allocates nothing.
 public struct Term: Sendable {
+    /// The multiplier of `variable`.
     public var coefficient: Double
+    /// The variable being scaled.
     public var variable: Variable
 
+    /// The term `coefficient * variable`.
     public init(_ coefficient: Double, _ variable: Variable) {
         self.coefficient = coefficient
         self.variable = variable
@@ -25,8 +28,10 @@ public struct LinearExpression: Sendable {
     /// Set when variables of two different models were combined.
     public internal(set) var mixesModels = false
 
+    /// The zero expression: no terms, constant 0.
     public init() {}
 
+    /// A constant expression with no terms.
     public init(constant: Double) { self.constant = constant }
 
     /// An empty expression with room for `capacity` terms.
@@ -96,18 +101,21 @@ extension LinearExpressionConvertible {
 }
 
 extension Variable: LinearExpressionConvertible {
+    /// Appends the term `scale * self`.
     public func append(to expression: inout LinearExpression, scale: Double) {
         expression.add(scale, self)
     }
 }
 
 extension Term: LinearExpressionConvertible {
+    /// Appends the term `(scale * coefficient) * variable`.
     public func append(to expression: inout LinearExpression, scale: Double) {
         expression.add(scale * coefficient, variable)
     }
 }
 
 extension LinearExpression: LinearExpressionConvertible {
+    /// Appends every term and the constant, each multiplied by `scale`.
     public func append(to expression: inout LinearExpression, scale: Double) {
         expression.add(self, scale: scale)
     }
@@ -115,52 +123,72 @@ extension LinearExpression: LinearExpressionConvertible {
 
 // MARK: - Arithmetic
 
+/// The term `lhs * rhs`.
 public func * (lhs: Double, rhs: Variable) -> Term { Term(lhs, rhs) }
+/// The term `rhs * lhs`.
 public func * (lhs: Variable, rhs: Double) -> Term { Term(rhs, lhs) }
+/// The term with its coefficient multiplied by `lhs`.
 public func * (lhs: Double, rhs: Term) -> Term { Term(lhs * rhs.coefficient, rhs.variable) }
+/// The term with its coefficient multiplied by `rhs`.
 public func * (lhs: Term, rhs: Double) -> Term { Term(rhs * lhs.coefficient, lhs.variable) }
+/// The expression with every coefficient and the constant multiplied by `lhs`.
 public func * (lhs: Double, rhs: LinearExpression) -> LinearExpression {
     var e = rhs
     e.scale(by: lhs)
     return e
 }
+/// The expression with every coefficient and the constant multiplied by `rhs`.
 public func * (lhs: LinearExpression, rhs: Double) -> LinearExpression { rhs * lhs }
+/// `lhs` with every coefficient and the constant divided by `rhs` (0 is not checked: it gives inf/NaN).
 public func / <E: LinearExpressionConvertible>(lhs: E, rhs: Double) -> LinearExpression {
     var e = LinearExpression()
     lhs.append(to: &e, scale: 1 / rhs)
     return e
 }
 
+/// The term `-1 * operand`.
 public prefix func - (operand: Variable) -> Term { Term(-1, operand) }
+/// The term with its coefficient negated.
 public prefix func - (operand: Term) -> Term { Term(-operand.coefficient, operand.variable) }
+/// The expression with every coefficient and the constant negated.
 public prefix func - (operand: LinearExpression) -> LinearExpression { -1 * operand }
 
+/// `lhs + rhs`: the terms of both, constants added (duplicates are merged when a row is added).
 public func + <L: LinearExpressionConvertible, R: LinearExpressionConvertible>(lhs: L, rhs: R) -> LinearExpression {
     combine(lhs, rhs, scale: 1)
 }
+/// `lhs − rhs`: the terms of `lhs` and the negated terms of `rhs`, constants subtracted.
 public func - <L: LinearExpressionConvertible, R: LinearExpressionConvertible>(lhs: L, rhs: R) -> LinearExpression {
     combine(lhs, rhs, scale: -1)
 }
+/// `lhs` with `rhs` added to its constant.
 public func + <L: LinearExpressionConvertible>(lhs: L, rhs: Double) -> LinearExpression {
     var e = lhs.linearExpression
     e.constant += rhs
     return e
 }
+/// `rhs` with `lhs` added to its constant.
 public func + <R: LinearExpressionConvertible>(lhs: Double, rhs: R) -> LinearExpression { rhs + lhs }
+/// `lhs` with `rhs` subtracted from its constant.
 public func - <L: LinearExpressionConvertible>(lhs: L, rhs: Double) -> LinearExpression { lhs + (-rhs) }
+/// `lhs − rhs`: `rhs` negated, plus the constant `lhs`.
 public func - <R: LinearExpressionConvertible>(lhs: Double, rhs: R) -> LinearExpression {
     var e = LinearExpression(constant: lhs)
     rhs.append(to: &e, scale: -1)
     return e
 }
 
+/// Appends the terms and constant of `rhs` to `lhs`.
 public func += <R: LinearExpressionConvertible>(lhs: inout LinearExpression, rhs: R) {
     rhs.append(to: &lhs, scale: 1)
 }
+/// Appends the negated terms and constant of `rhs` to `lhs`.
 public func -= <R: LinearExpressionConvertible>(lhs: inout LinearExpression, rhs: R) {
     rhs.append(to: &lhs, scale: -1)
 }
+/// Adds `rhs` to the constant of `lhs`.
 public func += (lhs: inout LinearExpression, rhs: Double) { lhs.constant += rhs }
+/// Subtracts `rhs` from the constant of `lhs`.
 public func -= (lhs: inout LinearExpression, rhs: Double) { lhs.constant -= rhs }
 
 private func combine<L: LinearExpressionConvertible, R: LinearExpressionConvertible>(

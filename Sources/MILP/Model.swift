@@ -14,23 +14,35 @@ private let modelCounter = Atomic<UInt32>(0)
 public struct Model: Sendable {
     /// Identity shared by the handles this model hands out.
     public let id: UInt32
+    /// The model's name ("" for none), used in validation errors and written to files.
     public var name: String
+    /// Whether the objective is minimized (the default) or maximized.
     public var sense: ObjectiveSense = .minimize
     /// Constant added to the objective.
     public var objectiveConstant: Double = 0
 
     // Columns
+    /// Lower bound per column (−inf when none).
     public internal(set) var lowerBounds: [Double] = []
+    /// Upper bound per column (+inf when none).
     public internal(set) var upperBounds: [Double] = []
+    /// Kind per column.
     public internal(set) var kinds: [VariableKind] = []
+    /// Objective coefficient per column.
     public internal(set) var objectiveCoefficients: [Double] = []
     var variableNames: [String]?
 
     // Rows (compressed sparse row)
+    /// Row r's entries are `rowStarts[r]..<rowStarts[r+1]` in `rowColumns` and `rowCoefficients`;
+    /// count = `constraintCount + 1`.
     public internal(set) var rowStarts: [Int] = [0]
+    /// Column index of each matrix entry, row by row.
     public internal(set) var rowColumns: [Int32] = []
+    /// Coefficient of each matrix entry, parallel to `rowColumns`.
     public internal(set) var rowCoefficients: [Double] = []
+    /// Lower bound per row (−inf when none), with the added expression's constant already moved here.
     public internal(set) var rowLowerBounds: [Double] = []
+    /// Upper bound per row (+inf when none), with the added expression's constant already moved here.
     public internal(set) var rowUpperBounds: [Double] = []
     var constraintNames: [String]?
 
@@ -48,6 +60,7 @@ public struct Model: Sendable {
     /// Scratch marks (one per column, -1 when clear) used to merge duplicate terms in O(terms).
     var mergeMarks: [Int32] = []
 
+    /// An empty model with a fresh ``Model/id``: no variables, no rows, objective 0 minimized.
     public init(name: String = "") {
         self.id = modelCounter.wrappingAdd(1, ordering: .relaxed).newValue
         self.name = name
@@ -55,14 +68,23 @@ public struct Model: Sendable {
 
     // MARK: Sizes
 
+    /// Number of variables (columns).
     public var variableCount: Int { lowerBounds.count }
+    /// Number of constraints (rows).
     public var constraintCount: Int { rowLowerBounds.count }
+    /// Number of stored matrix entries, over all rows.
     public var nonzeroCount: Int { rowColumns.count }
     /// Number of integer and binary columns.
     public var integerCount: Int { kinds.lazy.filter(\.isIntegral).count }
     /// True when the model needs branching (integers, semi-continuous variables or SOS).
     public var isMIP: Bool {
         !sosConstraints.isEmpty || kinds.contains { $0 != .continuous }
+    }
+
+    /// True when every feasible point's objective is the constant plus an integer: only integer
+    /// and binary variables have objective coefficients, and those are whole numbers.
+    public var objectiveTakesIntegerSteps: Bool {
+        zip(objectiveCoefficients, kinds).allSatisfy { c, kind in c == 0 || (kind.isIntegral && c == c.rounded()) }
     }
 
     /// Every variable, in column order.
@@ -363,11 +385,17 @@ public struct Model: Sendable {
         rowUpperBounds[r] = upper
     }
 
+    /// The variable's lower bound (−inf when none). The handle must belong to this model (not checked).
     public func lowerBound(of variable: Variable) -> Double { lowerBounds[variable.index] }
+    /// The variable's upper bound (+inf when none). The handle must belong to this model (not checked).
     public func upperBound(of variable: Variable) -> Double { upperBounds[variable.index] }
+    /// The variable's domain. The handle must belong to this model (not checked).
     public func kind(of variable: Variable) -> VariableKind { kinds[variable.index] }
+    /// The variable's coefficient in the objective. The handle must belong to this model (not checked).
     public func objectiveCoefficient(of variable: Variable) -> Double { objectiveCoefficients[variable.index] }
+    /// The row's lower bound (−inf when none), constant moved in. The handle must belong to this model (not checked).
     public func lowerBound(of constraint: Constraint) -> Double { rowLowerBounds[constraint.index] }
+    /// The row's upper bound (+inf when none), constant moved in. The handle must belong to this model (not checked).
     public func upperBound(of constraint: Constraint) -> Double { rowUpperBounds[constraint.index] }
 
     // MARK: MIP start
@@ -409,25 +437,38 @@ public struct Model: Sendable {
 
 /// Columns and rows in bulk, for file readers: the arrays are adopted as they are.
 public struct SparseModelData: Sendable {
+    /// The model's name ("" for none).
     public var name = ""
+    /// Whether the objective is minimized (the default) or maximized.
     public var sense = ObjectiveSense.minimize
+    /// Constant added to the objective.
     public var objectiveConstant = 0.0
+    /// Lower bound per column (−inf when none).
     public var lowerBounds: [Double] = []
+    /// Upper bound per column (+inf when none).
     public var upperBounds: [Double] = []
+    /// Kind per column; binary bounds are adopted as given (`validate()` checks them).
     public var kinds: [VariableKind] = []
+    /// Objective coefficient per column.
     public var objective: [Double] = []
     /// One name per column, or nil.
     public var variableNames: [String]?
     /// Compressed sparse rows: row r's entries are `rowStarts[r]..<rowStarts[r+1]`.
     public var rowStarts: [Int] = [0]
+    /// Column index of each entry, row by row: distinct within a row, in `0..<lowerBounds.count`.
     public var rowColumns: [Int32] = []
+    /// Coefficient of each entry, parallel to `rowColumns`.
     public var rowCoefficients: [Double] = []
+    /// Lower bound per row (−inf when none).
     public var rowLowerBounds: [Double] = []
+    /// Upper bound per row (+inf when none).
     public var rowUpperBounds: [Double] = []
     /// One name per row, or nil.
     public var constraintNames: [String]?
+    /// Special ordered sets, adopted as given.
     public var sos: [SOSConstraint] = []
 
+    /// Empty data: no columns, no rows, minimization.
     public init() {}
 }
 

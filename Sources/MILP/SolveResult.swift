@@ -6,6 +6,7 @@ import Foundation
 /// (`values`, `objective`, `bestBound`): a time-limit stop with an incumbent has
 /// `termination == .limitReached`, `limit == .time` and `hasSolution == true`.
 public struct SolveResult: Sendable {
+    /// Why the solve stopped; when it is `.limitReached`, `limit` says which limit.
     public var termination: TerminationReason
     /// Set when `termination == .limitReached`.
     public var limit: SolveLimit?
@@ -17,7 +18,9 @@ public struct SolveResult: Sendable {
     public var bestBound: Double
     /// |objective − bestBound| / max(|objective|, 1e-10); nil without a solution.
     public var gap: Double?
+    /// Branch-and-bound nodes processed; 0 for LP solves.
     public var nodes: Int
+    /// Simplex iterations (CBC, CLP); nil when the solver does not report them (GLPK).
     public var iterations: Int?
     /// Wall time of the whole call: validation, hand-off, solve, read-back (not counting a wait
     /// for another in-process CBC/CLP solve to finish).
@@ -26,10 +29,16 @@ public struct SolveResult: Sendable {
     public var duals: [Double]?
     /// LP only: reduced cost per variable, in the objective's own sense.
     public var reducedCosts: [Double]?
+    /// LP only: the basis status of each variable, when the solver reports a basis (CLP, GLPK).
     public var columnBasis: [BasisStatus]?
+    /// LP only: the basis status of each row (its slack), when the solver reports a basis (CLP, GLPK).
     public var rowBasis: [BasisStatus]?
+    /// The ``Solver/name`` of the solver that ran, e.g. "cbc".
     public var solverName: String
+    /// The ``Solver/version`` of the solver library that ran.
     public var solverVersion: String
+    /// The solver's explanation of an error or unusual stop, plus notes added here (a discarded
+    /// infeasible point, optimality from integer steps); nil when there is nothing to report.
     public var message: String?
     /// [seconds since the solver started, objective] each time the solver found a better
     /// incumbent, the last one being `objective`; nil when the solver does not report them (CBC does).
@@ -54,10 +63,7 @@ public struct SolveResult: Sendable {
             // Some solvers report no bound for LPs or trivially solved MIPs: proven optimal means bound = objective.
             bestBound = objective
         }
-        if let objective {
-            let diff = abs(objective - bestBound)
-            gap = diff == 0 ? 0 : (bestBound.isFinite ? diff / max(abs(objective), 1e-10) : .infinity)
-        }
+        if let objective { gap = relativeGap(objective: objective, bound: bestBound) }
         nodes = output.nodes
         iterations = output.iterations
         self.seconds = seconds
@@ -91,6 +97,24 @@ public struct SolveResult: Sendable {
         let note = "\(solverName) returned a point that is not feasible, discarded (\(report))"
         message = message.map { "\($0); \(note)" } ?? note
         if termination == .optimal { termination = .error }
+    }
+
+    /// A gap limit whose gap is closed is a proof of optimality: the bound meets the objective, or
+    /// the objective takes integer steps (integer coefficients on integer variables only) and the
+    /// bound is less than one step away. Such a result is reported as optimal.
+    mutating func recognizeClosedGap(of model: Model) {
+        guard termination == .limitReached, limit == .gap, let objective, bestBound.isFinite else { return }
+        let bound = bestBound, distance = model.sense.sign * (objective - bound)
+        let met = abs(distance) <= 1e-9 * max(1, abs(objective))
+        guard met || (distance < 1 - 1e-6 && model.objectiveTakesIntegerSteps) else { return }
+        termination = .optimal
+        limit = nil
+        bestBound = objective
+        gap = 0
+        if !met {
+            let note = "optimal: the objective takes integer steps and the bound \(formatNumber(bound)) is less than one step away"
+            message = message.map { "\($0); \(note)" } ?? note
+        }
     }
 
     /// The value of `variable` in the solution (traps without a solution).

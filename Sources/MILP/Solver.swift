@@ -1,10 +1,13 @@
+import Foundation
 import Synchronization
 
 /// Why a solve stopped.
 public enum TerminationReason: String, Sendable, Codable {
     /// Optimality proven (within the solver's default tolerances).
     case optimal
+    /// No point satisfies the constraints, bounds and integrality.
     case infeasible
+    /// Feasible points exist whose objective improves without limit.
     case unbounded
     /// The solver proved that no optimal solution exists, but not which of the two it is.
     case infeasibleOrUnbounded = "infeasible_or_unbounded"
@@ -16,11 +19,15 @@ public enum TerminationReason: String, Sendable, Codable {
 
 /// Which limit stopped a solve that ended with `.limitReached`.
 public enum SolveLimit: String, Sendable, Codable {
+    /// `SolveOptions.timeLimit` was reached.
     case time
+    /// `SolveOptions.nodeLimit` was reached.
     case nodes
     /// The requested relative or absolute gap was reached before optimality was proven.
     case gap
+    /// `SolveOptions.solutionLimit` improving solutions were found.
     case solutions
+    /// The solver's simplex iteration limit was reached.
     case iterations
     /// Stopped on request (`SolveOptions.interrupt`).
     case interrupted
@@ -32,12 +39,59 @@ public enum BasisStatus: String, Sendable, Codable {
 }
 
 /// A thread-safe flag that stops a running solve when set (e.g. from a SIGINT handler).
+///
+/// A flag made with ``init(following:)`` is also set whenever the flag it follows is: the async
+/// `solve` links its own flag (set on Task cancellation) to the caller's this way.
 public final class InterruptFlag: Sendable {
     private let flag = Atomic<Bool>(false)
-    public init() {}
+    private let parent: InterruptFlag?
+    /// A flag that is set only by ``set()``.
+    public init() { parent = nil }
+    /// A flag that is set by ``set()`` or whenever `parent` is set.
+    public init(following parent: InterruptFlag?) { self.parent = parent }
+    /// Requests the stop.
     public func set() { flag.store(true, ordering: .relaxed) }
+    /// Withdraws this flag's own request (not one of the flag it follows).
     public func reset() { flag.store(false, ordering: .relaxed) }
-    public var isSet: Bool { flag.load(ordering: .relaxed) }
+    /// True once a stop was requested here or on the followed flag.
+    public var isSet: Bool { flag.load(ordering: .relaxed) || parent?.isSet == true }
+}
+
+/// A snapshot of a running solve, as `SolveOptions.progress` and `SolveOptions.onIncumbent`
+/// receive it, in the model's own terms (objective constant included).
+public struct SolveProgress: Sendable {
+    /// Seconds since the solver started.
+    public var seconds: Double
+    /// The objective of the best feasible point found so far, or nil before the first one.
+    public var incumbent: Double?
+    /// The best proven bound on the optimum; −inf (minimization) or +inf (maximization) while unknown.
+    public var bestBound: Double
+    /// Branch-and-bound nodes processed so far.
+    public var nodes: Int
+    /// Simplex iterations so far, reported by LP solves (CLP); nil in branch and bound.
+    public var iterations: Int?
+
+    /// A snapshot with the given values, in the model's terms; `iterations` is nil in branch and bound.
+    public init(seconds: Double, incumbent: Double?, bestBound: Double, nodes: Int, iterations: Int? = nil) {
+        self.seconds = seconds
+        self.incumbent = incumbent
+        self.bestBound = bestBound
+        self.nodes = nodes
+        self.iterations = iterations
+    }
+
+    /// |incumbent − bound| / max(|incumbent|, 1e-10), as `SolveResult.gap`; nil without an
+    /// incumbent, +inf while the bound is unknown.
+    public var gap: Double? {
+        guard let incumbent else { return nil }
+        return relativeGap(objective: incumbent, bound: bestBound)
+    }
+}
+
+/// |objective − bound| / max(|objective|, 1e-10); 0 when they are equal, +inf when the bound is infinite.
+func relativeGap(objective: Double, bound: Double) -> Double {
+    let difference = abs(objective - bound)
+    return difference == 0 ? 0 : (bound.isFinite ? difference / max(abs(objective), 1e-10) : .infinity)
 }
 
 /// Settings every adapter understands. `nil` means the solver's default.
@@ -48,25 +102,41 @@ public struct SolveOptions: Sendable {
     public var relativeGap: Double?
     /// Stop when |objective − bound| ≤ this.
     public var absoluteGap: Double?
+    /// Number of threads the search may use (CBC; GLPK ignores it).
     public var threads: Int?
+    /// Stop after this many branch-and-bound nodes.
     public var nodeLimit: Int?
     /// Stop after this many improving solutions.
     public var solutionLimit: Int?
     /// 0 = silent; higher numbers pass more of the solver's log through.
     public var logLevel: Int = 0
+    /// Random seed for the solver's randomized choices (CBC; GLPK ignores it).
     public var seed: Int?
     /// Hand the model's MIP start to the solver.
     public var useStart: Bool = true
     /// Setting this flag stops the solve as soon as the solver can be stopped.
     public var interrupt: InterruptFlag?
     /// CBC's MIP preprocessing (CglPreProcess; nil: on). Off, small sub-MIPs whose preprocessing
-    /// would eat their time limit get to branching. Other solvers ignore it.
+    /// would eat their time limit get to branching. Other solvers ignore it: GLPK's MIP presolver
+    /// is cheap and stays on.
     public var preprocessing: Bool?
+    /// Called from the solving thread with the search's state, at most once per
+    /// `progressInterval`: CBC's and GLPK's branch and bound, CLP's simplex iterations (GLPK's LP
+    /// solves report nothing). Keep it short: the search waits for it.
+    public var progress: (@Sendable (SolveProgress) -> Void)?
+    /// Seconds between two `progress` calls, at least.
+    public var progressInterval: Double = 0.25
+    /// Called from the solving thread each time the search finds a better feasible point (CBC,
+    /// GLPK), with the state at that moment; the point itself comes with the result, since the
+    /// solvers hold it in their presolved space until the search ends.
+    public var onIncumbent: (@Sendable (SolveProgress) -> Void)?
 
+    /// Options with the given settings; `nil` keeps the solver's default.
     public init(
         timeLimit: Double? = nil, relativeGap: Double? = nil, absoluteGap: Double? = nil,
         threads: Int? = nil, nodeLimit: Int? = nil, solutionLimit: Int? = nil,
-        logLevel: Int = 0, seed: Int? = nil, useStart: Bool = true, interrupt: InterruptFlag? = nil
+        logLevel: Int = 0, seed: Int? = nil, useStart: Bool = true, interrupt: InterruptFlag? = nil,
+        progress: (@Sendable (SolveProgress) -> Void)? = nil
     ) {
         self.timeLimit = timeLimit
         self.relativeGap = relativeGap
@@ -78,23 +148,33 @@ public struct SolveOptions: Sendable {
         self.seed = seed
         self.useStart = useStart
         self.interrupt = interrupt
+        self.progress = progress
     }
 }
 
 /// What an adapter reports, in the column space of the `StandardForm` it was given.
 public struct SolverOutput: Sendable {
+    /// Why the solve stopped. `.infeasibleOrUnbounded` is refined by `solve(_ model:options:)`.
     public var termination: TerminationReason
+    /// Which limit stopped the solve, when `termination` is `.limitReached`.
     public var limit: SolveLimit?
     /// The best feasible point, when the solver has one.
     public var values: [Double]?
     /// Best bound on the objective, without the objective constant (±inf when unknown).
     public var bestBound: Double
+    /// Branch-and-bound nodes processed (0 when unknown or for an LP).
     public var nodes: Int = 0
+    /// Simplex iterations, when the solver reports them.
     public var iterations: Int?
+    /// LP only: one dual value per row of the form, extra rows included.
     public var duals: [Double]?
+    /// LP only: one reduced cost per column of the form, extra columns included.
     public var reducedCosts: [Double]?
+    /// LP only: the basis status of each column of the form.
     public var columnBasis: [BasisStatus]?
+    /// LP only: the basis status of each row of the form.
     public var rowBasis: [BasisStatus]?
+    /// A human-readable note on a failure or unusual stop; nil when there is nothing to report.
     public var message: String?
     /// [seconds since the solve started, objective without the constant] per new incumbent, when
     /// the solver reports them.
@@ -103,6 +183,8 @@ public struct SolverOutput: Sendable {
     /// (`coinOrSolveLock`); not counted in `SolveResult.seconds`, and not in the time limit.
     public var queuedSeconds = 0.0
 
+    /// An output with the given status, point and bound (without the objective constant); the other
+    /// fields start empty, `nodes` at 0.
     public init(termination: TerminationReason, limit: SolveLimit? = nil, values: [Double]? = nil, bestBound: Double) {
         self.termination = termination
         self.limit = limit
@@ -113,7 +195,9 @@ public struct SolverOutput: Sendable {
 
 /// What a solver can take without compilation.
 public struct SolverCapabilities: OptionSet, Sendable {
+    /// The capability bits; see the static members.
     public let rawValue: Int
+    /// The set of capabilities whose bits are set in `rawValue`.
     public init(rawValue: Int) { self.rawValue = rawValue }
     /// Integer variables (branch and bound).
     public static let integers = SolverCapabilities(rawValue: 1)
@@ -125,7 +209,9 @@ public struct SolverCapabilities: OptionSet, Sendable {
 
 /// Errors thrown before a solver runs: the model cannot be given to this solver.
 public struct SolverError: Error, CustomStringConvertible, Sendable {
+    /// Why the model cannot be given to this solver.
     public let description: String
+    /// An error with `description` as its message.
     public init(_ description: String) { self.description = description }
 }
 
@@ -134,7 +220,10 @@ public struct SolverError: Error, CustomStringConvertible, Sendable {
 public protocol Solver: Sendable {
     /// Short name, e.g. "cbc".
     var name: String { get }
+    /// The solver library's version string.
     var version: String { get }
+    /// What the solver takes natively: without `.integers` MIP models are rejected; without
+    /// `.nativeSOS` SOS sets are compiled to binaries and rows.
     var capabilities: SolverCapabilities { get }
     /// Solves a lowered model. Never throws: failures are `.error` results.
     func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput
@@ -145,7 +234,16 @@ public protocol Solver: Sendable {
 }
 
 extension Solver {
+    /// False unless an adapter says otherwise: solves must not overlap.
     public var allowsConcurrentSolves: Bool { false }
+
+    /// Throws a ``SolverError`` naming `purpose` when this solver cannot branch (CLP): builders
+    /// whose models have integer variables call it before their first solve.
+    public func requireIntegers(for purpose: String) throws {
+        guard capabilities.contains(.integers) else {
+            throw SolverError("\(purpose) solves MILPs, and \(name) solves LPs only: use cbc or glpk")
+        }
+    }
 
     /// Validates `model`, hands it to the solver in one piece and returns the result in the
     /// model's own terms (values per variable, objective with its constant, gap, wall time).
@@ -165,6 +263,7 @@ extension Solver {
         var result = SolveResult(model: model, form: form, output: output, solver: self,
                                  seconds: (ContinuousClock.now - clock).seconds - output.queuedSeconds)
         result.discardInfeasiblePoint(of: model)
+        result.recognizeClosedGap(of: model)
         return result
     }
 
@@ -173,7 +272,10 @@ extension Solver {
     private func refine(_ form: StandardForm, options: SolveOptions) -> TerminationReason {
         var feasibility = form
         feasibility.objective = Array(repeating: 0, count: form.columnCount)
-        let check = solve(feasibility, options: options)
+        var quiet = options
+        quiet.progress = nil
+        quiet.onIncumbent = nil
+        let check = solve(feasibility, options: quiet)
         switch check.termination {
         case .optimal: return .unbounded
         // With a zero objective nothing is unbounded: "infeasible or unbounded" means infeasible.
@@ -197,13 +299,108 @@ extension Duration {
 /// (`ChildProcessSolver`).
 package let coinOrSolveLock = Mutex<Void>(())
 
-/// Runs `body` holding `coinOrSolveLock`; its output records how long the lock took to get.
-package func withCoinOrSolveLock(_ body: () -> SolverOutput) -> SolverOutput {
+/// Runs `body` holding `lock`; its output records how long the lock took to get. While another
+/// solve holds the lock, `interrupt` is watched: set, the wait ends with an interrupted output
+/// (a cancelled solve does not wait for the one before it).
+package func withSolveLock(_ lock: borrowing Mutex<Void>, interrupt: InterruptFlag?, sense: ObjectiveSense,
+                           _ body: () -> SolverOutput) -> SolverOutput {
     let asked = ContinuousClock.now
-    return coinOrSolveLock.withLock { _ in
-        let queued = (ContinuousClock.now - asked).seconds
-        var output = body()
-        output.queuedSeconds = queued
-        return output
+    while true {
+        let output = lock.withLockIfAvailable { _ in
+            let queued = (ContinuousClock.now - asked).seconds
+            var output = body()
+            output.queuedSeconds = queued
+            return output
+        }
+        if let output { return output }
+        if interrupt?.isSet == true {
+            return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: -sense.sign * .infinity)
+        }
+        usleep(2_000)
+    }
+}
+
+/// Feeds `SolveOptions.progress` and `SolveOptions.onIncumbent` from an adapter's search
+/// callbacks: values in the model's terms (the objective constant added), `progress` at most once
+/// per `progressInterval`, `onIncumbent` on every better objective.
+package final class ProgressRelay: Sendable {
+    private let progress: (@Sendable (SolveProgress) -> Void)?
+    private let onIncumbent: (@Sendable (SolveProgress) -> Void)?
+    private let interval: Duration
+    private let constant: Double
+    /// −inf for a minimization, +inf for a maximization.
+    private let unknownBound: Double
+    private let started = ContinuousClock.now
+    private let last = Mutex<(reported: ContinuousClock.Instant?, incumbent: Double?)>((nil, nil))
+
+    /// Nil when `options` asks for neither callback.
+    package init?(_ options: SolveOptions, form: StandardForm) {
+        guard options.progress != nil || options.onIncumbent != nil else { return nil }
+        progress = options.progress
+        onIncumbent = options.onIncumbent
+        interval = .milliseconds(Int64(max(0, options.progressInterval) * 1000))
+        constant = form.objectiveConstant
+        unknownBound = -form.sense.sign * .infinity
+    }
+
+    /// The search's state in the form's terms: the incumbent's objective (nil before the first),
+    /// the bound (±inf while unknown), nodes so far.
+    package func update(incumbent: Double?, bound: Double, nodes: Int) {
+        let now = ContinuousClock.now
+        let (report, improved) = last.withLock { last -> (Bool, Bool) in
+            let improved = incumbent != nil && incumbent != last.incumbent
+            if improved { last.incumbent = incumbent }
+            let report = progress != nil && (last.reported.map { now - $0 >= interval } ?? true)
+            if report { last.reported = now }
+            return (report, improved)
+        }
+        guard report || (improved && onIncumbent != nil) else { return }
+        let state = SolveProgress(seconds: (now - started).seconds, incumbent: incumbent.map { $0 + constant },
+                                  bestBound: bound + (bound.isFinite ? constant : 0), nodes: nodes)
+        if improved { onIncumbent?(state) }
+        if report { progress?(state) }
+    }
+
+    /// An LP's state: the simplex iterations so far (no incumbent, no bound).
+    package func update(iterations: Int) {
+        let now = ContinuousClock.now
+        let report = progress != nil && last.withLock { last in
+            guard last.reported.map({ now - $0 >= interval }) ?? true else { return false }
+            last.reported = now
+            return true
+        }
+        guard report else { return }
+        progress?(SolveProgress(seconds: (now - started).seconds, incumbent: nil, bestBound: unknownBound, nodes: 0, iterations: iterations))
+    }
+}
+
+// MARK: - Swift concurrency
+
+extension Solver {
+    /// Solves `model` without blocking the caller's thread: the solver runs on a thread of its
+    /// own, off Swift's cooperative pool. Cancelling the calling Task stops the search as
+    /// `SolveOptions.interrupt` does: the result is `.limitReached` with limit `.interrupted` and
+    /// the best point found so far.
+    ///
+    /// In-process CBC, CLP and GLPK solves run one at a time (their C libraries are not known to
+    /// be thread-safe); to solve several models at once, use a solver that runs each solve in its
+    /// own process (`ChildProcessSolver`).
+    public func solve(_ model: Model, options: SolveOptions = SolveOptions()) async throws -> SolveResult {
+        var options = options
+        let cancellation = InterruptFlag(following: options.interrupt)
+        options.interrupt = cancellation
+        return try await withTaskCancellationHandler {
+            try await onOwnThread { [options] in try self.solve(model, options: options) }
+        } onCancel: {
+            cancellation.set()
+        }
+    }
+}
+
+/// Runs `body` on a new thread, off Swift's cooperative pool (blocking C solves must not hold
+/// its few threads), and resumes with its result.
+package func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result(catching: body)) }.start()
     }
 }

@@ -3,19 +3,31 @@
 /// when the solver has no native SOS — are compiled to extra binaries and rows; those extra columns
 /// come after the model's own, so the first `originalColumnCount` values map back one to one.
 public struct StandardForm: Sendable {
+    /// Number of columns, compiled extras included.
     public var columnCount: Int
+    /// Number of rows, compiled extras included.
     public var rowCount: Int
     /// `columnStarts[j]..<columnStarts[j+1]` indexes column j's entries; count = columnCount + 1.
     public var columnStarts: [Int32]
+    /// Row index of each matrix entry, column by column.
     public var rowIndices: [Int32]
+    /// Coefficient of each matrix entry, parallel to `rowIndices`.
     public var values: [Double]
+    /// Lower bound per column (−inf when none).
     public var columnLower: [Double]
+    /// Upper bound per column (+inf when none).
     public var columnUpper: [Double]
+    /// Per column: true when it must take integer values (integer and binary variables).
     public var isInteger: [Bool]
+    /// Objective coefficient per column.
     public var objective: [Double]
+    /// The model's objective constant; adapters leave it out of their objective and bound.
     public var objectiveConstant: Double
+    /// Whether the objective is minimized or maximized.
     public var sense: ObjectiveSense
+    /// Lower bound per row (−inf when none).
     public var rowLower: [Double]
+    /// Upper bound per row (+inf when none).
     public var rowUpper: [Double]
     /// SOS sets left for the solver (empty unless it handles them natively).
     public var sos: [SOSConstraint]

@@ -1,21 +1,38 @@
 /// One problem that makes a model unsolvable as stated.
 public enum ModelIssue: Sendable, Equatable, CustomStringConvertible {
+    /// The model has no variables.
     case emptyModel
+    /// A variable of another model, or a column index out of range, was used; `context` says where.
     case foreignVariable(context: String)
+    /// A constraint of another model was used; `context` says where.
     case foreignConstraint(context: String)
+    /// A row coefficient is NaN or infinite.
     case nonFiniteCoefficient(row: String, variable: String, value: Double)
+    /// An objective coefficient is NaN or infinite.
     case nonFiniteObjective(variable: String, value: Double)
+    /// The objective constant is NaN or infinite.
     case nonFiniteObjectiveConstant(Double)
+    /// A variable's bounds are NaN, crossed (lower > upper), lower = +inf or upper = −inf.
     case invalidBounds(variable: String, lower: Double, upper: Double)
+    /// A row's bounds are NaN, crossed (lower > upper), lower = +inf or upper = −inf.
     case invalidRowBounds(row: String, lower: Double, upper: Double)
+    /// An integer variable has a finite bound that is not a whole number.
     case fractionalIntegerBounds(variable: String, lower: Double, upper: Double)
+    /// A binary variable's bounds are not whole numbers within [0, 1].
     case binaryOutsideUnitInterval(variable: String, lower: Double, upper: Double)
+    /// A semi-continuous variable has a negative lower bound or an infinite upper bound.
     case invalidSemiContinuous(variable: String, reason: String)
+    /// SOS set `index` is malformed: no members, a repeated member, weights not finite and strictly
+    /// increasing, or as many weights as variables missing.
     case invalidSOS(index: Int, reason: String)
+    /// Two columns, `first` and `second`, share a non-empty name.
     case duplicateVariableName(String, first: Int, second: Int)
+    /// Two rows, `first` and `second`, share a non-empty name.
     case duplicateConstraintName(String, first: Int, second: Int)
+    /// A MIP start value is NaN or infinite.
     case invalidStartValue(variable: String, value: Double)
 
+    /// A one-line explanation naming the variable or row involved.
     public var description: String {
         switch self {
         case .emptyModel:
@@ -54,9 +71,12 @@ public enum ModelIssue: Sendable, Equatable, CustomStringConvertible {
 
 /// Thrown by `Model.validate()`: every issue found (up to a limit), each on its own line.
 public struct ModelValidationError: Error, CustomStringConvertible, Sendable {
+    /// The name of the invalid model ("" when it has none).
     public let modelName: String
+    /// The problems found, at most `maximumIssues` of them.
     public let issues: [ModelIssue]
 
+    /// A header line, then one indented line per issue.
     public var description: String {
         let head = "invalid model\(modelName.isEmpty ? "" : " \(modelName)") (\(issues.count) problem\(issues.count == 1 ? "" : "s")):"
         return ([head] + issues.map { "  - \($0)" }).joined(separator: "\n")

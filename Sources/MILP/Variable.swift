@@ -12,6 +12,7 @@ public enum VariableKind: UInt8, Sendable, CaseIterable, CustomStringConvertible
     /// True for the kinds a solver must branch on.
     public var isIntegral: Bool { self == .integer || self == .binary }
 
+    /// The kind in lowercase words, e.g. "semi-continuous".
     public var description: String {
         switch self {
         case .continuous: "continuous"
@@ -52,7 +53,9 @@ public struct Constraint: Hashable, Sendable {
 
 /// Whether the objective is minimized or maximized.
 public enum ObjectiveSense: String, Sendable, Codable {
+    /// Find the smallest objective value.
     case minimize
+    /// Find the largest objective value.
     case maximize
 
     /// +1 for minimization, -1 for maximization.

@@ -12,6 +12,7 @@ public struct SolverSpec: Sendable, Hashable, CustomStringConvertible {
     /// Keys every solver spec accepts, mapped onto `SolveOptions`.
     public static let settingKeys = ["threads", "gap", "absgap", "nodes", "solutions", "log"]
 
+    /// The spec in its written form, `name` or `name:key=value,…` (settings in the order given); it identifies the spec.
     public var description: String {
         settings.isEmpty ? name : name + ":" + settings.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
     }
@@ -57,13 +58,17 @@ public struct SolverSpec: Sendable, Hashable, CustomStringConvertible {
         return options
     }
 
+    /// Specs are equal when their written forms (``description``) are.
     public static func == (a: SolverSpec, b: SolverSpec) -> Bool { a.description == b.description }
+    /// Hashes the written form (``description``).
     public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 }
 
 /// One instance file of a benchmark.
 public struct BenchInstance: Sendable, Hashable {
+    /// The instance name: the file name without `.gz`, `.mps`, `.lp` (see ``BenchPlan/instanceName(_:)``).
     public var name: String
+    /// The file's path, as given or as found under a given folder or list.
     public var path: String
     /// FNV-1a 64 of the file's bytes, hex.
     public var hash: String
@@ -71,14 +76,20 @@ public struct BenchInstance: Sendable, Hashable {
 
 /// One planned run.
 public struct PlannedRun: Sendable, Hashable {
+    /// The instance file to solve.
     public var instance: BenchInstance
+    /// The solver and its settings.
     public var solver: SolverSpec
+    /// The random seed (0, 1, … for the seeds of a batch).
     public var seed: Int
+    /// The time limit, in seconds.
     public var timeLimit: Double
 
+    /// The identity of the run, to skip runs already in the results database.
     public var key: RunKey { RunKey(instanceHash: instance.hash, solver: solver.description, seed: seed, timeLimit: timeLimit) }
 }
 
+/// Finding instance files and planning the runs of a benchmark batch.
 public enum BenchPlan {
     static let modelSuffixes = [".mps", ".mps.gz", ".lp", ".lp.gz"]
 

@@ -4,23 +4,38 @@ import Synchronization
 
 /// What a child run prints on standard output: one JSON object.
 public struct ChildReport: Codable, Sendable {
+    /// The termination reason (`optimal`, `infeasible`, `unbounded`, `infeasible_or_unbounded`, `limit`, `error`, `bad_input`).
     public var status: String
+    /// The limit that stopped a `limit` run (`time`, `nodes`, `gap`, …).
     public var limit: String?
+    /// Whether the solver returned a solution.
     public var hasSolution: Bool
+    /// The objective value of the returned solution; nil without one.
     public var objective: Double?
+    /// The best proven bound on the optimum (may be infinite when unknown).
     public var bound: Double?
+    /// The relative gap between objective and bound; nil when unknown.
     public var gap: Double?
+    /// Wall time of the solve, in seconds.
     public var seconds: Double
+    /// Branch-and-bound nodes, when the solver reports them.
     public var nodes: Int?
+    /// The solver's own name.
     public var solverName: String
+    /// The solver's version (empty when unknown).
     public var solverVersion: String
+    /// The objective sense: `minimize` or `maximize`.
     public var sense: String
+    /// Largest violation of the returned solution in the model; nil without one.
     public var maxViolation: Double?
     /// Set when the solver returned a point that violates the model: what is violated.
     public var infeasibleSolution: String?
+    /// The solver's message or the error, if any.
     public var message: String?
+    /// Incumbent trace `[[seconds, objective], …]`, when the solver records one.
     public var trace: [[Double]]?
 
+    /// A report; every field but `status` and `solverName` has a default.
     public init(status: String, limit: String? = nil, hasSolution: Bool = false, objective: Double? = nil,
                 bound: Double? = nil, gap: Double? = nil, seconds: Double = 0, nodes: Int? = nil,
                 solverName: String, solverVersion: String = "", sense: String = "minimize",
@@ -43,6 +58,7 @@ public struct ChildReport: Codable, Sendable {
         self.trace = trace
     }
 
+    /// Encodes reports with snake-case keys and infinities and NaN as `"inf"`, `"-inf"`, `"nan"`.
     public static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.keyEncodingStrategy = .convertToSnakeCase
@@ -50,6 +66,7 @@ public struct ChildReport: Codable, Sendable {
         return e
     }()
 
+    /// Decodes what ``encoder`` writes.
     public static let decoder: JSONDecoder = {
         let d = JSONDecoder()
         d.keyDecodingStrategy = .convertFromSnakeCase
@@ -60,11 +77,17 @@ public struct ChildReport: Codable, Sendable {
 
 /// Progress of a batch, reported after every finished run.
 public struct BenchProgress: Sendable {
+    /// Runs finished so far.
     public var done: Int
+    /// Runs in the batch.
     public var total: Int
+    /// Runs in progress.
     public var running: Int
+    /// Finished runs with status `crash`, `killed`, `memory`, `error` or `bad_input`.
     public var failures: Int
+    /// Finished runs whose answer was judged wrong (see ``RunRecord/wrong``).
     public var wrong: Int
+    /// Seconds since the batch started.
     public var elapsed: Double
     /// The run that just finished.
     public var last: RunRecord?
@@ -76,15 +99,20 @@ public struct BenchProgress: Sendable {
 /// Runs planned runs in child processes (`executable` in its run-one mode), `jobs` at a time, and
 /// stores each result as soon as it is known.
 public struct BenchRunner: Sendable {
+    /// The program run as the child (normally `milp` itself).
     public var executable: String
     /// Arguments before the run's own (the hidden run-one subcommand).
     public var childCommand: [String]
+    /// How many children run at a time (at least 1).
     public var jobs: Int
+    /// Address-space cap per child, in MiB (passed as `--memory-limit`); nil: none.
     public var memoryLimitMiB: Int?
+    /// Known answers that results are judged against.
     public var known: KnownOptima
     /// Extra seconds past the time limit before a child is killed: `absolute + relative · limit`.
     public var killGrace: (absolute: Double, relative: Double) = (5, 0.1)
 
+    /// A runner; `jobs` below 1 is taken as 1.
     public init(executable: String, childCommand: [String], jobs: Int, memoryLimitMiB: Int?, known: KnownOptima) {
         self.executable = executable
         self.childCommand = childCommand

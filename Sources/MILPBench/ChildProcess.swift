@@ -12,10 +12,13 @@ public struct ChildOutcome: Sendable {
     public var signal: Int32?
     /// True when it was killed for running past its deadline.
     public var killedAtDeadline: Bool
+    /// Wall time from start to end, in seconds.
     public var wallSeconds: Double
     /// Peak resident memory (MiB) from the kernel's accounting.
     public var peakMemoryMiB: Double
+    /// Everything the child wrote to standard output (empty if unreadable).
     public var standardOutput: String
+    /// Everything the child wrote to standard error (empty if unreadable).
     public var standardError: String
 }
 

@@ -15,8 +15,10 @@ public enum KnownAnswer: Sendable, Equatable {
 /// Known optimal values by instance name, read from CSV (`name,objective,status[,…]`, status `opt`,
 /// `inf` or `best`) or from a MIPLIB `.solu` file (`=opt= name value`, `=inf= name`, `=best= name value`).
 public struct KnownOptima: Sendable {
+    /// The known answers, by instance name (the file name without `.gz`, `.mps`, `.lp`).
     public private(set) var answers: [String: KnownAnswer] = [:]
 
+    /// An empty table: no instance has a known answer.
     public init() {}
 
     /// Reads a `.csv` or `.solu` file (chosen by extension).
@@ -28,6 +30,7 @@ public struct KnownOptima: Sendable {
         if path.hasSuffix(".solu") { try parseSolu(text, file: path) } else { try parseCSV(text, file: path) }
     }
 
+    /// The known answer for an instance name, or nil when none is known.
     public subscript(name: String) -> KnownAnswer? { answers[name] }
 
     private mutating func parseCSV(_ text: String, file: String) throws {

@@ -39,8 +39,10 @@ public struct ReportOptions: Sendable {
     public var known: KnownOptima?
     /// Where the runs came from (the database path), shown in the report.
     public var source: String?
+    /// The report's title (heading of every format).
     public var title: String
 
+    /// Options with a 10 s shift, a 0.01 s time floor and no known optima by default.
     public init(shift: Double = 10, timeFloor: Double = 0.01, known: KnownOptima? = nil, source: String? = nil,
                 title: String = "MILP benchmark report") {
         self.shift = shift
@@ -137,13 +139,19 @@ public enum ReportMath {
 
 /// One solver spec's line of the summary.
 public struct SolverSummary: Sendable, Equatable {
+    /// The solver spec as written (`cbc:threads=1`).
     public var solver: String
+    /// The solver's own name, from its first run.
     public var solverName: String
+    /// The distinct non-empty versions reported by its runs, comma-separated.
     public var solverVersion: String
+    /// All its runs (instances × seeds).
     public var runs: Int
     /// Optimal or infeasible, and not wrong.
     public var solved: Int
+    /// Runs with status `optimal` (wrong ones included).
     public var optimal: Int
+    /// Runs with status `infeasible` (wrong ones included).
     public var infeasible: Int
     /// Stopped by a limit (time, nodes, …).
     public var limit: Int
@@ -153,20 +161,24 @@ public struct SolverSummary: Sendable, Equatable {
     public var failed: Int
     /// unbounded, infeasible_or_unbounded and any other status.
     public var other: Int
+    /// Runs flagged wrong (see ``RunRecord/wrong``).
     public var wrong: Int
     /// Shifted geometric mean of the counted times (see `ReportMath.countedTime`).
     public var shiftedGeometricMean: Double
     /// Mean primal gap at the end of the runs, over the `primalGapRuns` runs with a reference.
     public var meanPrimalGap: Double?
+    /// Runs that have a primal gap (their instance has a reference).
     public var primalGapRuns: Int
     /// Mean primal integral over the `primalIntegralRuns` runs with a reference, when this solver
     /// records traces.
     public var meanPrimalIntegral: Double?
+    /// Runs that have a primal integral.
     public var primalIntegralRuns: Int
 }
 
 /// Derived numbers of one run.
 public struct RunFacts: Sendable {
+    /// Whether the run counts as solved (see ``ReportMath/isSolved(_:)``).
     public var solved: Bool
     /// The primal-gap reference of the run's instance.
     public var reference: Double?
@@ -180,8 +192,11 @@ public struct RunFacts: Sendable {
 
 /// The runs of one solver spec on one instance (several with several seeds).
 public struct InstanceCell: Sendable {
+    /// The runs (one per seed).
     public var runs: Int
+    /// Runs that count as solved (see ``ReportMath/isSolved(_:)``).
     public var solved: Int
+    /// Runs flagged wrong.
     public var wrong: Int
     /// The status (`optimal`, `limit (time)`, …) when every seed agrees, else `k/n solved`.
     public var status: String
@@ -197,8 +212,11 @@ public struct InstanceCell: Sendable {
 
 /// One line of the per-instance table.
 public struct InstanceRow: Sendable {
+    /// The instance name.
     public var instance: String
+    /// The known answer, when known optima were given and list the instance.
     public var known: KnownAnswer?
+    /// The primal-gap reference f*; nil when there is none (infeasible, or no solution anywhere).
     public var reference: Double?
     /// By solver spec; missing when the solver has no run on the instance.
     public var cells: [String: InstanceCell]
@@ -260,11 +278,13 @@ public struct PerformanceProfile: Sendable {
 
 /// A solver's mean primal gap over time.
 public struct GapCurve: Sendable {
+    /// The solver spec as written.
     public var solver: String
     /// Runs averaged (runs with a reference).
     public var runs: Int
     /// (time, mean gap from then on), the first at 0.
     public var steps: [(time: Double, gap: Double)]
+    /// The right end of the time axis: the largest time limit of the runs, in seconds.
     public var horizon: Double
 }
 
@@ -285,6 +305,7 @@ public struct GapCurve: Sendable {
 ///   r = t(p, s) / min over solvers of t(p, ·), times floored at 0.01 s, r = ∞ when unsolved;
 ///   ρ_s(τ) = fraction of problems with r ≤ τ, τ from 1 to 2 × the largest finite ratio.
 public struct BenchReport: Sendable {
+    /// The options the report was computed with.
     public let options: ReportOptions
     /// The runs, their wrong flags recomputed when `options.known` is given.
     public let runs: [RunRecord]
@@ -294,10 +315,15 @@ public struct BenchReport: Sendable {
     public let solvers: [String]
     /// Instance names, sorted.
     public let instances: [String]
+    /// The distinct seeds of the runs, ascending.
     public let seeds: [Int]
+    /// The distinct time limits of the runs (seconds), ascending.
     public let timeLimits: [Double]
+    /// One summary per solver spec, in the order of ``solvers``.
     public let summaries: [SolverSummary]
+    /// One row per instance, in the order of ``instances``.
     public let rows: [InstanceRow]
+    /// The performance profile over (instance, seed) problems.
     public let profile: PerformanceProfile
     /// One per solver that records traces; empty when no run has a trace.
     public let gapCurves: [GapCurve]
@@ -307,6 +333,7 @@ public struct BenchReport: Sendable {
     /// Indices of the runs flagged wrong.
     public var wrongRuns: [Int] { runs.indices.filter { runs[$0].wrong != nil } }
 
+    /// Computes the report from stored runs (in any order).
     public init(runs input: [RunRecord], options: ReportOptions = ReportOptions()) {
         self.options = options
         var runs = input

@@ -4,6 +4,7 @@ import GRDB
 /// The SQLite results database (WAL mode, one transaction per run: a killed batch loses no
 /// finished run).
 public final class ResultStore: Sendable {
+    /// The database file's path.
     public let path: String
     private let database: DatabasePool
 
@@ -104,6 +105,8 @@ public final class ResultStore: Sendable {
 
 /// A problem with a benchmark's input: instances, solver specs, databases.
 public struct BenchError: Error, CustomStringConvertible, Sendable {
+    /// The message, naming the file, spec or setting at fault.
     public let description: String
+    /// An error with the given message.
     public init(_ description: String) { self.description = description }
 }

@@ -10,6 +10,7 @@ public struct Verification: Sendable, Equatable {
     /// The objective recomputed from the model and the returned values.
     public var recomputedObjective: Double?
 
+    /// Whether the result was judged wrong (``wrong`` is set).
     public var isWrong: Bool { wrong != nil }
 
     /// Relative tolerance for comparing objectives: |a − b| ≤ tolerance · max(1, |b|).

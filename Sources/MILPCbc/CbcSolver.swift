@@ -1,5 +1,5 @@
 import CCbc
-import CCbcStop
+import CCoinStop
 import MILP
 import Synchronization
 
@@ -10,18 +10,25 @@ import Synchronization
 /// `Cbc_Model`. CBC is not thread-safe: concurrent calls in one process are serialized
 /// (`coinOrSolveLock`, shared with CLP).
 public struct CbcSolver: Solver {
+    /// Creates the CBC adapter; it holds no state, so one instance serves any number of solves.
     public init() {}
 
     /// How long after a stop request (deadline, interrupt) LPs are still left to finish; tests
     /// shorten it to provoke stops inside the search's last LPs.
     var simplexGrace = Duration.milliseconds(500)
 
+    /// "cbc".
     public var name: String { "cbc" }
+    /// The linked CBC library's version string, from `Cbc_getVersion()`.
     public var version: String { String(cString: Cbc_getVersion()) }
+    /// Integer variables and native SOS1/SOS2 sets; no LP duals.
     public var capabilities: SolverCapabilities { [.integers, .nativeSOS] }
 
+    /// Solves `form` with CBC on a thread with a 64 MiB stack, serialized with other CBC and CLP solves
+    /// in this process; `options.timeLimit` is wall-clock seconds. Returns `.error` if that thread cannot
+    /// be started.
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
-        withCoinOrSolveLock {
+        withSolveLock(coinOrSolveLock, interrupt: options.interrupt, sense: form.sense) {
             runWithLargeStack { solveLocked(form, options: options) } ?? {
                 var output = SolverOutput(termination: .error, bestBound: -form.sense.sign * .infinity)
                 output.message = "cannot start a thread with the 64 MiB stack CBC needs (address-space limit?)"
@@ -32,6 +39,7 @@ public struct CbcSolver: Solver {
 
     /// What CBC holds after a hand-off, for checking and timing the transfer alone.
     public struct LoadSummary: Sendable {
+        /// Column, row, nonzero and integer-column counts as reported by CBC after loading.
         public let columns: Int, rows: Int, nonzeros: Int, integers: Int
     }
 
@@ -73,15 +81,21 @@ public struct CbcSolver: Solver {
             return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: -form.sense.sign * .infinity)
         }
         // CBC checks its own time limit only between phases; this check also runs inside them.
-        let check = StopCheck(interrupt: options.interrupt, timeLimit: options.timeLimit, simplexGrace: simplexGrace)
-        var stop = milpkit_cbc_stop(should_stop: { context, phase in
-            Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().shouldStop(simplex: phase == Int32(MILPKIT_CBC_SIMPLEX)) ? 1 : 0
+        let check = StopCheck(interrupt: options.interrupt, timeLimit: options.timeLimit, simplexGrace: simplexGrace,
+                              progress: ProgressRelay(options, form: form), sense: form.sense)
+        var stop = milpkit_coin_stop(should_stop: { context, phase in
+            Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().shouldStop(simplex: phase == Int32(MILPKIT_COIN_SIMPLEX)) ? 1 : 0
         }, on_incumbent: { context, objective in
             Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().record(objective)
-        }, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0, search_ended: 0)
-        let status = withExtendedLifetime(check) { () -> Int32 in
-            milpkit_cbc_attach_stop(model, &stop)
-            return Cbc_solve(model)
+        }, on_progress: check.progress == nil ? nil : { context, hasIncumbent, incumbent, bound, nodes in
+            Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue()
+                .report(incumbent: hasIncumbent != 0 ? incumbent : nil, bound: bound, nodes: Int(nodes))
+        }, on_iteration: nil, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0, search_ended: 0)
+        let status = withExtendedLifetime(check) {
+            withUnsafeMutablePointer(to: &stop) { stop -> Int32 in
+                milpkit_cbc_attach_stop(model, stop)
+                return Cbc_solve(model)
+            }
         }
         var output = read(model, form: form, status: status)
         output.incumbentTrace = check.incumbents.map { [$0[0], form.sense.sign * $0[1]] }
@@ -193,7 +207,8 @@ public struct CbcSolver: Solver {
     }
 }
 
-/// What CBC polls during a solve: an interrupt request or the wall-clock deadline.
+/// What CBC polls during a solve: an interrupt request or the wall-clock deadline; it also relays
+/// the search's progress.
 ///
 /// The search is asked to stop first; LPs are cut short only `simplexGrace` later, so that a
 /// search that stops in time can still re-solve its last LPs. Once the main search has ended, no
@@ -206,10 +221,22 @@ private final class StopCheck: Sendable {
     /// When a stop was first requested (the deadline, or when the interrupt was first seen).
     private let requested = Mutex<ContinuousClock.Instant?>(nil)
 
-    init(interrupt: InterruptFlag?, timeLimit: Double?, simplexGrace: Duration) {
+    let progress: ProgressRelay?
+    /// +1 for minimization, −1 for maximization: CBC reports in minimization form.
+    private let sign: Double
+
+    init(interrupt: InterruptFlag?, timeLimit: Double?, simplexGrace: Duration, progress: ProgressRelay?, sense: ObjectiveSense) {
         self.interrupt = interrupt
         self.simplexGrace = simplexGrace
+        self.progress = progress
+        sign = sense.sign
         deadline = timeLimit.map { ContinuousClock.now + .seconds(max($0, 0)) }
+    }
+
+    /// The search's state in minimization form, from its node events.
+    func report(incumbent: Double?, bound: Double, nodes: Int) {
+        let bound = abs(bound) >= 1e50 || !bound.isFinite ? -Double.infinity : bound
+        progress?.update(incumbent: incumbent.flatMap { abs($0) >= 1e50 ? nil : sign * $0 }, bound: sign * bound, nodes: nodes)
     }
 
     var interrupted: Bool { interrupt?.isSet == true }

@@ -1,4 +1,5 @@
 import CClp
+import CCoinStop
 import MILP
 
 /// COIN-OR CLP through its C interface (`Clp_C_Interface.h`): simplex for pure LPs, with primal
@@ -7,14 +8,20 @@ import MILP
 /// Duals and reduced costs are reported as ∂objective/∂bound in the objective's own sense, the
 /// same convention as the GLPK adapter.
 public struct ClpSolver: Solver {
+    /// Creates the CLP adapter; it holds no state, so one instance serves any number of solves.
     public init() {}
 
+    /// "clp".
     public var name: String { "clp" }
+    /// The linked CLP library's version string, from `Clp_Version()`.
     public var version: String { String(cString: Clp_Version()) }
+    /// LP duals, reduced costs and basis; no integer variables or SOS sets (LPs only).
     public var capabilities: SolverCapabilities { [.duals] }
 
+    /// Solves the LP `form` with CLP's simplex, serialized with other CBC and CLP solves in this process;
+    /// the wall-clock time limit and interrupt are polled during the iterations.
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
-        withCoinOrSolveLock { solveLocked(form, options: options) }
+        withSolveLock(coinOrSolveLock, interrupt: options.interrupt, sense: form.sense) { solveLocked(form, options: options) }
     }
 
     private func solveLocked(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
@@ -26,11 +33,31 @@ public struct ClpSolver: Solver {
                         form.rowLower.map(toCoin), form.rowUpper.map(toCoin))
         Clp_setObjSense(model, form.sense.sign)
         Clp_setLogLevel(model, Int32(clamping: options.logLevel))
-        if let t = options.timeLimit { Clp_setMaximumSeconds(model, max(t, 0)) }
         if options.interrupt?.isSet == true {
             return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: -form.sense.sign * .infinity)
         }
-        Clp_initialSolve(model)
+        // The deadline (wall clock) and the interrupt are polled, and progress is reported, every
+        // 8th simplex iteration.
+        // CLP's own maximumSeconds counts CPU time and reports its stop as an iteration limit.
+        // A stopped LP proves nothing.
+        let check = LPStopCheck(interrupt: options.interrupt, timeLimit: options.timeLimit, progress: ProgressRelay(options, form: form))
+        var stop = milpkit_coin_stop(should_stop: { context, _ in
+            Unmanaged<LPStopCheck>.fromOpaque(context!).takeUnretainedValue().shouldStop ? 1 : 0
+        }, on_incumbent: nil, on_progress: nil, on_iteration: check.progress == nil ? nil : { context, iterations in
+            Unmanaged<LPStopCheck>.fromOpaque(context!).takeUnretainedValue().progress?.update(iterations: Int(iterations))
+        }, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0, search_ended: 0)
+        withExtendedLifetime(check) {
+            withUnsafeMutablePointer(to: &stop) { stop in
+                milpkit_clp_attach_stop(model, stop)
+                Clp_initialSolve(model)
+            }
+        }
+        if stop.fired != 0 {
+            var output = SolverOutput(termination: .limitReached, limit: check.interrupted ? .interrupted : .time,
+                                      bestBound: -form.sense.sign * .infinity)
+            output.iterations = Int(Clp_getIterationCount(model))
+            return output
+        }
         return read(model, form: form)
     }
 
@@ -72,4 +99,21 @@ public struct ClpSolver: Solver {
         default: .fixed
         }
     }
+}
+
+/// What CLP polls during a solve: an interrupt request or the wall-clock deadline; and where its
+/// iterations are reported.
+private final class LPStopCheck: Sendable {
+    let interrupt: InterruptFlag?
+    let deadline: ContinuousClock.Instant?
+    let progress: ProgressRelay?
+
+    init(interrupt: InterruptFlag?, timeLimit: Double?, progress: ProgressRelay?) {
+        self.interrupt = interrupt
+        self.progress = progress
+        deadline = timeLimit.map { ContinuousClock.now + .seconds(max($0, 0)) }
+    }
+
+    var interrupted: Bool { interrupt?.isSet == true }
+    var shouldStop: Bool { interrupted || deadline.map { ContinuousClock.now >= $0 } == true }
 }

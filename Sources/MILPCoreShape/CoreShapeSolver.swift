@@ -1,9 +1,9 @@
 import Foundation
 import MILP
-import MILPCbc
 
 /// One chosen core shape and what it costs and keeps.
 public struct CoreShapeChoice: Sendable, Equatable {
+    /// The core rank r_n of every mode.
     public let shape: [Int]
     /// ∏ r_n + Σ I_n r_n.
     public let params: Int
@@ -13,12 +13,16 @@ public struct CoreShapeChoice: Sendable, Equatable {
 
 /// Statistics of one solve.
 public struct CoreShapeStats: Sendable {
+    /// Integer programs solved (`ip` and `paper-ip` methods).
     public var integerPrograms = 0
+    /// Shapes visited by exhaustive enumeration (`brute`, and the seed of `ip`).
     public var shapesEnumerated = 0
     /// The paper's (1+ε) loop result (paper-ip method).
     public var paperChoice: CoreShapeChoice?
 }
 
+/// How ``CoreShapeProblem/solve(budget:method:epsilon:exactMethod:solver:)`` picks a core shape;
+/// the raw values are the CLI's method names.
 public enum CoreShapeMethod: String, Sendable, CaseIterable {
     /// The paper's IP (one-hot ranks, log-linearized core-size row, factor-size row) solved over
     /// (1+ε)-geometric core-size buckets that are split until every bucket is proven: the exact
@@ -36,11 +40,13 @@ public enum CoreShapeMethod: String, Sendable, CaseIterable {
 
 /// The Tucker core-shape packing problem: maximize Σ_n P_{n,r_n} subject to ∏ r_n + Σ I_n r_n ≤ budget.
 public struct CoreShapeProblem: Sendable {
+    /// The tensor's mode sizes I_n.
     public let dims: [Int]
     /// prefix[n][r] = Σ_{j<r} σ²_{n,j}, r = 0...I_n (spectra zero-padded to length I_n).
     public let prefix: [[Double]]
     let sigma2: [[Double]]
 
+    /// Builds the problem from a tensor's mode spectra (padded with zeros to each mode's size).
     public init(spectra: ModeSpectra) {
         dims = spectra.shape
         var p: [[Double]] = []
@@ -57,16 +63,19 @@ public struct CoreShapeProblem: Sendable {
         sigma2 = s
     }
 
+    /// The parameter count of a Tucker decomposition with core `shape`: ∏ r_n + Σ I_n r_n.
     public func params(_ shape: [Int]) -> Int {
         shape.reduce(1, *) + zip(shape, dims).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
+    /// The energy `shape` retains: Σ_n Σ_{j ≤ r_n} σ²_{n,j}. Every r_n must be in 0...I_n.
     public func energy(_ shape: [Int]) -> Double {
         var e = 0.0
         for (n, r) in shape.enumerated() { e += prefix[n][r] }
         return e
     }
 
+    /// `shape` with its parameter count and retained energy.
     public func choice(_ shape: [Int]) -> CoreShapeChoice {
         CoreShapeChoice(shape: shape, params: params(shape), retainedEnergy: energy(shape))
     }
@@ -90,9 +99,14 @@ public struct CoreShapeProblem: Sendable {
     /// How the ip method proves optimality.
     public enum ExactMethod: Sendable { case outerApproximation, buckets }
 
-    public func solve(budget: Int, method: CoreShapeMethod, epsilon: Double = 0.5, exactMethod: ExactMethod = .outerApproximation) throws -> (CoreShapeChoice, CoreShapeStats) {
+    /// The best shape within `budget` by `method`; the integer programs of `ip` and `paper-ip` go
+    /// to `solver` (CBC or GLPK). Throws when the budget admits no shape, or when `solver` cannot
+    /// branch and the method needs it.
+    public func solve(budget: Int, method: CoreShapeMethod, epsilon: Double = 0.5, exactMethod: ExactMethod = .outerApproximation,
+                      solver: any Solver) throws -> (CoreShapeChoice, CoreShapeStats) {
         try checkBudget(budget)
         guard epsilon > 0, epsilon.isFinite else { throw CoreShapeError("epsilon must be positive, got \(epsilon)") }
+        if method == .ip || method == .paperIP { try solver.requireIntegers(for: "core-shape selection (\(method.rawValue))") }
         var stats = CoreShapeStats()
         switch method {
         case .brute:
@@ -101,7 +115,7 @@ public struct CoreShapeProblem: Sendable {
         case .greedy: return (greedy(budget: budget, perParameter: false), stats)
         case .greedyParam: return (greedy(budget: budget, perParameter: true), stats)
         case .paperIP:
-            let best = try paperLoop(budget: budget, epsilon: epsilon, stats: &stats)
+            let best = try paperLoop(budget: budget, epsilon: epsilon, solver: solver, stats: &stats)
             stats.paperChoice = best
             return (best, stats)
         case .ip:
@@ -109,8 +123,8 @@ public struct CoreShapeProblem: Sendable {
             var seed = bruteForce(budget: budget, maxRank: Int((1 / epsilon).rounded(.up)), stats: &stats)!
             for g in [greedy(budget: budget, perParameter: false), greedy(budget: budget, perParameter: true)] where Self.better(g, than: seed) { seed = g }
             let best = try exactMethod == .buckets
-                ? exactRefinement(budget: budget, epsilon: epsilon, incumbent: seed, stats: &stats)
-                : outerApproximation(budget: budget, epsilon: epsilon, incumbent: seed, stats: &stats)
+                ? exactRefinement(budget: budget, epsilon: epsilon, incumbent: seed, solver: solver, stats: &stats)
+                : outerApproximation(budget: budget, epsilon: epsilon, incumbent: seed, solver: solver, stats: &stats)
             return (best, stats)
         }
     }
@@ -153,6 +167,9 @@ public struct CoreShapeProblem: Sendable {
 
     // MARK: Greedy baselines
 
+    /// Starting from all ranks 1, repeatedly grows the mode with the largest next σ² (per added
+    /// parameter when `perParameter`) while the shape stays within `budget`. Returns the all-ones shape
+    /// even when it exceeds `budget`.
     public func greedy(budget: Int, perParameter: Bool) -> CoreShapeChoice {
         var shape = [Int](repeating: 1, count: dims.count)
         while true {
@@ -203,7 +220,7 @@ public struct CoreShapeProblem: Sendable {
     /// max Σ P_{n,j} x_{n,j}  s.t.  Σ_j x_{n,j} = 1,  ln(productLow) ≤ Σ ln(j) x_{n,j} ≤ ln(productHigh),
     /// Σ I_n j x_{n,j} ≤ sumBudget. Returns nil when infeasible; the IP optimum bounds every shape
     /// with product in [productLow, productHigh] and factor size ≤ sumBudget.
-    func solveIP(productLow: Double, productHigh: Double, sumBudget: Int, stats: inout CoreShapeStats) throws -> (choice: CoreShapeChoice, bound: Double)? {
+    func solveIP(productLow: Double, productHigh: Double, sumBudget: Int, solver: any Solver, stats: inout CoreShapeStats) throws -> (choice: CoreShapeChoice, bound: Double)? {
         let n = dims.count
         guard productHigh >= 1, productHigh >= productLow else { return nil }
         // Ranks each mode can take: j ≤ productHigh and I_n j + Σ_{m≠n} I_m ≤ sumBudget.
@@ -223,11 +240,11 @@ public struct CoreShapeProblem: Sendable {
         model.add(logRow, in: low...(Foundation.log(productHigh) + tol))
         model.add(sumRow, in: -Double.infinity...Double(sumBudget))
         model.maximize(objective)
-        let result = try CbcSolver().solve(model, options: SolveOptions(relativeGap: 0, absoluteGap: 0, threads: 1))
+        let result = try solver.solve(model, options: SolveOptions(relativeGap: 0, absoluteGap: 0, threads: 1))
         switch result.termination {
         case .optimal: break
         case .infeasible, .infeasibleOrUnbounded: return nil
-        default: throw CoreShapeError("CBC did not solve the core-shape IP: \(result.termination.rawValue) \(result.message ?? "")")
+        default: throw CoreShapeError("\(solver.name) did not solve the core-shape IP: \(result.termination.rawValue) \(result.message ?? "")")
         }
         var shape = [Int](repeating: 1, count: n)
         for k in 0..<n {
@@ -238,7 +255,7 @@ public struct CoreShapeProblem: Sendable {
 
     /// The paper's outer loop: brute force over r_n ≤ ⌈1/ε⌉, then the IP at every budget split
     /// ((1+ε)^k, c − (1+ε)^k) and swapped, k = 0..⌊log_{1+ε} c⌋ − 1; the best truly feasible shape.
-    func paperLoop(budget: Int, epsilon: Double, stats: inout CoreShapeStats) throws -> CoreShapeChoice {
+    func paperLoop(budget: Int, epsilon: Double, solver: any Solver, stats: inout CoreShapeStats) throws -> CoreShapeChoice {
         guard epsilon > 0, epsilon.isFinite else { throw CoreShapeError("epsilon must be positive, got \(epsilon)") }
         var best = bruteForce(budget: budget, maxRank: Int((1 / epsilon).rounded(.up)), stats: &stats)
         let c = Double(budget)
@@ -247,7 +264,7 @@ public struct CoreShapeProblem: Sendable {
             let p = Foundation.pow(1 + epsilon, Double(k))
             for (cp, cs) in [(p, c - p), (c - p, p)] {
                 guard cs >= 1 else { continue }
-                if let (cand, _) = try solveIP(productLow: 1, productHigh: cp, sumBudget: Int(cs.rounded(.down)), stats: &stats),
+                if let (cand, _) = try solveIP(productLow: 1, productHigh: cp, sumBudget: Int(cs.rounded(.down)), solver: solver, stats: &stats),
                    cand.params <= budget, Self.better(cand, than: best) {
                     best = cand
                 }
@@ -263,7 +280,8 @@ public struct CoreShapeProblem: Sendable {
     /// energy objective, the paper's core-size and factor-size rows), and while its shape exceeds the
     /// budget add the tangent at that shape (which cuts it off). The first truly feasible IP optimum
     /// is the exact optimum.
-    func outerApproximation(budget: Int, epsilon: Double, incumbent: CoreShapeChoice, stats: inout CoreShapeStats) throws -> CoreShapeChoice {
+    func outerApproximation(budget: Int, epsilon: Double, incumbent: CoreShapeChoice, solver: any Solver,
+                            stats: inout CoreShapeStats) throws -> CoreShapeChoice {
         let n = dims.count
         let total = dims.reduce(0, +)
         let maxProduct = budget - total
@@ -291,10 +309,10 @@ public struct CoreShapeProblem: Sendable {
         var best = incumbent
         for _ in 0..<10_000 {
             stats.integerPrograms += 1
-            let result = try CbcSolver().solve(model, options: SolveOptions(relativeGap: 0, absoluteGap: 0, threads: 1))
+            let result = try solver.solve(model, options: SolveOptions(relativeGap: 0, absoluteGap: 0, threads: 1))
             guard result.termination == .optimal else {
                 if result.termination == .infeasible { return best }
-                throw CoreShapeError("CBC did not solve the core-shape IP: \(result.termination.rawValue) \(result.message ?? "")")
+                throw CoreShapeError("\(solver.name) did not solve the core-shape IP: \(result.termination.rawValue) \(result.message ?? "")")
             }
             var shape = [Int](repeating: 1, count: n)
             for k in 0..<n {
@@ -317,7 +335,8 @@ public struct CoreShapeProblem: Sendable {
     /// true constraint, so its optimum bounds the bucket. A bucket is closed when the bound is no
     /// better than the incumbent or the IP's shape is truly feasible; otherwise it is split in two.
     /// A bucket with L = U is exact, so this ends with the proven optimum.
-    func exactRefinement(budget: Int, epsilon: Double, incumbent: CoreShapeChoice, stats: inout CoreShapeStats) throws -> CoreShapeChoice {
+    func exactRefinement(budget: Int, epsilon: Double, incumbent: CoreShapeChoice, solver: any Solver,
+                         stats: inout CoreShapeStats) throws -> CoreShapeChoice {
         var best = incumbent
         let maxProduct = min(budget - dims.reduce(0, +), dims.reduce(1) { $0 > Int.max / $1 ? Int.max : $0 * $1 })
         guard maxProduct >= 1 else { return best }
@@ -338,7 +357,7 @@ public struct CoreShapeProblem: Sendable {
             }
             if quick <= best.retainedEnergy { continue }
             // The IP is solved to a zero gap, so its shape's energy (recomputed exactly) is the bucket's bound.
-            guard let (cand, _) = try solveIP(productLow: Double(l), productHigh: Double(u), sumBudget: budget - l, stats: &stats) else { continue }
+            guard let (cand, _) = try solveIP(productLow: Double(l), productHigh: Double(u), sumBudget: budget - l, solver: solver, stats: &stats) else { continue }
             if cand.params <= budget {
                 if Self.better(cand, than: best) { best = cand }
                 continue

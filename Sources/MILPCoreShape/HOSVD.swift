@@ -8,6 +8,8 @@ public struct TruncatedHOSVD: Sendable {
     /// `factors[n]`: column-major I_n × k_n matrix with orthonormal columns, k_n = min(r_n, rank of X_(n))
     /// (directions beyond the rank carry no energy and are left out).
     public let factors: [[Double]]
+    /// `factorColumns[n]`: the number of columns k_n actually kept in `factors[n]` (at most `shape[n]`);
+    /// also the core's shape.
     public let factorColumns: [Int]
     /// The core, C order, shape `factorColumns`.
     public let core: [Double]
@@ -65,10 +67,16 @@ public struct TruncatedHOSVD: Sendable {
 /// Every mode's Gram eigen-decomposition: σ² (descending) and the left singular vectors of X_(n)
 /// (column-major I_n × count), computed once and shared by the spectra and the HOSVD of any shape.
 public struct ModeEigen: Sendable {
+    /// The tensor's shape.
     public let shape: [Int]
+    /// `values[n]`: the Gram eigenvalues σ² of mode n, descending and clamped at 0; directions with zero
+    /// energy may be left out.
     public let values: [[Double]]
+    /// `vectors[n]`: the matching left singular vectors of X_(n), a column-major I_n × `values[n].count` matrix.
     public let vectors: [[Double]]
 
+    /// Decomposes every mode's Gram matrix with LAPACK; the cost grows with the tensor, so compute it
+    /// once per tensor.
     public init(tensor: DenseTensor) {
         var v: [[Double]] = [], u: [[Double]] = []
         for n in 0..<tensor.order {

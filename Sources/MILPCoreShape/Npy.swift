@@ -2,13 +2,17 @@ import Foundation
 
 /// Errors of the core-shape tools: bad tensors, bad spectra files, impossible budgets.
 public struct CoreShapeError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What went wrong, for the user.
     public let description: String
+    /// Creates an error with the given message.
     public init(_ description: String) { self.description = description }
 }
 
 /// A dense real tensor in C (row-major) order: the last index varies fastest.
 public struct DenseTensor: Sendable {
+    /// The size of every mode.
     public let shape: [Int]
+    /// All values in C order (the last index fastest); the count is the product of `shape`.
     public let values: [Double]
 
     /// Checks the shape (at least one mode, every mode ≥ 1), the value count, and that every value is finite.
@@ -32,7 +36,9 @@ public struct DenseTensor: Sendable {
         self.values = values
     }
 
+    /// The number of modes.
     public var order: Int { shape.count }
+    /// ‖X‖²_F: the sum of the squared values.
     public var frobeniusNormSquared: Double { values.reduce(0) { $0 + $1 * $1 } }
 
     /// Reads a NumPy `.npy` file: float32 or float64, little-endian (or native on a little-endian

@@ -4,10 +4,15 @@ import Foundation
 /// The squared singular values of every mode-n unfolding X_(n), in descending order.
 /// `sigma2[n]` has min(I_n, ∏_{m≠n} I_m) values (the others are exactly zero).
 public struct ModeSpectra: Sendable {
+    /// The tensor's mode sizes I_n.
     public let shape: [Int]
+    /// `sigma2[n]`: the squared singular values of X_(n), descending.
     public let sigma2: [[Double]]
+    /// ‖X‖²_F, the tensor's total energy.
     public let frobeniusNormSquared: Double
 
+    /// Checks that there is one spectrum per mode, no longer than the mode's size, with finite
+    /// non-negative values; throws a ``CoreShapeError`` otherwise.
     public init(shape: [Int], sigma2: [[Double]], frobeniusNormSquared: Double) throws {
         guard !shape.isEmpty, shape.count == sigma2.count else {
             throw CoreShapeError("spectra: \(sigma2.count) spectra for a shape of \(shape.count) modes")

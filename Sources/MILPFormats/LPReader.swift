@@ -55,6 +55,7 @@ import MILP
 /// `Lazy Constraints`, `User Cuts` and piecewise-linear sections (a word alone at the start of a
 /// line where a term or bound cannot be is reported as an unknown section keyword).
 public struct LPReader {
+    /// Creates an LP reader (it has no options).
     public init() {}
 
     /// Reads a model from a file (gzip detected by content).

@@ -31,8 +31,10 @@ import MILP
 /// order in the rows, bounds, type sections and SOS sets; that prefix also takes in columns that
 /// appear nowhere else. Explicit zero matrix coefficients are written but `LPReader` drops them.
 public struct LPWriter {
+    /// Creates an LP writer (it has no options).
     public init() {}
 
+    /// The LP text of `model` as bytes, with names changed as ``renamedForLP(_:)`` does. Throws if the model fails `validate()`.
     public func data(for model: Model) throws -> [UInt8] {
         try model.validate()
         let model = Self.renamedForLP(model)
@@ -148,6 +150,7 @@ public struct LPWriter {
         return out.bytes
     }
 
+    /// Writes the LP text of `model` to `path`, gzip-compressed when `path` ends in `.gz`. Throws what ``data(for:)`` throws, or ``FormatError`` when the file cannot be written.
     public func write(_ model: Model, to path: String) throws {
         try writeFile(try data(for: model), to: path)
     }

@@ -19,6 +19,7 @@ public struct MPSReader {
     /// `Int.max`: none.
     public var columnsSplitSize: Int
 
+    /// A reader with the given ``columnsSplitSize`` (default 4 MiB).
     public init(columnsSplitSize: Int = 4 << 20) { self.columnsSplitSize = columnsSplitSize }
 
     /// Reads a model from a file (`.gz` or gzip magic → decompressed). A plain file is mapped

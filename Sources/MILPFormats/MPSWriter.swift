@@ -3,7 +3,9 @@ import MILP
 
 /// A problem writing or reading a model file.
 public struct FormatError: Error, CustomStringConvertible, Sendable {
+    /// The message, naming the file or the offending name where there is one.
     public let description: String
+    /// An error with the given message.
     public init(_ description: String) { self.description = description }
 }
 
@@ -24,11 +26,13 @@ public struct FormatError: Error, CustomStringConvertible, Sendable {
 /// Fixed format puts fields in columns 2-3, 5-12, 15-22, 25-36, 40-47, 50-61: names are limited to
 /// 8 characters, and numbers to 12 (numbers whose shortest exact form is longer are rounded to fit).
 public struct MPSWriter {
+    /// MPS layout: `free` (whitespace-separated fields) or `fixed` (fields in fixed columns, names of at most 8 characters).
     public enum Layout: Sendable { case free, fixed }
 
     /// nil: free, unless a name contains whitespace (then fixed).
     public var layout: Layout?
 
+    /// A writer with the given layout; nil chooses free unless a name contains whitespace.
     public init(layout: Layout? = nil) { self.layout = layout }
 
     /// The MPS text of `model` as bytes.

@@ -4,6 +4,7 @@ import MILP
 /// as MPS; gzip is detected by content when reading). LP files are read by `LPReader` and
 /// written by `LPWriter`.
 public enum ModelFile {
+    /// A model file format: MPS or CPLEX LP.
     public enum Format: String, Sendable, CaseIterable {
         case mps, lp
     }

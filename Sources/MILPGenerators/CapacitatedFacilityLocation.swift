@@ -12,7 +12,9 @@ extension Generators {
         /// Cost of serving all of customer i's demand from facility j: 10 · d_i · distance(i, j).
         public let transportCosts: [[Double]]
 
+        /// The number of customers.
         public var customers: Int { demands.count }
+        /// The number of candidate facilities.
         public var facilities: Int { capacities.count }
     }
 

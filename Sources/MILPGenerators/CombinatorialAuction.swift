@@ -10,6 +10,7 @@ extension Generators {
         public var bids = 500
         /// Common resale values of the goods are uniform in `minValue...maxValue`.
         public var minValue = 1.0
+        /// Upper end of the common resale values (see ``minValue``).
         public var maxValue = 100.0
         /// A bidder's private value of a good deviates from the common value by up to
         /// `valueDeviation · maxValue`, in proportion to the bidder's interest in it.
@@ -27,6 +28,7 @@ extension Generators {
         /// Round prices down to integers.
         public var integerPrices = false
 
+        /// Parameters with the given numbers of goods and bids and the other values at their defaults.
         public init(items: Int = 100, bids: Int = 500) {
             self.items = items
             self.bids = bids
@@ -37,6 +39,7 @@ extension Generators {
     public struct Bid: Sendable, Equatable {
         /// The goods, ascending.
         public let items: [Int]
+        /// The price offered (rounded down to an integer when ``AuctionParameters/integerPrices`` is set).
         public let price: Double
         /// The bidder who placed it (bidders are numbered in order of generation).
         public let bidder: Int
@@ -46,8 +49,11 @@ extension Generators {
 
     /// A generated auction: the bids, and how many bidders needed a dummy good.
     public struct Auction: Sendable {
+        /// The number of goods; goods are `0..<items`.
         public let items: Int
+        /// The bids, grouped by bidder in order of generation.
         public let bids: [Bid]
+        /// The number of dummy goods (bidders with more than two bids); ``Bid/dummy`` is in `0..<dummies`.
         public let dummies: Int
     }
 

@@ -3,19 +3,23 @@ import MILP
 extension Generators {
     /// An undirected simple graph on nodes `0..<nodeCount`.
     public struct Graph: Sendable {
+        /// The number of nodes; nodes are `0..<nodeCount`.
         public let nodeCount: Int
         /// Edges (u, v) with u < v, in order of creation.
         public private(set) var edges: [(u: Int, v: Int)] = []
         /// `neighbors[u]`, ascending.
         public private(set) var neighbors: [[Int]]
 
+        /// A graph with `nodeCount` nodes and no edges.
         public init(nodeCount: Int) {
             self.nodeCount = nodeCount
             neighbors = Array(repeating: [], count: nodeCount)
         }
 
+        /// `degrees[u]`: the number of neighbours of node u.
         public var degrees: [Int] { neighbors.map(\.count) }
 
+        /// Whether edge {a, b} exists (binary search in `neighbors[a]`).
         public func adjacent(_ a: Int, _ b: Int) -> Bool {
             let list = neighbors[a]
             var lo = 0, hi = list.count

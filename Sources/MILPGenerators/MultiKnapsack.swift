@@ -10,7 +10,9 @@ extension Generators {
         /// Integer profits p_j = ⌊Σ_i w_ij / m + 500 u_j⌋, u_j ~ U[0, 1).
         public let profits: [Int]
 
+        /// The number of items (columns).
         public var items: Int { profits.count }
+        /// The number of knapsacks (capacity rows).
         public var knapsacks: Int { capacities.count }
     }
 

@@ -3,13 +3,16 @@ import MILP
 extension Generators {
     /// A set-cover instance as data: which rows each column covers, and the column costs.
     public struct SetCoverData: Sendable {
+        /// The number of rows (elements to cover).
         public let rows: Int
         /// `columnRows[j]`: the rows column j covers, ascending.
         public let columnRows: [[Int]]
         /// Integer costs in 1...maxCost.
         public let costs: [Int]
 
+        /// The number of columns (candidate sets).
         public var columns: Int { columnRows.count }
+        /// The number of ones in the matrix (computed on each access).
         public var nonzeros: Int { columnRows.reduce(0) { $0 + $1.count } }
     }
 

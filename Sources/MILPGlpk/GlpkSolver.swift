@@ -1,5 +1,6 @@
 import CGlpkShim
 import MILP
+import Synchronization
 
 /// GLPK through a guarded C shim: simplex for LPs (with duals, reduced costs and basis),
 /// `glp_intopt` with presolve for MILPs.
@@ -8,14 +9,26 @@ import MILP
 /// `.error` results, and builds, solves and frees each problem in one call on the calling thread.
 /// A complete MIP start (a value for every variable) is offered to the search as a heuristic
 /// solution; a partial one is ignored, since GLPK cannot complete it.
+///
+/// Solves in one process run one at a time, like CBC's and CLP's.
 public struct GlpkSolver: Solver {
+    /// Creates the GLPK adapter; it holds no state, so one instance serves any number of solves.
     public init() {}
 
+    /// "glpk".
     public var name: String { "glpk" }
+    /// The linked GLPK library's version string.
     public var version: String { String(cString: milpkit_glpk_version()) }
+    /// Integer variables, and duals, reduced costs and basis for LPs; SOS sets are compiled into binaries and rows.
     public var capabilities: SolverCapabilities { [.integers, .duals] }
 
+    /// Solves `form` with GLPK (simplex for LPs, `glp_intopt` for MILPs), one GLPK solve at a time in
+    /// this process.
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
+        withSolveLock(glpkSolveLock, interrupt: options.interrupt, sense: form.sense) { solveLocked(form, options: options) }
+    }
+
+    private func solveLocked(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
         let n = form.columnCount, m = form.rowCount
         var x = [Double](repeating: 0, count: n), colDual = [Double](repeating: 0, count: n)
         var rowDual = [Double](repeating: 0, count: m)
@@ -25,8 +38,8 @@ public struct GlpkSolver: Solver {
         if options.useStart, form.isMIP, form.start.count == n {
             start = form.start.map(\.value)
         }
-        let flag = options.interrupt.map { Unmanaged.passRetained($0) }
-        defer { flag?.release() }
+        let callbacks = SearchCallbacks(interrupt: options.interrupt, progress: ProgressRelay(options, form: form))
+        let context = Unmanaged.passUnretained(callbacks).toOpaque()
         var result = milpkit_glpk_result()
 
         form.columnStarts.withUnsafeBufferPointer { starts in
@@ -52,18 +65,23 @@ public struct GlpkSolver: Solver {
                 maximize: form.sense == .maximize ? 1 : 0, is_mip: form.isMIP ? 1 : 0, start: start)
             var glpkOptions = milpkit_glpk_options(
                 time_limit: options.timeLimit ?? -1, relative_gap: options.relativeGap ?? -1,
-                absolute_gap: options.absoluteGap ?? -1, node_limit: options.nodeLimit ?? -1,
+                // A zero gap is GLPK's own proof of optimality: no stop at it (it would read as a gap limit).
+                absolute_gap: options.absoluteGap.flatMap { $0 > 0 ? $0 : nil } ?? -1, node_limit: options.nodeLimit ?? -1,
                 solution_limit: options.solutionLimit ?? -1, log_level: Int32(clamping: options.logLevel),
-                should_stop: flag == nil ? nil : { context in
-                    Unmanaged<InterruptFlag>.fromOpaque(context!).takeUnretainedValue().isSet ? 1 : 0
+                should_stop: options.interrupt == nil ? nil : { context in
+                    Unmanaged<SearchCallbacks>.fromOpaque(context!).takeUnretainedValue().interrupt?.isSet == true ? 1 : 0
                 },
-                stop_context: flag?.toOpaque())
+                stop_context: context,
+                on_progress: callbacks.progress == nil ? nil : { context, hasIncumbent, incumbent, bound, nodes in
+                    Unmanaged<SearchCallbacks>.fromOpaque(context!).takeUnretainedValue()
+                        .report(hasIncumbent: hasIncumbent != 0, incumbent: incumbent, bound: bound, nodes: nodes)
+                })
             result.x = x.baseAddress
             result.row_dual = rowDual.baseAddress
             result.col_dual = colDual.baseAddress
             result.col_stat = colStat.baseAddress
             result.row_stat = rowStat.baseAddress
-            milpkit_glpk_solve(&problem, &glpkOptions, &result)
+            withExtendedLifetime(callbacks) { milpkit_glpk_solve(&problem, &glpkOptions, &result) }
         }}}}}}}}}}}}}}}
 
         if result.error != 0 {
@@ -158,6 +176,25 @@ public struct GlpkSolver: Solver {
         case GLP_NF: .free
         default: .fixed
         }
+    }
+}
+
+/// GLPK keeps its environment per thread, but nothing says its solves are safe to run at once.
+private let glpkSolveLock = Mutex<Void>(())
+
+/// What the shim's search callbacks reach through their context pointer.
+private final class SearchCallbacks: Sendable {
+    let interrupt: InterruptFlag?
+    let progress: ProgressRelay?
+    init(interrupt: InterruptFlag?, progress: ProgressRelay?) {
+        self.interrupt = interrupt
+        self.progress = progress
+    }
+
+    /// GLPK's state: ±DBL_MAX (or HUGE_VAL) stands for "no bound yet".
+    func report(hasIncumbent: Bool, incumbent: Double, bound: Double, nodes: Int) {
+        let bound: Double = abs(bound) < 1e300 ? bound : (bound < 0 ? -.infinity : .infinity)
+        progress?.update(incumbent: hasIncumbent ? incumbent : nil, bound: bound, nodes: nodes)
     }
 }
 

@@ -26,11 +26,17 @@ public struct ChildProcessSolver: Solver {
         self.inner = inner
     }
 
+    /// The inner solver's name ("cbc", "glpk" or "clp").
     public var name: String { inner.name }
+    /// The inner solver's version, as linked into this process (assumed to match the child's).
     public var version: String { inner.version }
+    /// The inner solver's capabilities without `.duals`: the child's report carries no duals.
     public var capabilities: SolverCapabilities { inner.capabilities.subtracting(.duals) }
+    /// Always true: each solve runs in its own process.
     public var allowsConcurrentSolves: Bool { true }
 
+    /// Runs `milp solve` on `form` in a child process and reads back its report; a crash, a hang past
+    /// the deadline or a missing report becomes an `.error` or `.limitReached` output instead of a throw.
     public func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
         do {
             return try solveInChild(form, options: options)

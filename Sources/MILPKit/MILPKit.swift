@@ -6,6 +6,9 @@
 @_exported import MILPGenerators
 @_exported import MILPBench
 @_exported import MILPLNS
+@_exported import MILPRemat
+@_exported import MILPCoreShape
+@_exported import MILPSynth
 
 /// The solvers MILPKit ships, by name.
 public enum Solvers {
@@ -27,5 +30,36 @@ extension Model {
     /// Solves with `solver`, or with CBC (MIP) / CLP (LP) when none is given.
     public func solve(with solver: (any Solver)? = nil, options: SolveOptions = SolveOptions()) throws -> SolveResult {
         try (solver ?? Solvers.automatic(for: self)).solve(self, options: options)
+    }
+
+    /// Solves with `solver`, or with CBC (MIP) / CLP (LP) when none is given, without blocking:
+    /// see ``MILP/Solver/solve(_:options:)-(Model,_)``. Cancelling the calling Task stops the
+    /// search and returns the best point found so far.
+    public func solve(with solver: (any Solver)? = nil, options: SolveOptions = SolveOptions()) async throws -> SolveResult {
+        try await (solver ?? Solvers.automatic(for: self)).solve(self, options: options)
+    }
+}
+
+// The builders take any solver; with MILPKit they default to CBC.
+
+extension Rematerializer {
+    /// ``solve(_:solver:)`` with CBC.
+    public func solve(_ options: RematOptions = RematOptions()) throws -> RematResult {
+        try solve(options, solver: CbcSolver())
+    }
+}
+
+extension CoreShapeProblem {
+    /// ``solve(budget:method:epsilon:exactMethod:solver:)`` with CBC.
+    public func solve(budget: Int, method: CoreShapeMethod, epsilon: Double = 0.5,
+                      exactMethod: ExactMethod = .outerApproximation) throws -> (CoreShapeChoice, CoreShapeStats) {
+        try solve(budget: budget, method: method, epsilon: epsilon, exactMethod: exactMethod, solver: CbcSolver())
+    }
+}
+
+extension LNS {
+    /// An LNS whose repairs run on CBC in this process and whose root LP runs on CLP.
+    public init(config: LNSConfig = .init()) {
+        self.init(config: config, solver: CbcSolver(), lpSolver: ClpSolver())
     }
 }

@@ -8,6 +8,7 @@ public enum LNSOutcome: String, Codable, Sendable, CaseIterable {
     case accepted
     case rejected
 
+    /// Index into the rewards list (`LNSConfig.rewards`): 0 for a new best … 3 for a rejection.
     public var rewardIndex: Int {
         switch self {
         case .newBest: 0
@@ -20,14 +21,21 @@ public enum LNSOutcome: String, Codable, Sendable, CaseIterable {
 
 /// A multi-armed bandit over the destroy operators.
 public struct LNSBandit: Sendable {
+    /// The selection rule.
     public let spec: BanditSpec
+    /// Rewards for [new best, better than current, accepted, rejected].
     public let rewards: [Double]
+    /// `tries[arm]`: how often each arm was played.
     public private(set) var tries: [Int]
+    /// `rewardSums[arm]`: the rewards each arm earned in total.
     public private(set) var rewardSums: [Double]
     /// Thompson sampling: Beta(α, β) per arm, starting at (1, 1); a success is a new best or better.
     public private(set) var alpha: [Double]
+    /// Thompson sampling: β per arm, counting failures (accepted or rejected) from 1.
     public private(set) var beta: [Double]
 
+    /// A bandit over `arms` arms (at least one; traps otherwise), none tried yet. `rewards` must have
+    /// four entries, indexed by ``LNSOutcome/rewardIndex``.
     public init(arms: Int, spec: BanditSpec, rewards: [Double] = [8, 4, 2, 1]) {
         precondition(arms > 0, "a bandit needs at least one arm")
         self.spec = spec
@@ -38,6 +46,7 @@ public struct LNSBandit: Sendable {
         beta = Array(repeating: 1, count: arms)
     }
 
+    /// The number of arms.
     public var armCount: Int { tries.count }
 
     /// Mean reward per arm (0 for an arm never tried).
@@ -94,8 +103,10 @@ public struct LNSBandit: Sendable {
 /// Decides whether a repaired solution replaces the current one. Objectives are in the
 /// minimization sense (multiply by the sense's sign before).
 public struct LNSAcceptance: Sendable {
+    /// The acceptance rule.
     public let spec: AcceptanceSpec
 
+    /// Wraps `spec`; does not validate it (see ``LNSConfig/validate()``).
     public init(_ spec: AcceptanceSpec) { self.spec = spec }
 
     /// Temperature of simulated annealing at `fraction` ∈ [0, 1] of the time budget, for objectives of size `scale`.
@@ -129,6 +140,8 @@ public struct LNSAcceptance: Sendable {
         }
     }
 
+    /// Draws the decision: true with ``probability(candidate:current:best:fraction:)``, using `rng`
+    /// only when that probability is strictly between 0 and 1.
     public func accepts(candidate: Double, current: Double, best: Double, fraction: Double, rng: inout SplitMix64) -> Bool {
         let p = probability(candidate: candidate, current: current, best: best, fraction: fraction)
         if p >= 1 { return true }

@@ -12,6 +12,7 @@ public struct LNSIteration: Codable, Sendable, Equatable {
     public var arm: Int
     /// Integer variables the operator left free (0 when it built no neighborhood).
     public var neighborhoodSize: Int
+    /// How the repair compared with the best and current solutions.
     public var outcome: LNSOutcome
     /// Objective (on the original model) of the repaired solution, nil when the repair found none.
     public var objective: Double?
@@ -25,21 +26,31 @@ public struct LNSIteration: Codable, Sendable, Equatable {
 
 /// How each operator fared.
 public struct LNSOperatorStats: Codable, Sendable, Equatable {
+    /// The operator's name, e.g. "rins_0.25".
     public var name: String
+    /// Iterations that played this operator.
     public var tries = 0
+    /// Iterations that found a new best solution.
     public var newBests = 0
+    /// Iterations that improved on the current solution but not the best.
     public var betters = 0
+    /// Iterations whose solution the acceptance rule took without an improvement.
     public var accepts = 0
+    /// Iterations whose repair was rejected, found no solution or gave back the current integer point.
     public var rejects = 0
+    /// The rewards earned in total.
     public var rewardSum = 0.0
+    /// The reward per try (0 before the first try).
     public var meanReward: Double { tries == 0 ? 0 : rewardSum / Double(tries) }
 
+    /// An operator not tried yet.
     public init(name: String) { self.name = name }
 
     enum CodingKeys: String, CodingKey {
         case name, tries, newBests = "new_bests", betters, accepts, rejects, rewardSum = "reward_sum", meanReward = "mean_reward"
     }
 
+    /// Decodes the JSON that ``encode(to:)`` writes (`mean_reward` is ignored: it is recomputed).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -51,6 +62,7 @@ public struct LNSOperatorStats: Codable, Sendable, Equatable {
         rewardSum = try c.decode(Double.self, forKey: .rewardSum)
     }
 
+    /// Encodes with snake-case keys, `mean_reward` included.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
@@ -66,6 +78,7 @@ public struct LNSOperatorStats: Codable, Sendable, Equatable {
 
 /// The result of an LNS run.
 public struct LNSResult: Codable, Sendable {
+    /// How a run ended.
     public enum Status: String, Codable, Sendable {
         /// The LNS loop found a better solution than the initial one.
         case improved
@@ -79,10 +92,13 @@ public struct LNSResult: Codable, Sendable {
         case noSolution = "no_solution"
     }
 
+    /// How the run ended.
     public var status: Status
     /// Best solution found (one value per variable of the original model).
     public var values: [Double]?
+    /// The objective of `values` on the original model (constant included); nil without a solution.
     public var objective: Double?
+    /// The objective of the initial solution the LNS loop started from; nil without one.
     public var initialObjective: Double?
     /// The objective of the full-model solve beside the LNS (`LNSConfig.fullSolveWorker`), when it found a solution.
     public var fullSolveObjective: Double?
@@ -90,17 +106,24 @@ public struct LNSResult: Codable, Sendable {
     public var directTermination: TerminationReason?
     /// True when the time limit ended the run (rather than the iteration limit or optimality).
     public var timeLimitReached = false
+    /// True when the interrupt was set (or the calling Task cancelled) by the end of the run.
     public var interrupted = false
+    /// LNS iterations run (repairs evaluated).
     public var iterations = 0
+    /// Wall-clock seconds of the whole run.
     public var seconds = 0.0
+    /// Statistics per operator, in the order of the bandit's arms.
     public var operators: [LNSOperatorStats] = []
     /// Operators dropped at the start because they cannot apply to the model.
     public var droppedOperators: [String] = []
+    /// Every iteration in order.
     public var trace: [LNSIteration] = []
     /// [seconds, objective] each time the best solution improved (initial solution included).
     public var incumbentTrace: [[Double]] = []
+    /// Human-readable remarks on the run (initial solution, dropped operators, why it stopped).
     public var notes: [String] = []
 
+    /// Whether a feasible solution was found.
     public var hasSolution: Bool { values != nil }
 
     enum CodingKeys: String, CodingKey {
@@ -121,12 +144,26 @@ public struct LNSResult: Codable, Sendable {
 
 /// Adaptive large neighborhood search (Balans-style) over any MIP solver.
 public struct LNS: Sendable {
+    /// Runs LNS as ``run(_:start:interrupt:)`` does, on a thread of its own; cancelling the
+    /// calling Task stops it as the interrupt does (the best solution found so far is returned).
+    public func run(_ model: Model, start: [Double]? = nil, interrupt: InterruptFlag? = nil) async throws -> LNSResult {
+        let cancellation = InterruptFlag(following: interrupt)
+        return try await withTaskCancellationHandler {
+            try await onOwnThread { try self.run(model, start: start, interrupt: cancellation) }
+        } onCancel: {
+            cancellation.set()
+        }
+    }
+
+    /// The run's settings.
     public var config: LNSConfig
     /// The repair solver (and the initial solve).
     public var solver: any Solver
     /// The solver of the root LP; nil uses `solver` on the relaxed model.
     public var lpSolver: (any Solver)?
 
+    /// An LNS whose repairs and initial solve use `solver` (it must handle integers) and whose root LP
+    /// uses `lpSolver`, or `solver` when nil.
     public init(config: LNSConfig = .init(), solver: any Solver, lpSolver: (any Solver)? = nil) {
         self.config = config
         self.solver = solver
@@ -134,9 +171,11 @@ public struct LNS: Sendable {
     }
 
     /// Runs LNS on a copy of `model` (never mutated). `start` is an optional feasible point.
+    /// Throws when the configuration or the model is invalid, or when `solver` cannot branch.
     public func run(_ model: Model, start: [Double]? = nil, interrupt: InterruptFlag? = nil) throws -> LNSResult {
         try config.validate()
         try model.validate()
+        if model.isMIP { try solver.requireIntegers(for: "LNS") }
         let clock = ContinuousClock.now
         func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         func remaining() -> Double { max(0, config.timeLimit - elapsed()) }

@@ -3,6 +3,7 @@ import MILP
 
 /// A destroy operator and its rate δ (the fraction of the problem it frees or its size parameter).
 public struct OperatorSpec: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// The destroy operators (Balans' set, plus `graph`); the raw values are the JSON names.
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case mutation, rins, rens, dins
         case localBranching = "local_branching"
@@ -14,10 +15,12 @@ public struct OperatorSpec: Codable, Sendable, Hashable, CustomStringConvertible
         case graph
     }
 
+    /// The operator.
     public var kind: Kind
     /// δ in (0, 1]; ignored by dins, random_objective and crossover.
     public var rate: Double
 
+    /// An operator with rate δ (not validated here: see ``LNSConfig/validate()``).
     public init(_ kind: Kind, rate: Double = 0.25) {
         self.kind = kind
         self.rate = rate
@@ -25,6 +28,7 @@ public struct OperatorSpec: Codable, Sendable, Hashable, CustomStringConvertible
 
     enum CodingKeys: String, CodingKey { case kind = "name", rate }
 
+    /// Reads `{"name": ..., "rate": ...}`; a missing rate is 0.25, an unknown name throws an ``LNSConfigError``.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let name = try container.decode(String.self, forKey: .kind)
@@ -35,6 +39,7 @@ public struct OperatorSpec: Codable, Sendable, Hashable, CustomStringConvertible
         rate = try container.decodeIfPresent(Double.self, forKey: .rate) ?? 0.25
     }
 
+    /// The operator's name as in traces and statistics, e.g. "rins_0.25" or "dins".
     public var description: String {
         switch kind {
         case .dins, .randomObjective, .crossover: kind.rawValue
@@ -57,6 +62,7 @@ public enum BanditSpec: Codable, Sendable, Equatable {
 /// `"simulated_annealing"`, `"record_to_record"`) or an object such as
 /// `{"name": "simulated_annealing", "start": 0.05, "end": 0.005, "cooling": "linear"}`.
 public enum AcceptanceSpec: Codable, Sendable, Equatable {
+    /// How the annealing temperature falls over the time budget.
     public enum Cooling: String, Codable, Sendable { case linear, exponential }
     /// Accept when not worse than the current solution.
     case hillClimbing
@@ -81,8 +87,11 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     public var repairPreprocessing = true
     /// Stop after this many iterations (nil: only the time limit).
     public var maxIterations: Int?
+    /// The destroy operators, one bandit arm each.
     public var operators: [OperatorSpec] = LNSConfig.defaultOperators
+    /// How the next operator is chosen.
     public var bandit: BanditSpec = .softmax(temperature: 1.36)
+    /// Whether a repaired solution replaces the current one.
     public var acceptance: AcceptanceSpec = .hillClimbing
     /// Rewards for [new best, better than current, accepted, rejected].
     public var rewards: [Double] = [8, 4, 2, 1]
@@ -102,6 +111,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         .init(.proximity, rate: 0.05), .init(.crossover),
     ]
 
+    /// The default settings.
     public init() {}
 
     /// Reads a JSON config; missing keys keep their defaults.
@@ -152,6 +162,8 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         case fullSolveWorker = "full_solve_worker"
     }
 
+    /// Reads snake-case keys; missing keys keep their defaults, unknown keys throw an ``LNSConfigError``.
+    /// Does not validate ranges: call ``validate()``.
     public init(from decoder: Decoder) throws {
         let known = Set(CodingKeys.allCases.map(\.stringValue))
         if let unknown = try decoder.container(keyedBy: SpecKeys.self).allKeys.first(where: { !known.contains($0.stringValue) }) {
@@ -176,7 +188,9 @@ public struct LNSConfig: Codable, Sendable, Equatable {
 
 /// A problem with an LNS configuration.
 public struct LNSConfigError: Error, CustomStringConvertible, Sendable {
+    /// The message.
     public let description: String
+    /// Creates an error with the given message.
     public init(_ description: String) { self.description = description }
 }
 
@@ -201,8 +215,10 @@ private func parameter(_ c: KeyedDecodingContainer<SpecKeys>?, _ key: String, de
 }
 
 extension BanditSpec {
+    /// The JSON names of the bandits.
     public static let names = ["epsilon_greedy", "softmax", "thompson", "ucb1"]
 
+    /// Reads a bare name or `{"name": ..., parameters}`; missing parameters take their defaults.
     public init(from decoder: Decoder) throws {
         let (name, c) = try decodeNamed(decoder)
         switch name {
@@ -214,6 +230,7 @@ extension BanditSpec {
         }
     }
 
+    /// Writes `{"name": ..., parameters}` with every parameter.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: SpecKeys.self)
         switch self {
@@ -233,8 +250,10 @@ extension BanditSpec {
 }
 
 extension AcceptanceSpec {
+    /// The JSON names of the acceptance rules.
     public static let names = ["hill_climbing", "simulated_annealing", "record_to_record"]
 
+    /// Reads a bare name or `{"name": ..., parameters}`; missing parameters take their defaults.
     public init(from decoder: Decoder) throws {
         let (name, c) = try decodeNamed(decoder)
         switch name {
@@ -251,6 +270,7 @@ extension AcceptanceSpec {
         }
     }
 
+    /// Writes `{"name": ..., parameters}` with every parameter.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: SpecKeys.self)
         switch self {

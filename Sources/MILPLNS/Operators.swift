@@ -11,6 +11,7 @@ public struct Neighborhood: Sendable {
     public var timeScale: Double = 1
     /// Values of the auxiliary columns that extend the current solution to a start of the sub-model.
     public var startExtension: [Double] = []
+    /// The operator that built it, e.g. "local_branching_0.1 (k=3)".
     public var description: String
 }
 
@@ -41,6 +42,7 @@ public struct LNSColumns: Sendable {
         integers.allSatisfy { (a[$0] - b[$0]).rounded() == 0 }
     }
 
+    /// Sorts the integer columns of `model` into chosen (binary or general) and dependent ones.
     public init(_ model: Model) {
         // The transposed sparsity pattern, by counting.
         var starts = [Int](repeating: 0, count: model.variableCount + 1)

@@ -21,7 +21,9 @@ import MILP
 /// the objective is Σ O[t] (memory units) instead of the cost — for repairing a plan that does
 /// not fit, window by window, when no plan that fits is known.
 public struct CheckmateModel: Sendable {
+    /// The MILP: minimizes the compute cost of its stages in `costUnit`s (or the overflow, with `minimizingOverflow`).
     public private(set) var model: Model
+    /// The stages the model covers: every stage of the graph, or the window asked for.
     public let stages: ClosedRange<Int>
     /// One objective unit in cost units of the graph; one memory unit in bytes.
     public let costUnit: Int64, sizeUnit: Int64

@@ -6,6 +6,7 @@ public enum NodeLabel: Hashable, Sendable, CustomStringConvertible {
     case int(Int64)
     case string(String)
 
+    /// The label as the input file spelled it.
     public var description: String {
         switch self {
         case .int(let v): String(v)
@@ -24,7 +25,9 @@ public enum NodeLabel: Hashable, Sendable, CustomStringConvertible {
 
 /// A bad graph, budget or schedule file: the message names the file, node or edge.
 public struct RematInputError: Error, CustomStringConvertible, Sendable {
+    /// The message, naming the file, node or edge at fault.
     public let description: String
+    /// Creates an error with the given message.
     public init(_ description: String) { self.description = description }
 }
 
@@ -34,19 +37,26 @@ public struct RematInputError: Error, CustomStringConvertible, Sendable {
 /// Indices are positions in the topological order the graph was read with; `labels` map them
 /// back to the ids of the input file.
 public struct RematGraph: Sendable {
+    /// The graph's name (used in messages, model names and schedule files).
     public let name: String
+    /// `labels[i]`: node i's id in the input file.
     public let labels: [NodeLabel]
     /// Human-readable node names (the layer name when the file has one, else the label).
     public let names: [String]
+    /// `costs[i]`: the cost of computing node i once (≥ 0, graph cost units).
     public let costs: [Int64]
+    /// `sizes[i]`: the size of node i's output (≥ 0, bytes or abstract units, like the budget).
     public let sizes: [Int64]
     /// Backward-pass nodes (`Loss` and `*_backward` in Checkmate graphs); all false when unknown.
     public let isBackward: [Bool]
     /// Predecessors and successors of each node, ascending.
     public let predecessors: [[Int]]
+    /// `successors[i]`: the nodes that read node i's output, ascending; empty for a sink.
     public let successors: [[Int]]
 
+    /// The number of nodes.
     public var count: Int { costs.count }
+    /// The number of edges.
     public var edgeCount: Int { predecessors.reduce(0) { $0 + $1.count } }
     /// Σ C_i: the cost of computing every node once.
     public var forwardCost: Int64 { costs.reduce(0, +) }

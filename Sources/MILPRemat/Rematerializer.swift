@@ -1,22 +1,22 @@
 import Foundation
 import MILP
-import MILPCbc
 
 /// How to search for a schedule.
 public enum RematMethod: String, CaseIterable, Sendable {
     /// `milp` up to `RematOptions.autoMILPNodes` nodes (half of the time; when that does not
     /// prove optimality, windows of stages around its incumbent for the rest), `lns` above.
     case auto
-    /// Checkmate's MILP on the whole graph (CBC), started from the best baseline.
+    /// Checkmate's MILP on the whole graph, started from the best baseline.
     case milp
     /// LP relaxation at 0.9·B, S rounded over thresholds and randomly; the cheapest that fits.
     case lpRound = "lp-round"
-    /// LP rounding for a start, then CBC sub-MIPs on windows of stages around the incumbent.
+    /// LP rounding for a start, then sub-MIPs on windows of stages around the incumbent.
     case lns
 }
 
 /// Settings of `Rematerializer.solve`.
 public struct RematOptions: Sendable {
+    /// The search method; `auto` picks `milp` or `lns` by graph size.
     public var method: RematMethod = .auto
     /// Wall-clock budget of the whole search, seconds.
     public var timeLimit: Double = 600
@@ -28,24 +28,31 @@ public struct RematOptions: Sendable {
     /// LNS: stages per window at the start (adapted as sub-MIPs succeed or time out), and the
     /// time limit of one sub-MIP.
     public var windowStages = 30
+    /// LNS: the time limit of one sub-MIP, seconds.
     public var subSolveLimit = 20.0
+    /// Seed of the random choices of LP rounding and LNS.
     public var seed: UInt64 = 1
     /// Progress messages (human-readable), or nil for silence.
     public var log: (@Sendable (String) -> Void)?
+    /// The defaults: `auto`, 600 s, no LP bound.
     public init() {}
 }
 
 /// A baseline's schedule measured by the simulator.
 public struct BaselineReport: Sendable {
+    /// The baseline that was measured.
     public let baseline: Baseline
     /// nil when the baseline does not apply (revolve on a non-chain, or no slot count fits).
     public let cost: Int64?
+    /// The schedule's peak memory; nil when the baseline does not apply or its schedule failed the replay.
     public let peakMemory: Int64?
+    /// Whether the schedule's peak memory is within the budget (false when there is no schedule).
     public var fitsBudget: Bool
 }
 
 /// The outcome of a search: the best schedule (replayed by the simulator), bounds, baselines.
 public struct RematResult: Sendable {
+    /// How a search ended.
     public enum Status: String, Sendable {
         /// Proven least total cost.
         case optimal
@@ -56,8 +63,11 @@ public struct RematResult: Sendable {
         /// The search ended without a schedule.
         case noSchedule = "no_schedule"
     }
+    /// How the search ended; `noSchedule` until a schedule is found.
     public var status: Status = .noSchedule
+    /// The method that ran: `auto` resolved to `milp` or `lns`.
     public var method: RematMethod
+    /// The memory budget searched with, in the graph's size units.
     public let budget: Int64
     /// The best plan, its stages in `executionOrder`.
     public var plan: StagePlan?
@@ -65,21 +75,26 @@ public struct RematResult: Sendable {
     public var executionOrder: [Int]?
     /// The best schedule, node indices of the input graph.
     public var schedule: Schedule?
+    /// The best schedule's replay (total cost, peak memory); nil without a schedule.
     public var replay: SimulationReport?
     /// A proven lower bound on the total cost of schedules in `executionOrder` (MILP bound or LP
     /// relaxation, and Σ C, which bounds every schedule), graph cost units.
     public var lowerBound: Double?
     /// The LP relaxation's value at the budget, when solved.
     public var lpBound: Double?
+    /// Seconds from the start of the search until the best schedule was found; nil without a schedule.
     public var secondsToBest: Double?
+    /// Wall-clock seconds of the whole search.
     public var seconds = 0.0
+    /// Every baseline measured on the input graph (in the input order).
     public var baselines: [BaselineReport] = []
+    /// Human-readable remarks on the search (rejected schedules, solver errors, the order used).
     public var notes: [String] = []
 }
 
-/// Finds memory-budgeted schedules: baselines, the Checkmate MILP, LP rounding and LNS.
+/// Finds memory-budgeted schedules: baselines, the Checkmate MILP, LP rounding and LNS, on any
+/// ``Solver`` (CBC or GLPK; CLP for `lpRound` alone, which solves LPs only).
 /// Every schedule it returns has passed `Simulator.replay` on the input graph against the budget.
-/// CBC solves run one at a time (CBC is not thread-safe).
 public struct Rematerializer: Sendable {
     /// The graph as given.
     public let input: RematGraph
@@ -87,6 +102,7 @@ public struct Rematerializer: Sendable {
     public let graph: RematGraph
     /// The input's node indices in `graph`'s order; nil when `graph` is `input`.
     public let executionOrder: [Int]?
+    /// The memory budget, in the graph's size units.
     public let budget: Int64
 
     /// Chooses the execution order (`ExecutionOrder`; `auto` keeps the input order when only it
@@ -132,10 +148,16 @@ public struct Rematerializer: Sendable {
         return plans.compactMap { try? Simulator.replay($0.schedule(graph: graph), on: graph, budget: .max).peakMemory }.min()
     }
 
-    public func solve(_ options: RematOptions = RematOptions()) throws -> RematResult {
+    /// Searches for the cheapest schedule within the budget with `options.method`, solving its
+    /// MILPs and LPs with `solver`. Throws when `solver` cannot branch and the method needs it.
+    ///
+    /// Sub-MIPs over windows of stages run without CBC's MIP preprocessing; GLPK has no such
+    /// setting and solves them with its own presolver.
+    public func solve(_ options: RematOptions = RematOptions(), solver: any Solver) throws -> RematResult {
         let clock = ContinuousClock.now
         func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         let method = options.method == .auto ? (graph.count <= options.autoMILPNodes ? .milp : .lns) : options.method
+        if method != .lpRound { try solver.requireIntegers(for: "rematerialization (\(method.rawValue))") }
         var result = RematResult(method: method, budget: budget)
         var best: (plan: StagePlan, cost: Int64)?
         var leastOverflow: (plan: StagePlan, overflow: Int64)?   // of the plans that do not fit
@@ -197,7 +219,7 @@ public struct Rematerializer: Sendable {
             result.lowerBound = Double(graph.forwardCost)
         } else {
             let remaining = { max(0, options.timeLimit - elapsed()) }
-            if options.lpBound, let lp = try lpRelaxation(budget: budget, timeLimit: remaining() / 3) {
+            if options.lpBound, let lp = try lpRelaxation(budget: budget, timeLimit: remaining() / 3, solver: solver) {
                 result.lpBound = lp.cost
                 result.lowerBound = lp.cost
                 options.log?(String(format: "%7.1f s  LP relaxation at the budget: %.0f", elapsed(), lp.cost))
@@ -209,42 +231,42 @@ public struct Rematerializer: Sendable {
                 if let incumbent = best?.plan { m.setStart(values: model.start(for: incumbent)) }
                 options.log?("MILP: \(m.variableCount) columns (\(m.integerCount) binary), \(m.constraintCount) rows")
                 let milpLimit = options.method == .auto ? remaining() / 2 : remaining()
-                let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: milpLimit, relativeGap: 0, absoluteGap: 0.5, threads: 1))
+                let r = try solver.solve(m, options: SolveOptions(timeLimit: milpLimit, relativeGap: 0, absoluteGap: 0.5, threads: 1))
                 if let values = r.values { offer(model.plan(from: values), "milp") }
                 if r.bestBound.isFinite { result.lowerBound = max(result.lowerBound ?? -.infinity, model.cost(objective: r.bestBound)) }
                 switch r.termination {
                 case .optimal: result.status = .optimal
                 case .infeasible: result.status = .infeasible
-                case .error: result.notes.append("CBC: \(r.message ?? "error")")
-                default: if !r.hasSolution { result.notes.append("CBC found no schedule in time (\(r.termination.rawValue))") }
+                case .error: result.notes.append("\(solver.name): \(r.message ?? "error")")
+                default: if !r.hasSolution { result.notes.append("\(solver.name) found no schedule in time (\(r.termination.rawValue))") }
                 }
                 if options.method == .auto, r.termination == .limitReached, let start = best?.plan, remaining() > 1 {
                     result.notes.append("the MILP was not solved in half the time: windows of stages around its incumbent for the rest")
-                    if let optimum = try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options, offer: { offer($0, "lns") }) {
+                    if let optimum = try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options, solver: solver, offer: { offer($0, "lns") }) {
                         provenOptimal(optimum)
                     }
                 }
             case .lpRound:
-                for plan in try roundedPlans(timeLimit: remaining(), options: options, notes: &result.notes) { offer(plan, "lp-round") }
+                for plan in try roundedPlans(timeLimit: remaining(), options: options, solver: solver, notes: &result.notes) { offer(plan, "lp-round") }
             case .lns:
-                for plan in try roundedPlans(timeLimit: remaining() / 4, options: options, notes: &result.notes) { offer(plan, "lp-round") }
+                for plan in try roundedPlans(timeLimit: remaining() / 4, options: options, solver: solver, notes: &result.notes) { offer(plan, "lp-round") }
                 if best == nil, let start = leastOverflow {
                     // Nothing fits: repair the plan that overflows least, window by window.
                     options.log?(String(format: "%7.1f s  no plan fits; repairing one %lld bytes over (Σ over stages)", elapsed(), start.overflow))
                     let deadline = remaining() / 2
                     let until = elapsed() + deadline
-                    if let plan = try repairOverflow(from: start.plan, until: { elapsed() >= until }, remaining: { max(0, until - elapsed()) }, options: options) {
+                    if let plan = try repairOverflow(from: start.plan, until: { elapsed() >= until }, remaining: { max(0, until - elapsed()) }, options: options, solver: solver) {
                         offer(plan, "overflow repair")
                     }
                 }
                 if best == nil {
-                    // No start yet: CBC on the whole MILP until its first solution.
+                    // No start yet: the whole MILP until its first solution.
                     let model = CheckmateModel(graph: graph, budget: budget)
-                    let r = try CbcSolver().solve(model.model, options: SolveOptions(timeLimit: remaining() / 2, threads: 1, solutionLimit: 1))
+                    let r = try solver.solve(model.model, options: SolveOptions(timeLimit: remaining() / 2, threads: 1, solutionLimit: 1))
                     if let values = r.values { offer(model.plan(from: values), "milp") }
                 }
                 if let start = best?.plan,
-                   let optimum = try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options, offer: { offer($0, "lns") }) {
+                   let optimum = try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options, solver: solver, offer: { offer($0, "lns") }) {
                     provenOptimal(optimum)
                 }
             }
@@ -276,11 +298,11 @@ public struct Rematerializer: Sendable {
 
     /// The LP relaxation of the MILP at `budget`: the S values and its cost (a lower bound when
     /// `budget` is the real one), or nil when the LP was not solved in time.
-    func lpRelaxation(budget: Int64, timeLimit: Double) throws -> (s: (Int, Int) -> Double, cost: Double)? {
+    func lpRelaxation(budget: Int64, timeLimit: Double, solver: any Solver) throws -> (s: (Int, Int) -> Double, cost: Double)? {
         let built = CheckmateModel(graph: graph, budget: budget)
         var m = built.model
         m.relaxIntegrality()
-        let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: max(1, timeLimit), threads: 1))
+        let r = try solver.solve(m, options: SolveOptions(timeLimit: max(1, timeLimit), threads: 1))
         guard r.termination == .optimal, let values = r.values, let objective = r.objective else { return nil }
         let plan = built.fractional(values)
         return ({ t, i in plan[t][i] }, built.cost(objective: objective))
@@ -288,8 +310,8 @@ public struct Rematerializer: Sendable {
 
     /// Checkmate's two-phase rounding: the LP at 0.9·B, then S rounded at thresholds 0.1…0.9 and
     /// by 16 random draws (S[t,i] kept with probability S_lp).
-    func roundedPlans(timeLimit: Double, options: RematOptions, notes: inout [String]) throws -> [StagePlan] {
-        guard let lp = try lpRelaxation(budget: Int64(Double(budget) * 0.9), timeLimit: timeLimit) else {
+    func roundedPlans(timeLimit: Double, options: RematOptions, solver: any Solver, notes: inout [String]) throws -> [StagePlan] {
+        guard let lp = try lpRelaxation(budget: Int64(Double(budget) * 0.9), timeLimit: timeLimit, solver: solver) else {
             notes.append("the LP relaxation at 0.9·B was not solved within \(String(format: "%.0f", timeLimit)) s: no rounding")
             return []
         }
@@ -308,7 +330,7 @@ public struct Rematerializer: Sendable {
 
     /// How a window's sub-MIP is solved: one thread, to optimality (costs are integers), and
     /// without CBC's MIP preprocessing, which on the large windows of n250 took the whole limit
-    /// and returned nothing, not even the start.
+    /// and returned nothing, not even the start (GLPK ignores both settings).
     func windowSolve(limit: Double) -> SolveOptions {
         var solve = SolveOptions(timeLimit: limit, relativeGap: 0, absoluteGap: 0.5, threads: 1)
         solve.preprocessing = false
@@ -316,11 +338,12 @@ public struct Rematerializer: Sendable {
     }
 
     /// Repairs a plan that does not fit: windows of stages around stages whose peak exceeds the
-    /// budget are re-solved by CBC with a soft budget, minimizing the memory above it (the rest of
+    /// budget are re-solved with a soft budget, minimizing the memory above it (the rest of
     /// the plan fixed), and a spliced plan is kept when its total overflow is lower (or equal at a
     /// lower cost). Returns the first plan that fits, or nil when `done` says stop first or a
     /// window over all stages proves that every plan overflows.
-    func repairOverflow(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions) throws -> StagePlan? {
+    func repairOverflow(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions,
+                        solver: any Solver) throws -> StagePlan? {
         let n = graph.count
         var plan = start
         var overflow = start.overflow(graph: graph, budget: budget)
@@ -337,7 +360,7 @@ public struct Rematerializer: Sendable {
             let window = CheckmateModel(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: plan, minimizingOverflow: true)
             var m = window.model
             m.setStart(values: window.start(for: plan))
-            let r = try CbcSolver().solve(m, options: windowSolve(limit: min(options.subSolveLimit, remaining())))
+            let r = try solver.solve(m, options: windowSolve(limit: min(options.subSolveLimit, remaining())))
             options.log?(String(format: "overflow repair: stages %d–%d, %@, objective %@", a, a + width - 1, r.termination.rawValue,
                                 r.objective.map { String(format: "%.0f", $0 * Double(window.sizeUnit)) } ?? "none"))
             if let values = r.values {
@@ -363,12 +386,12 @@ public struct Rematerializer: Sendable {
     }
 
     /// Repeatedly frees the S decisions of a window of consecutive stages around `start` and
-    /// solves that sub-MIP with CBC (the rest fixed), offering every spliced plan. Windows grow
+    /// solves that sub-MIP (the rest fixed), offering every spliced plan. Windows grow
     /// by a quarter when a sub-MIP is solved to optimality and shrink when one times out; the
     /// search ends when a window covering every stage is solved to optimality or `until` says so.
     /// Returns the optimal cost in the first case (that window is the whole MILP), else nil.
     func searchWindows(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions,
-                       offer: (StagePlan) -> Void) throws -> Double? {
+                       solver: any Solver, offer: (StagePlan) -> Void) throws -> Double? {
         let n = graph.count
         var incumbent = start
         var incumbentCost = start.cost(graph: graph)
@@ -379,7 +402,7 @@ public struct Rematerializer: Sendable {
             let window = CheckmateModel(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: incumbent)
             var m = window.model
             m.setStart(values: window.start(for: incumbent))
-            let r = try CbcSolver().solve(m, options: windowSolve(limit: min(options.subSolveLimit, remaining())))
+            let r = try solver.solve(m, options: windowSolve(limit: min(options.subSolveLimit, remaining())))
             if let values = r.values {
                 let candidate = window.plan(from: values)
                 if let replay = try? Simulator.replay(candidate.schedule(graph: graph), on: graph, budget: budget),

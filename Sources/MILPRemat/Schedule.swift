@@ -8,7 +8,9 @@ public enum ScheduleEvent: Equatable, Sendable {
 
 /// An explicit execution of a training step: events in order, node indices of the graph.
 public struct Schedule: Sendable {
+    /// The events in execution order.
     public var events: [ScheduleEvent]
+    /// A schedule of `events`, unchecked: replay it with ``Simulator/replay(_:on:budget:)`` to validate it.
     public init(events: [ScheduleEvent]) { self.events = events }
 
     /// `{"graph", "budget", "events": [{"op": "compute", "node": ID}, …], "total_cost", "peak_memory"}`
@@ -55,6 +57,7 @@ public struct Schedule: Sendable {
 public struct SimulationReport: Sendable, Equatable {
     /// Σ cost over compute events.
     public var totalCost: Int64
+    /// The largest total size of resident outputs at any moment, in the graph's size units.
     public var peakMemory: Int64
     /// Number of compute events.
     public var computations: Int
@@ -64,6 +67,7 @@ public struct SimulationReport: Sendable, Equatable {
 public struct SimulationError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Index of the offending event (the event count for end-of-schedule problems).
     public let event: Int
+    /// What is wrong, starting with the event's index.
     public let description: String
 }
 
@@ -73,6 +77,8 @@ public struct SimulationError: Error, CustomStringConvertible, Sendable, Equatab
 /// memory, memory exceeds the budget at any moment, a node index is unknown, a node is never
 /// computed, or a sink's output is not resident at the end.
 public enum Simulator {
+    /// Replays `schedule` on `graph` and returns its total cost and peak memory; throws a
+    /// ``SimulationError`` at the first event that breaks a rule, or when memory exceeds `budget`.
     public static func replay(_ schedule: Schedule, on graph: RematGraph, budget: Int64) throws(SimulationError) -> SimulationReport {
         let n = graph.count
         var resident = Array(repeating: false, count: n)

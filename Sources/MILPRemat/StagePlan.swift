@@ -7,6 +7,7 @@
 /// a plan infeasible. Plans are normalized on creation: a value with no consumer at or after
 /// stage t is not kept into t, and sinks stay resident once computed.
 public struct StagePlan: Sendable, Equatable {
+    /// The number of stages, one per node of the graph.
     public let count: Int
     /// rows[t][i] for i < t.
     public internal(set) var rows: [[Bool]]

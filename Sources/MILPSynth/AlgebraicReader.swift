@@ -18,8 +18,11 @@ import MILP
 /// A `bi_x` variable is the indicator of `x` when `x` exists: the compiler adds its linking rows.
 /// Errors name the line; products of variables and division by a variable are reported as non-linear.
 public struct AlgebraicReader: Sendable {
+    /// A reader; it holds no state.
     public init() {}
 
+    /// Reads `text` into a validated spec named `name`; throws a ``SpecError`` listing every problem,
+    /// each naming its line.
     public func read(_ text: String, name: String? = nil) throws(SpecError) -> FormulationSpec {
         var state = ReaderState()
         var problems: [String] = []

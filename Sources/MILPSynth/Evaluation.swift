@@ -3,7 +3,9 @@ import MILP
 
 /// A published optimum for one NL4Opt test problem (a line of `answers.jsonl`).
 public struct PublishedAnswer: Sendable {
+    /// The problem's id in the answers file.
     public let id: String
+    /// The NL4Opt hash of the problem (`nl4opt_hash`), as in the declarations files.
     public let hash: String
     /// nil when no value was published.
     public let optimum: Double?
@@ -61,27 +63,40 @@ public struct NL4OptEvaluation: Sendable {
     public struct ReadingResult: Sendable {
         /// "optimal", "infeasible", "unbounded", … or "error".
         public var status: String
+        /// The objective of the solve's solution; nil when it found none or did not run.
         public var objective: Double?
+        /// The solver's message, or why the spec could not be compiled or solved.
         public var message: String?
     }
 
+    /// What one answer's problem gave in both readings, compared with its published optimum.
     public struct Outcome: Sendable {
+        /// The problem's id in the answers file.
         public var id: String
+        /// The problem's NL4Opt hash.
         public var hash: String
+        /// The published optimum; nil when none was published.
         public var published: Double?
+        /// The data set's cross-check status, if any (see ``PublishedAnswer/crosscheck``).
         public var crosscheck: String?
+        /// The result with every variable continuous.
         public var continuous: ReadingResult
+        /// The result with every variable integer.
         public var integer: ReadingResult
         /// The reading that reproduced the published value, by the rule.
         public var reading: VariableReading?
+        /// True when a reading reproduced the published optimum (see ``reproduces(_:published:)``).
         public var matched: Bool
         /// Why it did not match (empty when it did).
         public var reason: String
     }
 
+    /// One outcome per answer, in the answers' order.
     public var outcomes: [Outcome] = []
 
+    /// Answers whose published optimum was reproduced by either reading.
     public var matched: Int { outcomes.filter(\.matched).count }
+    /// Answers evaluated.
     public var total: Int { outcomes.count }
     /// Problems whose cross-check agrees with the published value, and how many of them matched.
     public var trusted: (matched: Int, total: Int) {

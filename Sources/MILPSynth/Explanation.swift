@@ -4,18 +4,24 @@ import MILP
 /// One model row at a solution: which spec constraint (and sentence) it came from, its activity,
 /// and whether it is binding.
 public struct RowReport: Sendable {
+    /// The row's name in the model.
     public var name: String
     /// "3", "linear", "indicator", or "link" for an indicator's linking row.
     public var classLabel: String
+    /// The spec constraint's sentence, or "indicator NAME" for a linking row; nil when it has none.
     public var sentence: String?
+    /// The row's left-hand side at the solution.
     public var activity: Double
+    /// The row's lower bound (−∞ for a ≤ row).
     public var lower: Double
+    /// The row's upper bound (+∞ for a ≥ row).
     public var upper: Double
 
     /// Distance to the nearest finite bound (0 when binding).
     public var slack: Double {
         min(upper.isFinite ? upper - activity : .infinity, lower.isFinite ? activity - lower : .infinity)
     }
+    /// True when the activity is at a bound, within a relative 1e-7.
     public var isBinding: Bool { abs(slack) <= 1e-7 * max(1, abs(activity)) }
 }
 

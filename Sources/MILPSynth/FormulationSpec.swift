@@ -6,11 +6,16 @@ import MILP
 /// Read with `FormulationSpec(json:)`, which validates strictly; compile with `TemplateCompiler`.
 /// The JSON schema is in docs/synth.md.
 public struct FormulationSpec: Sendable, Equatable {
+    /// The problem's name; the compiled model's name is derived from it.
     public var name: String?
+    /// The decision variables, in column order.
     public var variables: [SpecVariable]
+    /// The objective (template class 0).
     public var objective: SpecObjective
+    /// The constraints, in the order of the text.
     public var constraints: [SpecConstraint]
 
+    /// A spec from its parts, unvalidated (the compiler validates it).
     public init(name: String? = nil, variables: [SpecVariable], objective: SpecObjective, constraints: [SpecConstraint]) {
         self.name = name
         self.variables = variables
@@ -26,16 +31,22 @@ public enum SpecKind: String, Sendable, CaseIterable {
 
 /// A decision variable: an identifier, its domain and bounds, and what it means.
 public struct SpecVariable: Sendable, Equatable {
+    /// The identifier: a letter or `_`, then letters, digits or `_`.
     public var name: String
     /// nil: decided by the compiler's reading (`VariableReading`).
     public var kind: SpecKind?
+    /// The lower bound (0 by default).
     public var lower: Double
+    /// The upper bound (+∞ by default).
     public var upper: Double
+    /// The unit, e.g. "trucks" or "dollars"; informational.
     public var unit: String?
+    /// What the variable means, in words; informational.
     public var description: String?
     /// For a binary indicator: the quantity it signals ("bi_trucks" for "trucks").
     public var indicatorOf: String?
 
+    /// A variable ≥ 0 with no upper bound unless given; `kind` nil leaves the domain to the reading.
     public init(name: String, kind: SpecKind? = nil, lower: Double = 0, upper: Double = .infinity,
                 unit: String? = nil, description: String? = nil, indicatorOf: String? = nil) {
         self.name = name
@@ -50,8 +61,11 @@ public struct SpecVariable: Sendable, Equatable {
 
 /// A variable name with its coefficient.
 public struct SpecTerm: Sendable, Equatable {
+    /// The variable's name.
     public var variable: String
+    /// The coefficient.
     public var coefficient: Double
+    /// The term `coefficient` · `variable`.
     public init(_ variable: String, _ coefficient: Double) {
         self.variable = variable
         self.coefficient = coefficient
@@ -60,11 +74,16 @@ public struct SpecTerm: Sendable, Equatable {
 
 /// Template class 0: maximize or minimize Σ a_i x_i (+ constant).
 public struct SpecObjective: Sendable, Equatable {
+    /// Maximize or minimize.
     public var sense: ObjectiveSense
+    /// The terms Σ a_i x_i.
     public var terms: [SpecTerm]
+    /// A constant added to the objective.
     public var constant: Double
+    /// The sentence the objective came from.
     public var sentence: String?
 
+    /// An objective from its parts.
     public init(sense: ObjectiveSense, terms: [SpecTerm], constant: Double = 0, sentence: String? = nil) {
         self.sense = sense
         self.terms = terms
@@ -83,12 +102,16 @@ public enum RowOperator: String, Sendable, CaseIterable {
 /// One constraint: a template instance with its source sentence, an optional name, and where it
 /// came from (e.g. "line 4") for error messages.
 public struct SpecConstraint: Sendable, Equatable {
+    /// The template instance.
     public var template: Template
+    /// The sentence the constraint came from.
     public var sentence: String?
+    /// The name of the constraint's rows in the model; `c1`, `c2`, … when nil.
     public var name: String?
     /// Where the constraint was read from; errors name it. Not part of the JSON.
     public var origin: String?
 
+    /// A constraint from its parts.
     public init(_ template: Template, sentence: String? = nil, name: String? = nil, origin: String? = nil) {
         self.template = template
         self.sentence = sentence
@@ -201,9 +224,13 @@ public let templateCatalogue: [(number: Int, name: String, form: String)] = [
 /// `constraints[2].terms.trucks`) and the constraint's sentence or origin. These messages are
 /// fed back to the LLM, so they say what is expected.
 public struct SpecError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// One message per problem.
     public var problems: [String]
+    /// An error with several problems.
     public init(_ problems: [String]) { self.problems = problems }
+    /// An error with one problem.
     public init(_ problem: String) { self.problems = [problem] }
+    /// The problems, one per line.
     public var description: String { problems.joined(separator: "\n") }
 }
 

@@ -6,12 +6,15 @@ import Glibc
 
 /// An HTTP response: status and body.
 public struct HTTPResponse: Sendable {
+    /// The HTTP status code, including 4xx and 5xx (they are not errors here).
     public var status: Int
+    /// The response body.
     public var body: Data
 }
 
 /// Why an HTTP request failed before a response arrived.
 public struct HTTPError: Error, CustomStringConvertible, Sendable {
+    /// What failed; never contains header values.
     public var description: String
     /// True when a connect or read timeout expired.
     public var timedOut = false
@@ -26,11 +29,14 @@ public struct HTTPClient: Sendable {
     /// Seconds to wait for the whole response once the request is sent.
     public var readTimeout: Double
 
+    /// A client with the given timeouts, in seconds.
     public init(connectTimeout: Double = 10, readTimeout: Double = 120) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
     }
 
+    /// POSTs `body` with `headers` to an `http://` or `https://` URL and returns the response, whatever
+    /// its status; throws when no response arrives or the URL's scheme is neither.
     public func post(_ url: String, headers: [(String, String)], body: Data) throws(HTTPError) -> HTTPResponse {
         let lower = url.lowercased()
         if lower.hasPrefix("https://") { return try postWithCurl(url, headers: headers, body: body) }

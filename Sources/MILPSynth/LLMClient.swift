@@ -5,16 +5,20 @@ public struct LLMConfiguration: Sendable {
     /// The API base, e.g. `http://127.0.0.1:8080/v1` (llama.cpp, vLLM) or `https://api.openai.com/v1`;
     /// a URL that already ends in `/chat/completions` is used as is.
     public var endpoint: String
+    /// The model name sent in each request.
     public var model: String
     /// Sent as `Authorization: Bearer …`; never printed, logged or put in an error.
     public var apiKey: String?
+    /// Seconds to wait for the TCP connection.
     public var connectTimeout: Double = 10
     /// Seconds to wait for one complete reply.
     public var readTimeout: Double = 120
+    /// Sampling temperature; 0 for the most deterministic replies.
     public var temperature: Double = 0
     /// Ask for `response_format: {"type": "json_object"}` (turn off for servers that reject it).
     public var jsonMode = true
 
+    /// A configuration with the default timeouts, temperature 0 and JSON mode on.
     public init(endpoint: String, model: String, apiKey: String? = nil) {
         self.endpoint = endpoint
         self.model = model
@@ -34,14 +38,20 @@ public struct LLMConfiguration: Sendable {
 
 /// One chat message.
 public struct ChatMessage: Sendable, Equatable {
+    /// "system", "user" or "assistant".
     public var role: String
+    /// The message text.
     public var content: String
+    /// A message with any role.
     public init(role: String, content: String) {
         self.role = role
         self.content = content
     }
+    /// A system message: instructions for the model.
     public static func system(_ s: String) -> ChatMessage { ChatMessage(role: "system", content: s) }
+    /// A user message.
     public static func user(_ s: String) -> ChatMessage { ChatMessage(role: "user", content: s) }
+    /// An assistant message: an earlier reply of the model.
     public static func assistant(_ s: String) -> ChatMessage { ChatMessage(role: "assistant", content: s) }
 }
 
@@ -54,6 +64,7 @@ public enum LLMError: Error, CustomStringConvertible, Sendable {
     /// The server's reply is not a chat-completions response.
     case malformedResponse(String)
 
+    /// A one-line message naming the kind of failure (never the API key).
     public var description: String {
         switch self {
         case .transport(let m): "LLM request failed: \(m)"
@@ -65,8 +76,10 @@ public enum LLMError: Error, CustomStringConvertible, Sendable {
 
 /// A client for the OpenAI-compatible `POST /chat/completions` API (non-streaming).
 public struct LLMClient: Sendable {
+    /// The server, model and request settings.
     public var configuration: LLMConfiguration
 
+    /// A client for the server in `configuration`; nothing is sent until ``complete(_:)``.
     public init(_ configuration: LLMConfiguration) {
         self.configuration = configuration
     }

@@ -4,10 +4,13 @@ import MILP
 /// One NL4Opt problem: its hash, text and gold declarations read as a spec (kinds left to the
 /// reading), or the problems that kept them from being read.
 public struct NL4OptProblem: Sendable {
+    /// The problem's NL4Opt hash (the record's key).
     public let hash: String
     /// 1-based line in its file.
     public let line: Int
+    /// The problem's text.
     public let document: String
+    /// The spec read from the gold declarations, or every problem that kept it from being read.
     public let spec: Result<FormulationSpec, SpecError>
     /// Annotation defects the reader worked around (see `NL4OptReader`).
     public let warnings: [String]

@@ -7,6 +7,7 @@ public enum SynthesisError: Error, CustomStringConvertible, Sendable {
     /// The model's replies in a phase were still invalid after the last attempt.
     case invalid(phase: String, attempts: Int, errors: SpecError)
 
+    /// The error for the user; for invalid replies, every problem of the last one on its own line.
     public var description: String {
         switch self {
         case .llm(let e): e.description
@@ -18,7 +19,9 @@ public enum SynthesisError: Error, CustomStringConvertible, Sendable {
 
 /// What the pipeline produced: the spec, its compiled model, and how many replies it took.
 public struct Synthesis: Sendable {
+    /// The validated spec of the final reply.
     public let spec: FormulationSpec
+    /// The spec compiled to a model.
     public let compiled: CompiledFormulation
     /// Replies requested per phase ("variables", "classification", "formulation").
     public let replies: [(phase: String, count: Int)]
@@ -28,12 +31,16 @@ public struct Synthesis: Sendable {
 /// instances). Each reply is parsed as JSON data and validated; invalid replies are sent back with
 /// the validation errors, up to `attempts` times per phase.
 public struct SynthesisPipeline: Sendable {
+    /// The LLM to ask.
     public var client: LLMClient
+    /// Replies allowed per phase (at least 1) before the pipeline gives up.
     public var attempts: Int
+    /// The domain of variables whose kind the LLM does not declare.
     public var reading: VariableReading
     /// Progress messages (phase, attempt, rejected replies); never contains the API key.
     public var log: (@Sendable (String) -> Void)?
 
+    /// A pipeline over `client`; `attempts` below 1 counts as 1.
     public init(client: LLMClient, attempts: Int = 3, reading: VariableReading = .integer, log: (@Sendable (String) -> Void)? = nil) {
         self.client = client
         self.attempts = max(1, attempts)
@@ -41,6 +48,9 @@ public struct SynthesisPipeline: Sendable {
         self.log = log
     }
 
+    /// Runs the three phases on the word problem `problem` and compiles the result. Throws
+    /// ``SynthesisError/llm(_:)`` when the server fails and ``SynthesisError/invalid(phase:attempts:errors:)``
+    /// when a phase's replies stay invalid.
     public func run(problem: String) throws(SynthesisError) -> Synthesis {
         var replies: [(String, Int)] = []
         let sentences = splitSentences(problem.replacingOccurrences(of: "\n", with: " "))

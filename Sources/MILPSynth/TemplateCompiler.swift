@@ -8,7 +8,9 @@ public enum VariableReading: String, Sendable, CaseIterable {
 
 /// A spec compiled to a model, with names and an algebraic rendering.
 public struct CompiledFormulation: Sendable {
+    /// The spec as compiled.
     public let spec: FormulationSpec
+    /// The model: spec variables as its first columns, then the indicators.
     public let model: Model
     /// Every column's name, spec variables first, then indicators added for logic classes.
     public let names: [String]
@@ -34,8 +36,10 @@ public struct CompiledFormulation: Sendable {
 /// given on the constraint is used only when no finite bound exists, and without either the
 /// compiler reports an error naming the constraint.
 public struct TemplateCompiler: Sendable {
+    /// The domain of spec variables that declare no kind.
     public var reading: VariableReading
 
+    /// A compiler that gives undeclared variables the `reading` domain (integer by default).
     public init(reading: VariableReading = .integer) {
         self.reading = reading
     }
@@ -47,6 +51,8 @@ public struct TemplateCompiler: Sendable {
         var rhs: Double
     }
 
+    /// Validates `spec` and compiles it; throws a ``SpecError`` listing every problem, e.g. a big-M
+    /// that neither bounds nor `big_m` give.
     public func compile(_ spec: FormulationSpec) throws(SpecError) -> CompiledFormulation {
         try spec.validate()
         var variables = spec.variables

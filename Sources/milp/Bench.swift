@@ -7,17 +7,9 @@ struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Run sets of instances against solvers, with a resumable results database.",
         discussion: """
-        Every (instance, solver, seed) run executes in its own child process with a hard kill at
-        the time limit + 10% + 5 s, its peak memory recorded; a crash, an abort or a hang is recorded
-        as that run's status and the batch goes on. Each finished run is stored at once (SQLite,
-        WAL): rerunning the same command skips the runs already stored, so a killed batch resumes
-        where it stopped. Returned solutions are re-checked against the model, and results are
-        compared with --optimal-values: a wrong answer is flagged in every report.
+        Every (instance, solver, seed) run executes in its own child process with a hard kill at the time limit + 10% + 5 s, its peak memory recorded; a crash, an abort or a hang is recorded as that run's status and the batch goes on. Each finished run is stored at once (SQLite, WAL): rerunning the same command skips the runs already stored, so a killed batch resumes where it stopped. Returned solutions are re-checked against the model, and results are compared with --optimal-values: a wrong answer is flagged in every report.
 
-        Solvers: cbc, glpk, clp (LPs), and lns / lns-glpk: the adaptive large neighborhood search
-        with its default settings over CBC or GLPK repairs (two repairs at a time, so give it a
-        job of its own: --jobs 1). LNS runs record their incumbent trace, from which `milp report`
-        plots the primal gap over time and computes primal integrals.
+        Solvers: cbc, glpk, clp (LPs), and lns / lns-glpk: the adaptive large neighborhood search with its default settings over CBC or GLPK repairs (two repairs at a time, so give it a job of its own: --jobs 1). LNS runs record their incumbent trace, from which `milp report` plots the primal gap over time and computes primal integrals.
 
         Examples:
           milp bench instances/miplib3 --solvers cbc,glpk --time-limit 30 --jobs 2 --db results.sqlite \\

@@ -1,20 +1,15 @@
 import ArgumentParser
 import Foundation
-import MILPCoreShape
+import MILPKit
 
 struct CoreShape: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coreshape",
         abstract: "Choose Tucker core shapes (ranks) under parameter budgets by integer programming.",
         discussion: """
-        Maximizes the retained energy Σ_n Σ_{j≤r_n} σ²_{n,j} (squared singular values of the mode-n
-        unfoldings) subject to ∏ r_n + Σ I_n r_n ≤ budget (core plus factor matrices).
-        Methods: ip (the paper's (1+ε) IP loop, then an exact refinement: the proven optimum),
-        paper-ip (the (1+ε) loop alone), greedy (on σ²), greedy-param (σ² per parameter), brute.
-        Input: a .npy tensor (float32/float64, little-endian, C or Fortran order), or a spectra
-        .json ({"shape", "sigma2"}), for which no RRE can be computed.
-        `seconds` is the time of this budget's shape selection plus the spectra (computed once);
-        `rre` is the HOSVD relative squared error ‖X − X̂‖²/‖X‖², timed apart in `hosvd_seconds`.
+        Maximizes the retained energy Σ_n Σ_{j≤r_n} σ²_{n,j} (squared singular values of the mode-n unfoldings) subject to ∏ r_n + Σ I_n r_n ≤ budget (core plus factor matrices).
+        Methods: ip (the paper's (1+ε) IP loop, then an exact refinement: the proven optimum), paper-ip (the (1+ε) loop alone), greedy (on σ²), greedy-param (σ² per parameter), brute.
+        Input: a .npy tensor (float32/float64, little-endian, C or Fortran order), or a spectra .json ({"shape", "sigma2"}), for which no RRE can be computed. `seconds` is the time of this budget's shape selection plus the spectra (computed once); `rre` is the HOSVD relative squared error ‖X − X̂‖²/‖X‖², timed apart in `hosvd_seconds`.
         Example: milp coreshape lfw.npy --budget 5000,10000 --json
         """
     )
@@ -23,6 +18,7 @@ struct CoreShape: ParsableCommand {
     @Option(help: "Parameter budgets, comma-separated.") var budget: String
     @Option(help: "The ε of the budget splits (1+ε)^k.") var epsilon: Double = 0.5
     @Option(help: "ip, paper-ip, greedy, greedy-param or brute.") var method: String = "ip"
+    @OptionGroup var mipSolver: MIPSolverOption
     @Flag(help: "Skip the HOSVD evaluation (no rre).") var noRre = false
     @Flag(help: "Print one JSON object per budget, one per line.") var json = false
 
@@ -71,7 +67,7 @@ struct CoreShape: ParsableCommand {
             let t0 = Date()
             let choice: CoreShapeChoice
             let stats: CoreShapeStats
-            do { (choice, stats) = try problem.solve(budget: b, method: method, epsilon: epsilon) } catch let e as CoreShapeError {
+            do { (choice, stats) = try problem.solve(budget: b, method: method, epsilon: epsilon, solver: mipSolver.chosen) } catch let e as CoreShapeError {
                 // One impossible budget does not stop the others; the exit status reports it.
                 printError("milp: \(e)")
                 failed = true
@@ -87,7 +83,7 @@ struct CoreShape: ParsableCommand {
             }
             if json {
                 var o: [String: Any] = [
-                    "budget": b, "method": method.rawValue, "shape": choice.shape, "params": choice.params,
+                    "budget": b, "method": method.rawValue, "solver": mipSolver.chosen.name, "shape": choice.shape, "params": choice.params,
                     "retained_energy": choice.retainedEnergy, "rre": jsonNumber(rre),
                     "seconds": spectraSeconds + solveSeconds, "solve_seconds": solveSeconds, "spectra_seconds": spectraSeconds,
                     "hosvd_seconds": jsonNumber(hosvdSeconds), "integer_programs": stats.integerPrograms,

@@ -8,11 +8,7 @@ struct Demo: ParsableCommand {
         commandName: "demo",
         abstract: "Solve the bundled instances with CBC and GLPK (CLP for LPs), verify every answer, print a summary.",
         discussion: """
-        Every model file under the instances folder is solved by CBC and GLPK (CLP and GLPK when it
-        is an LP), the two solvers side by side on two cores. Each returned solution is re-checked against the model (bounds, rows, integrality)
-        and each claim against the known answer in optimal-values.csv: a claimed optimum that
-        differs, an objective that beats a proven optimum, or a wrong "infeasible" is WRONG.
-        A run stopped by the time limit is not wrong, only unfinished. Exits 1 if anything is wrong.
+        Every model file under the instances folder is solved by CBC and GLPK (CLP and GLPK when it is an LP), the two solvers side by side on two cores. Each returned solution is re-checked against the model (bounds, rows, integrality) and each claim against the known answer in optimal-values.csv: a claimed optimum that differs, an objective that beats a proven optimum, or a wrong "infeasible" is WRONG. A run stopped by the time limit is not wrong, only unfinished. Exits 1 if anything is wrong.
 
         Examples:
           milp demo

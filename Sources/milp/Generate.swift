@@ -13,8 +13,7 @@ struct Generate: ParsableCommand {
           cfl       --customers 100 --facilities 100 --ratio 5
           indset    --nodes 500 --affinity 4
           knapsack  --items 100 --knapsacks 5 --tightness 0.5
-        --seed S --count K -o DIR writes the instances of seeds S…S+K−1 as
-        DIR/NAME.mps.gz; the same seed always gives a byte-identical file.
+        --seed S --count K -o DIR writes the instances of seeds S…S+K−1 as DIR/NAME.mps.gz; the same seed always gives a byte-identical file.
 
         Examples:
           milp generate setcover --seed 1 --count 100 -o setcover/
@@ -201,9 +200,7 @@ struct SetCoverCommand: ParsableCommand {
         commandName: "setcover",
         abstract: "Set cover (Balas & Ho; learn2branch/Ecole recipe): min Σ c_j x_j, every row covered.",
         discussion: """
-        nnz = ⌊rows·cols·density⌋ ones; every column covers ≥ 2 rows, every row
-        is covered by ≥ 1 column; costs uniform in 1…max-cost. Default 500 × 1000,
-        density 0.05: 1,000 binaries, 500 rows, 25,000 nonzeros.
+        nnz = ⌊rows·cols·density⌋ ones; every column covers ≥ 2 rows, every row is covered by ≥ 1 column; costs uniform in 1…max-cost. Default 500 × 1000, density 0.05: 1,000 binaries, 500 rows, 25,000 nonzeros.
 
         Examples:
           milp generate setcover --seed 7 -o setcover.mps.gz
@@ -238,11 +235,7 @@ struct AuctionCommand: ParsableCommand {
         commandName: "cauction",
         abstract: "Combinatorial auction (Leyton-Brown \"arbitrary\" bids; learn2branch/Ecole recipe): max revenue.",
         discussion: """
-        One binary per bid, one ≤ 1 row per good (and per bidder with more than
-        two bids, through a dummy good); maximize the accepted prices. Bundles
-        grow by one more good with probability 0.7, drawn ∝ interest ×
-        compatibility; up to 5 substitute bids per bidder (budget 1.5×, resale
-        0.5×); price = Σ private values + |bundle|^1.2. Default 100 goods, 500 bids.
+        One binary per bid, one ≤ 1 row per good (and per bidder with more than two bids, through a dummy good); maximize the accepted prices. Bundles grow by one more good with probability 0.7, drawn ∝ interest × compatibility; up to 5 substitute bids per bidder (budget 1.5×, resale 0.5×); price = Σ private values + |bundle|^1.2. Default 100 goods, 500 bids.
 
         Examples:
           milp generate cauction --seed 7 -o cauction.mps.gz
@@ -351,10 +344,7 @@ struct IndependentSetCommand: ParsableCommand {
         commandName: "indset",
         abstract: "Maximum independent set on a Barabási–Albert graph (learn2branch/Ecole recipe), clique formulation.",
         discussion: """
-        Each new node attaches to `affinity` earlier nodes drawn ∝ degree. A
-        greedy clique partition gives one Σ x ≤ 1 row per clique, plus
-        x_u + x_v ≤ 1 for every edge outside those cliques. Default 500 nodes,
-        affinity 4 (1,984 edges).
+        Each new node attaches to `affinity` earlier nodes drawn ∝ degree. A greedy clique partition gives one Σ x ≤ 1 row per clique, plus x_u + x_v ≤ 1 for every edge outside those cliques. Default 500 nodes, affinity 4 (1,984 edges).
 
         Examples:
           milp generate indset --seed 7 -o indset.mps.gz
@@ -385,9 +375,7 @@ struct KnapsackCommand: ParsableCommand {
         commandName: "knapsack",
         abstract: "Multi-dimensional 0-1 knapsack (Chu & Beasley OR-Library recipe): max Σ p_j x_j, Σ_j w_ij x_j ≤ b_i.",
         discussion: """
-        Weights uniform in 1…1000, capacities b_i = ⌊tightness · Σ_j w_ij⌋,
-        profits correlated with the weights: p_j = ⌊Σ_i w_ij / m + 500 u_j⌋,
-        u_j ~ U[0, 1). Default 100 items, 5 knapsacks, tightness 0.5.
+        Weights uniform in 1…1000, capacities b_i = ⌊tightness · Σ_j w_ij⌋, profits correlated with the weights: p_j = ⌊Σ_i w_ij / m + 500 u_j⌋, u_j ~ U[0, 1). Default 100 items, 5 knapsacks, tightness 0.5.
 
         Examples:
           milp generate knapsack --seed 7 -o knapsack.mps.gz

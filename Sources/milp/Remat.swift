@@ -1,15 +1,14 @@
 // Tensor rematerialization (issue 6): computation graphs, the Checkmate MILP, schedules.
 import ArgumentParser
 import Foundation
-import MILPFormats
-import MILPRemat
+import MILPKit
 
 struct Remat: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remat",
         abstract: "Memory-budgeted training schedules (tensor rematerialization) as MILPs.",
         discussion: """
-        Finds the cheapest order of (re)computations of a training graph whose memory never exceeds the budget: Checkmate's MILP (Jain et al., MLSys 2020) on CBC, LP rounding, or LNS over windows of stages for large graphs. The schedule is printed beside the checkpoint-all, Chen √n and revolve baselines, and every schedule is first replayed by an independent simulator (inputs present, memory within the budget at every event).
+        Finds the cheapest order of (re)computations of a training graph whose memory never exceeds the budget: Checkmate's MILP (Jain et al., MLSys 2020) on CBC or GLPK (--solver), LP rounding, or LNS over windows of stages for large graphs. The schedule is printed beside the checkpoint-all, Chen √n and revolve baselines, and every schedule is first replayed by an independent simulator (inputs present, memory within the budget at every event).
 
         Graphs: networkx node-link JSON (Checkmate graphs: id/cost_cpu/cost_ram, links source/target; random layered graphs: name/duration/out_cost, links "0"/"1", graph.order) or {"nodes": [{"id", "cost", "size"}], "edges": [[from, to]]}. See docs/remat.md.
 
@@ -39,6 +38,7 @@ struct Remat: ParsableCommand {
     @Option(help: "LNS: stages per window at the start.") var window: Int = 30
     @Option(help: "LNS: time limit of one window's sub-MIP, seconds.") var subTimeLimit: Double = 20
     @Option(help: "Seed of LP rounding and LNS.") var seed: UInt64 = 1
+    @OptionGroup var mipSolver: MIPSolverOption
     @Flag(help: "Print progress to standard error.") var verbose = false
     @Flag(help: "Print one JSON object instead of the summary.") var json = false
 
@@ -64,8 +64,8 @@ struct Remat: ParsableCommand {
             if !json { print("wrote Checkmate's MILP for \(g.name) at budget \(bytes)\(order == .memory ? " (memory-aware order)" : "") to \(writeModel)") }
             return
         }
-        let solver: Rematerializer
-        do { solver = try Rematerializer(graph: g, budget: bytes, order: order) } catch {
+        let rematerializer: Rematerializer
+        do { rematerializer = try Rematerializer(graph: g, budget: bytes, order: order) } catch {
             printError("milp: \(graph): \(error)")
             throw ExitStatus.badInput.exitCode
         }
@@ -77,7 +77,7 @@ struct Remat: ParsableCommand {
         options.subSolveLimit = subTimeLimit
         options.seed = seed
         if verbose { options.log = { printError($0) } }
-        let result = try solver.solve(options)
+        let result = try rematerializer.solve(options, solver: mipSolver.chosen)
 
         if let output, let schedule = result.schedule, let replay = result.replay {
             let data = try JSONSerialization.data(withJSONObject: schedule.jsonObject(graph: g, budget: bytes, replay: replay), options: [.sortedKeys])
@@ -116,7 +116,7 @@ struct Remat: ParsableCommand {
     private func summaryObject(_ r: RematResult, graph g: RematGraph) -> [String: Any] {
         var o: [String: Any] = [
             "graph": g.name, "nodes": g.count, "edges": g.edgeCount, "budget": r.budget, "no_remat_peak": g.noRematPeak,
-            "forward_cost": g.forwardCost, "method": r.method.rawValue, "status": r.status.rawValue,
+            "forward_cost": g.forwardCost, "method": r.method.rawValue, "solver": mipSolver.chosen.name, "status": r.status.rawValue,
             "order": r.executionOrder == nil ? "given" : "memory",
             "order_no_remat_peak": r.executionOrder.map { g.noRematPeak(order: $0) } ?? g.noRematPeak,
             "seconds": r.seconds, "seconds_to_best": jsonNumber(r.secondsToBest),
@@ -140,7 +140,7 @@ struct Remat: ParsableCommand {
     private func printSummary(_ r: RematResult, graph g: RematGraph) {
         func pct(_ x: Double) -> String { String(format: "%+.2f%%", x * 100) }
         print("graph \(g.name): \(g.count) nodes, \(g.edgeCount) edges, forward cost \(g.forwardCost), no-remat peak \(g.noRematPeak)")
-        print("budget \(r.budget) (\(String(format: "%.3f", Double(r.budget) / Double(g.noRematPeak))) × peak), method \(r.method.rawValue): \(r.status.rawValue) in \(String(format: "%.1f", r.seconds)) s")
+        print("budget \(r.budget) (\(String(format: "%.3f", Double(r.budget) / Double(g.noRematPeak))) × peak), method \(r.method.rawValue) on \(mipSolver.chosen.name): \(r.status.rawValue) in \(String(format: "%.1f", r.seconds)) s")
         if let order = r.executionOrder {
             let peak = g.noRematPeak(order: order)
             print("stages in a memory-aware node order: no-remat peak \(peak) (\(String(format: "%.3f", Double(peak) / Double(g.noRematPeak))) × the input order's)")

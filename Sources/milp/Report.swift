@@ -7,18 +7,9 @@ struct Report: ParsableCommand {
         commandName: "report",
         abstract: "Summarize a results database: solved counts, times, primal gaps, wrong answers, plots.",
         discussion: """
-        Per solver spec: runs solved (status optimal or infeasible, and not wrong),
-        wrong answers, the shifted geometric mean time (unsolved runs count at the
-        time limit), the mean primal gap, and the mean primal integral when runs
-        recorded incumbent traces; then a per-instance table. The HTML page adds a
-        performance profile (Dolan–Moré), runs solved over time, an outcome chart
-        and, with traces, the primal gap over time. Wrong answers come first in
-        every format, and the report states its definitions.
+        Per solver spec: runs solved (status optimal or infeasible, and not wrong), wrong answers, the shifted geometric mean time (unsolved runs count at the time limit), the mean primal gap, and the mean primal integral when runs recorded incumbent traces; then a per-instance table. The HTML page adds a performance profile (Dolan–Moré), runs solved over time, an outcome chart and, with traces, the primal gap over time. Wrong answers come first in every format, and the report states its definitions.
 
-        With --optimal-values the wrong flags are recomputed against that list (to
-        check a report against corrected values) and its values become the
-        primal-gap references; otherwise the references are the best objectives
-        any run found.
+        With --optimal-values the wrong flags are recomputed against that list (to check a report against corrected values) and its values become the primal-gap references; otherwise the references are the best objectives any run found.
 
         Examples:
           milp report results.sqlite                  Markdown on standard output

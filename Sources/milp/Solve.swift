@@ -9,10 +9,9 @@ struct Solve: ParsableCommand {
         commandName: "solve",
         abstract: "Solve a model file (.mps, .mps.gz) and report status, objective, bound and gap.",
         discussion: """
-        The solver defaults to CBC for models with integer variables and CLP for pure LPs.
-        --time-limit is the wall-clock budget of the whole command (reading included); it is
-        enforced even where a solver would overrun it. Ctrl-C (or SIGTERM) stops the solve and
-        reports the best solution found so far; a second Ctrl-C ends the process at once.
+        The solver defaults to CBC for models with integer variables and CLP for pure LPs. --time-limit is the wall-clock budget of the whole command (reading included); it is enforced even where a solver would overrun it. Ctrl-C (or SIGTERM) stops the solve and reports the best solution found so far; a second Ctrl-C ends the process at once.
+
+        On a terminal, a progress line on standard error shows the elapsed time, the incumbent, the bound, the gap and the nodes, redrawn up to four times a second and cleared at the end; --progress also shows it (a line every 5 s) in logs, beside --json and with --quiet.
 
         Examples:
           milp solve instances/miplib3/p0033.mps.gz
@@ -79,6 +78,9 @@ struct Solve: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Pass the solver's log through.")
     var verbose = false
 
+    @Flag(help: "Show the search's progress on standard error even where it is not shown by default: when standard error is not a terminal (a line every 5 s), and with --json, --quiet or --verbose. On a terminal it is shown anyway: one line, redrawn.")
+    var progress = false
+
     func validate() throws {
         if let timeLimit, !(timeLimit >= 0) { throw ValidationError("--time-limit must be a non-negative number of seconds") }
         if let gap, !(gap >= 0) { throw ValidationError("--gap must be ≥ 0") }
@@ -127,12 +129,18 @@ struct Solve: ParsableCommand {
             timeLimit: remaining, relativeGap: gap, absoluteGap: absoluteGap, threads: threads,
             nodeLimit: nodeLimit, solutionLimit: solutionLimit, logLevel: verbose ? 1 : 0, seed: seed, interrupt: interrupt)
         if noPreprocessing { options.preprocessing = false }
+        // Progress goes to stderr: on a terminal by default, elsewhere when asked for.
+        let display = progress || (isatty(2) != 0 && !json && !quiet && !verbose)
+            ? SolveProgressDisplay(style: SolveProgressDisplay.styleForStandardError, started: commandStart) : nil
+        defer { display?.finish() }
+        if let display { options.progress = { display.update($0) } }
         let report = ReportOnce()
         if let timeLimit {
             // The adapters stop at the deadline; should a solver still not return, report and exit.
             let grace = 0.04 * timeLimit + 0.6
             DispatchQueue.global().asyncAfter(deadline: .now() + (remaining ?? 0) + grace) { [self] in
                 guard report.claim() else { return }
+                display?.finish()
                 chatter?.restore()
                 let message = "\(chosen.name) did not return within \(formatNumber(grace)) s of the time limit; stopped"
                 if json {
@@ -156,6 +164,7 @@ struct Solve: ParsableCommand {
             throw ExitStatus.badInput.exitCode
         }
         guard report.claim() else { while true { pause() } }  // the watchdog is reporting
+        display?.finish()
         chatter?.restore()
         if let solution, let values = result.values {
             try SolutionFile.write(model, values: values, to: solution)

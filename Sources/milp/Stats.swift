@@ -118,8 +118,7 @@ struct Convert: ParsableCommand {
         commandName: "convert",
         abstract: "Convert between model formats: .mps, .mps.gz, .lp, .lp.gz (by extension).",
         discussion: """
-        Both formats are read and written; LP files are CPLEX LP format (the dialect CPLEX, CBC,
-        HiGHS, SCIP and glpsol --lp read). Quadratic LP files are rejected.
+        Both formats are read and written; LP files are CPLEX LP format (the dialect CPLEX, CBC, HiGHS, SCIP and glpsol --lp read). Quadratic LP files are rejected.
 
         Examples:
           milp convert model.mps.gz model.lp

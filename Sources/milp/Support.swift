@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import MILPKit
 
@@ -48,3 +49,18 @@ func namedCase<T: RawRepresentable & CaseIterable>(_ text: String, of _: T.Type,
 
 /// The points of a trace whose numbers are all finite (JSON has no infinity).
 func finitePoints(_ trace: [[Double]]) -> [[Double]] { trace.filter { $0.allSatisfy(\.isFinite) } }
+
+/// `--solver` of the commands whose models need branching (remat, coreshape, synth).
+struct MIPSolverOption: ParsableArguments {
+    @Option(help: "The MIP solver: cbc or glpk.") var solver: String = "cbc"
+
+    func validate() throws {
+        guard let named = Solvers.named(solver) else { throw ValidationError("unknown solver '\(solver)': use cbc or glpk") }
+        guard named.capabilities.contains(.integers) else {
+            throw ValidationError("\(named.name) solves LPs only, and this command's models have integer variables: use cbc or glpk")
+        }
+    }
+
+    /// The chosen solver (valid after `validate()`).
+    var chosen: any Solver { Solvers.named(solver)! }
+}

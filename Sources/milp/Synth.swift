@@ -30,14 +30,9 @@ struct SynthSolve: ParsableCommand {
                               trucks <= M * bi_trucks   # M: derived big-M
         The model is compiled, solved and explained in the problem's names.
 
-        Integrality: a declared kind is kept; indicators (bi_ names, logic
-        classes) are binary; all other variables follow --vars (default:
-        integer).
+        Integrality: a declared kind is kept; indicators (bi_ names, logic classes) are binary; all other variables follow --vars (default: integer).
 
-        LLM server: any OpenAI-compatible chat-completions API (llama.cpp,
-        vLLM, OpenAI). --endpoint or $MILP_LLM_ENDPOINT, --model or
-        $MILP_LLM_MODEL; the key from $MILP_LLM_API_KEY or $OPENAI_API_KEY
-        (or --api-key). The key is never printed.
+        LLM server: any OpenAI-compatible chat-completions API (llama.cpp, vLLM, OpenAI). --endpoint or $MILP_LLM_ENDPOINT, --model or $MILP_LLM_MODEL; the key from $MILP_LLM_API_KEY or $OPENAI_API_KEY (or --api-key). The key is never printed.
 
         Examples:
           milp synth --algebraic model.txt --show-model
@@ -58,7 +53,7 @@ struct SynthSolve: ParsableCommand {
     @Option(help: "A formulation spec (JSON) to compile and solve.") var spec: String?
     @Option(help: "An algebraic model (text) to compile and solve.") var algebraic: String?
     @Option(help: "integer or continuous: the domain of variables without a declared kind.") var vars: String = "integer"
-    @Option(help: "cbc or glpk.") var solver: String = "cbc"
+    @OptionGroup var mipSolver: MIPSolverOption
     @Option(help: "Wall-clock time limit of the solve, in seconds.") var timeLimit: Double?
     @Option(help: "Write the compiled model (.mps, .mps.gz, .lp).") var writeModel: String?
     @Option(help: "Write the formulation spec (JSON).") var writeSpec: String?
@@ -77,7 +72,6 @@ struct SynthSolve: ParsableCommand {
         let sources = [problem, spec, algebraic].compactMap { $0 }
         if sources.count != 1 { throw ValidationError("give exactly one of PROBLEM.txt, --spec FILE or --algebraic FILE") }
         if VariableReading(rawValue: vars) == nil { throw ValidationError("--vars must be integer or continuous") }
-        if !["cbc", "glpk"].contains(solver.lowercased()) { throw ValidationError("--solver must be cbc or glpk") }
         if attempts < 1 { throw ValidationError("--attempts must be at least 1") }
         if let timeLimit, !(timeLimit >= 0) { throw ValidationError("--time-limit must be ≥ 0") }
         if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
@@ -135,7 +129,7 @@ struct SynthSolve: ParsableCommand {
                 throw ExitStatus.error.exitCode
             }
         }
-        let chosen = Solvers.named(solver)!
+        let chosen = mipSolver.chosen
         let chatter = SolverChatterToStderr()
         let result: SolveResult
         do { result = try chosen.solve(compiled.model, options: SolveOptions(timeLimit: timeLimit)) } catch {
@@ -216,15 +210,7 @@ struct SynthEval: ParsableCommand {
         commandName: "eval",
         abstract: "Compile and solve NL4Opt gold declarations; compare with published optima.",
         discussion: """
-        Each problem is compiled in both readings (all variables integer; all
-        continuous) and solved. A reading reproduces a published optimum when
-        its optimum, rounded to the decimals the published value has, is
-        within a relative 1e-6 of it. The rule: integer first; continuous when
-        only the continuous optimum reproduces the published value. The
-        summary also counts rules that never look at the answer (integer
-        alone; integer, or continuous when the integer model is infeasible)
-        and the problems whose independent cross-check (the `crosscheck`
-        field) agrees with the published value.
+        Each problem is compiled in both readings (all variables integer; all continuous) and solved. A reading reproduces a published optimum when its optimum, rounded to the decimals the published value has, is within a relative 1e-6 of it. The rule: integer first; continuous when only the continuous optimum reproduces the published value. The summary also counts rules that never look at the answer (integer alone; integer, or continuous when the integer model is infeasible) and the problems whose independent cross-check (the `crosscheck` field) agrees with the published value.
 
         Examples:
           milp synth eval --nl4opt test.jsonl --answers answers.jsonl
@@ -235,12 +221,8 @@ struct SynthEval: ParsableCommand {
 
     @Option(help: "The NL4Opt problems (test.jsonl).") var nl4opt: String
     @Option(help: "The published optima (answers.jsonl: id, nl4opt_hash, optimum, crosscheck).") var answers: String
-    @Option(help: "cbc or glpk.") var solver: String = "cbc"
+    @OptionGroup var mipSolver: MIPSolverOption
     @Flag(help: "Print one JSON object: matched, total, the summary counts and a per-problem list.") var json = false
-
-    func validate() throws {
-        if !["cbc", "glpk"].contains(solver.lowercased()) { throw ValidationError("--solver must be cbc or glpk") }
-    }
 
     func run() throws {
         let problems: [NL4OptProblem]
@@ -253,14 +235,14 @@ struct SynthEval: ParsableCommand {
             throw ExitStatus.badInput.exitCode
         }
         let chatter = SolverChatterToStderr()
-        let (report, seconds) = timed { NL4OptEvaluation(problems: problems, answers: published, solver: Solvers.named(solver)!) }
+        let (report, seconds) = timed { NL4OptEvaluation(problems: problems, answers: published, solver: mipSolver.chosen) }
         chatter.restore()
         let trusted = report.trusted
         if json {
             print(jsonText([
                 "matched": report.matched, "total": report.total, "trusted_matched": trusted.matched, "trusted_total": trusted.total,
                 "integer_only_matched": report.integerOnly, "integer_or_continuous_if_infeasible_matched": report.integerWithFallback,
-                "seconds": seconds, "solver": solver,
+                "seconds": seconds, "solver": mipSolver.chosen.name,
                 "rule": "integer first; continuous when only the continuous optimum reproduces the published value",
                 "problems": report.outcomes.map { o -> [String: Any] in
                     [

@@ -1,4 +1,5 @@
 import Foundation
+import MILPKit
 import Testing
 @testable import MILPCoreShape
 
@@ -88,26 +89,27 @@ struct CoreShapeTests {
         }
     }
 
-    @Test("IP = brute force = shipped exact shapes at every shipped budget", arguments: ["digits", "lfw", "china", "flower"])
-    func ipMatchesBruteForce(name: String) throws {
+    @Test("IP = brute force = shipped exact shapes at every shipped budget", arguments: ["digits", "lfw", "china", "flower"], ["cbc", "glpk"])
+    func ipMatchesBruteForce(name: String, solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
         let spectra = try ModeSpectra.readJSON(path: fixture("\(name).spectra.json"))
         let problem = CoreShapeProblem(spectra: spectra)
         let reference = try referenceShapes(name)
         #expect(reference.shape == spectra.shape)
         for (i, row) in reference.results.enumerated() {
             let (brute, _) = try problem.solve(budget: row.budget, method: .brute)
-            let (ip, ipStats) = try problem.solve(budget: row.budget, method: .ip)
+            let (ip, ipStats) = try problem.solve(budget: row.budget, method: .ip, solver: solver)
             #expect(brute.shape == row.core_shape, "\(name) budget \(row.budget): brute \(brute.shape)")
             #expect(ip.shape == row.core_shape, "\(name) budget \(row.budget): ip \(ip.shape) after \(ipStats.integerPrograms) IPs")
             // The slower alternatives (dozens of IPs each) at every fourth budget.
             guard i % 4 == 0 else { continue }
-            let (buckets, _) = try problem.solve(budget: row.budget, method: .ip, exactMethod: .buckets)
+            let (buckets, _) = try problem.solve(budget: row.budget, method: .ip, exactMethod: .buckets, solver: solver)
             #expect(buckets.shape == row.core_shape, "\(name) budget \(row.budget): bucket ip \(buckets.shape)")
             #expect(ip.params == row.num_tucker_params)
             #expect(abs(ip.retainedEnergy - row.hosvd_prefix_sum) <= 1e-9 * row.hosvd_prefix_sum)
             // Approximations never beat the optimum and never exceed the budget.
             for method in [CoreShapeMethod.paperIP, .greedy, .greedyParam] {
-                let (c, _) = try problem.solve(budget: row.budget, method: method)
+                let (c, _) = try problem.solve(budget: row.budget, method: method, solver: solver)
                 #expect(c.params <= row.budget, "\(method) \(c.shape)")
                 #expect(c.params == problem.params(c.shape))
                 #expect(c.retainedEnergy <= ip.retainedEnergy * (1 + 1e-12), "\(method) beats the optimum")
@@ -130,8 +132,9 @@ struct CoreShapeTests {
         }
     }
 
-    @Test("IP = brute force on random spectra with 1 to 5 modes", arguments: [[7], [12, 9], [6, 5, 4, 3], [10, 3, 3, 2, 2], [40, 30, 2]])
-    func ipMatchesBruteForceRandom(dims: [Int]) throws {
+    @Test("IP = brute force on random spectra with 1 to 5 modes", arguments: [[7], [12, 9], [6, 5, 4, 3], [10, 3, 3, 2, 2], [40, 30, 2]], ["cbc", "glpk"])
+    func ipMatchesBruteForceRandom(dims: [Int], solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
         var state = UInt64(dims.reduce(7, *))
         func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 11) / Double(1 << 53) }
         let sigma2 = dims.map { d in (0..<d).map { _ in next() * 100 }.sorted(by: >) }
@@ -139,9 +142,9 @@ struct CoreShapeTests {
         let full = dims.reduce(1, *) + dims.reduce(0) { $0 + $1 * $1 }
         var budget = problem.minimumBudget
         while budget <= full + 5 {
-            let (ip, _) = try problem.solve(budget: budget, method: .ip)
+            let (ip, _) = try problem.solve(budget: budget, method: .ip, solver: solver)
             let (brute, _) = try problem.solve(budget: budget, method: .brute)
-            #expect(ip.shape == brute.shape, "\(dims) budget \(budget)")
+            #expect(ip.shape == brute.shape, "\(dims) budget \(budget) with \(solverName)")
             #expect(ip.params <= budget)
             budget += max(1, (full - problem.minimumBudget) / 23)
         }

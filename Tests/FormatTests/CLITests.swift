@@ -119,6 +119,45 @@ struct CLITests {
         #expect(model.checkFeasibility(of: try SolutionFile.read(path: solution, for: model).values).isFeasible)
     }
 
+    /// Runs `milp` on a pseudo-terminal (util-linux `script`): what a user at a terminal sees,
+    /// standard output and error together.
+    static func onTerminal(_ arguments: [String], timeout: Double = 60) throws -> (Int32, String) {
+        let command = ([milpExecutable] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let (status, out, err) = try run("/usr/bin/script", ["-qec", command, "/dev/null"], timeout: timeout)
+        return (status, out + err)
+    }
+
+    @Test("on a terminal a progress line is redrawn during a 5 s solve and cleared before the summary; --json stays one JSON object")
+    func progressOnATerminal() throws {
+        let (status, screen) = try Self.onTerminal(["solve", instancePath("miplib2017", "markshare_4_0"), "--time-limit", "5"])
+        #expect(status == 10, "\(screen)")
+        let redraws = screen.components(separatedBy: "\r").filter { $0.contains("incumbent") && $0.contains("nodes") }
+        #expect(redraws.count >= 8, "\(redraws.count) progress redraws in 5 s: \(screen.suffix(600))")
+        #expect(redraws.count <= 4 * 5 + 2, "more than 4 redraws a second")
+        // The last redraw is erased before the summary starts.
+        let summaryStart = try #require(screen.range(of: "file:"), "\(screen.suffix(600))")
+        #expect(screen[..<summaryStart.lowerBound].hasSuffix("\r\u{1B}[K"))
+
+        let (jsonStatus, jsonScreen) = try Self.onTerminal(["solve", instancePath("miplib2017", "markshare_4_0"), "--time-limit", "3", "--json"])
+        #expect(jsonStatus == 10)
+        let text = jsonScreen.replacingOccurrences(of: "\r", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(jsonScreen)")
+        #expect(object["status"] as? String == "limit" && object["has_solution"] as? Bool == true)
+    }
+
+    @Test("without a terminal nothing but the summary; --progress adds a plain line every 5 s on stderr, stdout untouched")
+    func progressInLogs() throws {
+        let markshare = instancePath("miplib2017", "markshare_4_0")
+        let (status, out, err) = try run(milpExecutable, ["solve", markshare, "--time-limit", "2"])
+        #expect(status == 10 && !err.contains("incumbent") && !out.contains("\r"))
+        let (logged, loggedOut, loggedErr) = try run(milpExecutable, ["solve", markshare, "--time-limit", "11", "--progress", "--json"])
+        #expect(logged == 10)
+        let lines = loggedErr.split(separator: "\n").filter { $0.contains("incumbent") }
+        #expect(lines.count == 2, "\(loggedErr)")   // at 5 s and 10 s
+        #expect(!loggedErr.contains("\r"))
+        #expect(try JSONSerialization.jsonObject(with: Data(loggedOut.utf8)) is [String: Any])
+    }
+
     @Test("a .sol file as MIP start: CBC keeps it under a one-node limit")
     func mipStartFile() throws {
         let solution = scratchDirectory.appendingPathComponent("p0201.sol").path
@@ -213,17 +252,19 @@ struct CLITests {
 struct CoreShapeCLITests {
     static let fixtures = repositoryRoot.appendingPathComponent("Tests/CoreShapeTests/Fixtures")
 
-    @Test("digits at every shipped budget: the exact optimal shape, within budget, one JSON line each")
-    func digits() throws {
+    @Test("digits at every shipped budget: the exact optimal shape, within budget, one JSON line each, on CBC and GLPK",
+          arguments: ["cbc", "glpk"])
+    func digits(solver: String) throws {
         let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("digits.core_shapes.json"))) as! [String: Any]
         let results = reference["results"] as! [[String: Any]]
         let budgets = results.map { "\($0["budget"]!)" }.joined(separator: ",")
         let (status, out, err) = try run(milpExecutable, ["coreshape", Self.fixtures.appendingPathComponent("digits.npy").path,
-                                                          "--budget", budgets, "--json"])
+                                                          "--budget", budgets, "--json", "--solver", solver])
         #expect(status == 0, "\(err)")
         let lines = out.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(lines.count == results.count)
         for (line, expected) in zip(lines, results) {
+            #expect(line["solver"] as? String == solver)
             #expect(line["shape"] as? [Int] == expected["core_shape"] as? [Int], "budget \(expected["budget"]!)")
             #expect(try #require(line["params"] as? Int) <= (expected["budget"] as! Int))
             for key in ["retained_energy", "rre", "seconds"] { #expect(line[key] is Double, "missing \(key)") }
@@ -302,6 +343,36 @@ struct RematCLITests {
         try JSONSerialization.data(withJSONObject: file).write(to: broken)
         let (brokenStatus, _, brokenErr) = try run(milpExecutable, ["remat", graph.path, "--budget", "0.8", "--verify", broken.path])
         #expect(brokenStatus == 2 && brokenErr.contains("schedule rejected"), "\(brokenErr)")
+    }
+
+    @Test("VGG16 at 0.9 on CBC and GLPK: the optimum 15805 (HiGHS in anchors.md), proven, and the schedule file verifies",
+          arguments: ["cbc", "glpk"])
+    func vgg16(solver: String) throws {
+        let graph = Self.fixtures.appendingPathComponent("vgg16_train.json").path
+        let schedule = scratchDirectory.appendingPathComponent("vgg16-\(solver).json").path
+        let (status, out, err) = try run(milpExecutable, ["remat", graph, "--budget", "0.9", "--method", "milp", "--time-limit", "60",
+                                                          "--solver", solver, "--json", "-o", schedule])
+        #expect(status == 0, "\(err)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        #expect(summary["solver"] as? String == solver)
+        #expect(summary["status"] as? String == "optimal" && summary["total_cost"] as? Int == 15805, "\(summary)")
+        #expect((summary["lower_bound"] as? Double).map { abs($0 - 15805) < 1 } == true)
+        #expect(try run(milpExecutable, ["remat", graph, "--budget", "0.9", "--verify", schedule]).0 == 0)
+    }
+
+    @Test("--solver: an unknown name and CLP (LPs only) are refused with exit 2 and the choices, in every builder command")
+    func solverChoice() throws {
+        let vgg16 = Self.fixtures.appendingPathComponent("vgg16_train.json").path
+        let digits = repositoryRoot.appendingPathComponent("Tests/CoreShapeTests/Fixtures/digits.npy").path
+        let model = scratchDirectory.appendingPathComponent("tiny-model.txt")
+        try "maximize 3 x + 2 y\nx + y <= 4\n".write(to: model, atomically: true, encoding: .utf8)
+        for command in [["remat", vgg16, "--budget", "0.9"], ["coreshape", digits, "--budget", "5000"], ["synth", "--algebraic", model.path]] {
+            let (unknown, _, unknownErr) = try run(milpExecutable, command + ["--solver", "gurobi"])
+            #expect(unknown == 2 && unknownErr.contains("gurobi") && unknownErr.contains("cbc or glpk"), "\(command[0]): \(unknownErr)")
+            let (clp, _, clpErr) = try run(milpExecutable, command + ["--solver", "clp"])
+            #expect(clp == 2 && clpErr.contains("LPs only") && clpErr.contains("cbc or glpk"), "\(command[0]): \(clpErr)")
+            #expect(!clpErr.contains("Fatal") && !clpErr.contains("Stack dump"))
+        }
     }
 
     @Test("bad input: an unknown order, a budget below the least feasible one: exit 2 with the reason")

@@ -30,6 +30,26 @@ struct ChildProcessSolverTests {
         #expect(r.solverName == solver)
     }
 
+    @Test("four models solved at once in a task group, each in its own process, each answer the known optimum")
+    func taskGroup() async throws {
+        let known: [(String, Double)] = [("p0201", 7615), ("lseu", 1120), ("misc03", 3360), ("mod010", 6548)]   // optimal-values.csv
+        let solver = try #require(ChildProcessSolver("cbc", executable: milpExecutable))
+        let results = try await withThrowingTaskGroup(of: (String, Model, SolveResult).self) { group in
+            for (name, _) in known {
+                group.addTask {
+                    let model = try ModelFile.read(instancePath("miplib3", name))
+                    return (name, model, try await solver.solve(model, options: SolveOptions(timeLimit: 120)))
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = ($1.1, $1.2) }
+        }
+        for (name, optimum) in known {
+            let (model, result) = try #require(results[name])
+            #expect(result.termination == .optimal && agrees(result.objective, optimum), "\(name): \(result.summary)")
+            #expect(model.checkFeasibility(of: try #require(result.values)).isFeasible, "\(name)")
+        }
+    }
+
     @Test func startLimitsAndMaximizationCrossTheProcessBoundary() throws {
         // Maximize with a constant and a general integer: the child's sense, constant and bound come back right.
         var m = Model(name: "small")

@@ -1,5 +1,5 @@
 import Foundation
-import MILP
+import MILPKit
 import Testing
 @testable import MILPRemat
 
@@ -95,12 +95,15 @@ private func eventOptimum(_ g: RematGraph, budget: Int64) -> Int64? {
 }
 
 private func solve(_ g: RematGraph, _ budget: Int64, _ method: RematMethod, order: ExecutionOrder = .given,
-                   timeLimit: Double = 30) throws -> RematResult {
+                   timeLimit: Double = 30, solver: String = "cbc") throws -> RematResult {
     var options = RematOptions()
     options.method = method
     options.timeLimit = timeLimit
-    return try Rematerializer(graph: g, budget: budget, order: order).solve(options)
+    return try Rematerializer(graph: g, budget: budget, order: order).solve(options, solver: Solvers.named(solver)!)
 }
+
+/// The MIP solvers every exact result is checked on.
+private let mipSolvers = ["cbc", "glpk"]
 
 @Suite("Graph input")
 struct GraphInputTests {
@@ -272,8 +275,9 @@ struct OptimalityTests {
 
     @Test("MILP optimum = enumeration of every plan; ≥ the event-level optimum", arguments: [
         ("chain", 0), ("skip", 1), ("diamond", 2),
-    ])
-    func bruteForce(name: String, which: Int) throws {
+    ], mipSolvers)
+    func bruteForce(graph: (name: String, which: Int), solver: String) throws {
+        let (name, which) = graph
         let g = [Self.chain, Self.skip, Self.diamond][which]
         let low = g.memoryLowerBound.bytes, high = g.noRematPeak
         var checked = 0, recomputing = 0
@@ -283,7 +287,7 @@ struct OptimalityTests {
         for budget in budgets {
             let expected = enumeratedOptimum(g, budget: budget)
             let lower = eventOptimum(g, budget: budget)
-            let r = try solve(g, budget, .milp)
+            let r = try solve(g, budget, .milp, solver: solver)
             if let expected {
                 #expect(r.status == .optimal, "\(name) at \(budget)")
                 #expect(r.replay?.totalCost == expected, "\(name) at \(budget)")
@@ -298,11 +302,12 @@ struct OptimalityTests {
         }
         #expect(checked >= 2 && recomputing >= 1, "\(name): feasible budgets, some with recomputation")
         // Plenty of memory: checkpoint-all is optimal and costs Σ C.
-        #expect(try solve(g, high, .milp).replay?.totalCost == g.forwardCost)
+        #expect(try solve(g, high, .milp, solver: solver).replay?.totalCost == g.forwardCost)
     }
 
-    @Test("overflow repair: from checkpoint-all over the budget to a plan that fits, wherever enumeration finds one", arguments: [0, 1, 2])
-    func overflowRepair(which: Int) throws {
+    @Test("overflow repair: from checkpoint-all over the budget to a plan that fits, wherever enumeration finds one",
+          arguments: [0, 1, 2], mipSolvers)
+    func overflowRepair(which: Int, solver: String) throws {
         let g = [Self.chain, Self.skip, Self.diamond][which]
         let checkpointAll = StagePlan(graph: g) { _, _ in true }
         var repaired = 0
@@ -318,7 +323,8 @@ struct OptimalityTests {
             let clock = ContinuousClock.now
             let remaining = { 10 - (ContinuousClock.now - clock).seconds }
             let plan = try Rematerializer(graph: g, budget: budget, order: .given)
-                .repairOverflow(from: checkpointAll, until: { remaining() <= 0 }, remaining: remaining, options: RematOptions())
+                .repairOverflow(from: checkpointAll, until: { remaining() <= 0 }, remaining: remaining, options: RematOptions(),
+                                solver: Solvers.named(solver)!)
             if enumeratedOptimum(g, budget: budget) != nil {
                 let fitting = try #require(plan, "budget \(budget): a plan fits, the repair found none")
                 #expect(fitting.overflow(graph: g, budget: budget) == 0)
@@ -331,21 +337,21 @@ struct OptimalityTests {
         #expect(repaired >= 1)
     }
 
-    @Test("a budget above every single node's need can still be infeasible: proven, exit status infeasible")
-    func provenInfeasible() throws {
+    @Test("a budget above every single node's need can still be infeasible: proven, exit status infeasible", arguments: mipSolvers)
+    func provenInfeasible(solver: String) throws {
         // Computing the second of b, c needs a and the first resident: 6 + 3 + 3 = 12 > 11 ≥ the bound 9.
         let g = Self.diamond
         #expect(g.memoryLowerBound.bytes == 9)   // e: a, d, e
         #expect(enumeratedOptimum(g, budget: 11) == nil && eventOptimum(g, budget: 11) == nil)
-        let r = try solve(g, 11, .milp)
+        let r = try solve(g, 11, .milp, solver: solver)
         #expect(r.status == .infeasible && r.schedule == nil)
     }
 
-    @Test("VGG16 at 0.9: the optimum 15805 (HiGHS in anchors.md), and the MIP start of a plan is feasible")
-    func vgg16() throws {
+    @Test("VGG16 at 0.9: the optimum 15805 (HiGHS in anchors.md), and the MIP start of a plan is feasible", arguments: mipSolvers)
+    func vgg16(solver: String) throws {
         let g = try fixture("vgg16_train.json")
         let budget = Budget.fraction(0.9).bytes(for: g)
-        let r = try solve(g, budget, .milp, timeLimit: 40)
+        let r = try solve(g, budget, .milp, timeLimit: 40, solver: solver)
         #expect(r.status == .optimal)
         #expect(r.replay?.totalCost == 15805)
         #expect(r.lowerBound.map { abs($0 - 15805) < 1 } == true)
@@ -357,13 +363,13 @@ struct OptimalityTests {
         #expect(window.plan(from: window.start(for: r.plan!)) == r.plan!)
     }
 
-    @Test("LNS: a window over every stage solved to optimality proves the enumerated optimum", arguments: [0, 1, 2])
-    func windowProvesOptimum(which: Int) throws {
+    @Test("LNS: a window over every stage solved to optimality proves the enumerated optimum", arguments: [0, 1, 2], mipSolvers)
+    func windowProvesOptimum(which: Int, solver: String) throws {
         let g = [Self.chain, Self.skip, Self.diamond][which]
         var proven = 0
         for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
             guard let expected = enumeratedOptimum(g, budget: budget), expected > g.forwardCost else { continue }
-            let r = try solve(g, budget, .lns, timeLimit: 10)
+            let r = try solve(g, budget, .lns, timeLimit: 10, solver: solver)
             #expect(r.replay?.totalCost == expected, "budget \(budget)")
             #expect(r.status == .optimal && r.lowerBound.map { abs($0 - Double(expected)) < 1 } == true, "budget \(budget): \(r.notes)")
             proven += 1

@@ -39,6 +39,10 @@ typedef struct {
     /* Polled during branch and bound; nonzero stops the search. May be NULL. */
     int (*should_stop)(void *context);
     void *stop_context;
+    /* Called (when not NULL) at every branch-and-bound event: the incumbent's objective
+     * (has_incumbent 0 before the first), the best bound (+-HUGE_VAL-signed while unknown), the
+     * nodes so far. Shares stop_context. */
+    void (*on_progress)(void *context, int has_incumbent, double incumbent, double bound, long nodes);
 } milpkit_glpk_options;
 
 enum {

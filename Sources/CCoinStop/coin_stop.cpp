@@ -1,5 +1,7 @@
-// The Cbc_Model structure is published by Coin_C_defines.h for C++ code that defines CBC_EXTERN_C.
+// The Cbc_Model and Clp_Simplex structures are published by Coin_C_defines.h for C++ code that
+// defines CBC_EXTERN_C and CLP_EXTERN_C.
 #define CBC_EXTERN_C
+#define CLP_EXTERN_C
 #include <coin/CbcEventHandler.hpp>
 #include <coin/CbcModel.hpp>
 #include <coin/CbcSolver.hpp>
@@ -8,11 +10,11 @@
 #include <coin/OsiClpSolverInterface.hpp>
 #include <coin/Coin_C_defines.h>
 
-#include "milpkit_cbc_stop.h"
+#include "milpkit_coin_stop.h"
 
 namespace {
 
-bool shouldStop(milpkit_cbc_stop *stop, int where) {
+bool shouldStop(milpkit_coin_stop *stop, int where) {
     if (!stop->should_stop(stop->context, where)) return false;
     stop->fired = 1;
     return true;
@@ -21,22 +23,23 @@ bool shouldStop(milpkit_cbc_stop *stop, int where) {
 // Branch and bound: CBC copies the model (and clones this handler) for its search.
 class SearchStop : public CbcEventHandler {
 public:
-    explicit SearchStop(milpkit_cbc_stop *stop) : stop_(stop) {}
+    explicit SearchStop(milpkit_coin_stop *stop) : stop_(stop) {}
     CbcAction event(CbcEvent which) override {
         reportIncumbent();
+        if (which == node || which == treeStatus) reportProgress();
         if (which == endSearch && model_ != nullptr && model_->parentModel() == nullptr) stop_->search_ended = 1;
         // Stop only at events where `stop` means "end the search" (solution events would read it
         // as a verdict on the solution).
         switch (which) {
         case node: case treeStatus: case afterHeuristic: case heuristicPass: case smallBranchAndBound:
-            return shouldStop(stop_, MILPKIT_CBC_SEARCH) ? stop : noAction;
+            return shouldStop(stop_, MILPKIT_COIN_SEARCH) ? stop : noAction;
         default:
             return noAction;
         }
     }
     CbcEventHandler *clone() const override { return new SearchStop(*this); }
 private:
-    milpkit_cbc_stop *stop_;
+    milpkit_coin_stop *stop_;
     int solutions_ = 0;
 
     // A new incumbent shows in the solution count at the events after it was accepted. Heuristics'
@@ -50,27 +53,44 @@ private:
         // Minimization form: CBC's preprocessed copy of a maximization minimizes the negated
         // objective, so the sense-adjusted value would flip sign between the copies.
         stop_->on_incumbent(stop_->context, model_->getMinimizationObjValue());
+        reportProgress();
+    }
+
+    void reportProgress() {
+        if (stop_->on_progress == nullptr || model_ == nullptr || model_->parentModel() != nullptr
+            || model_->solver() == nullptr) return;
+        const bool incumbent = model_->bestSolution() != nullptr;
+        // getBestPossibleObjValue() is in the solver's sense: times that sense, minimization form.
+        stop_->on_progress(stop_->context, incumbent ? 1 : 0, incumbent ? model_->getMinimizationObjValue() : 0.0,
+                           model_->getBestPossibleObjValue() * model_->solver()->getObjSense(),
+                           model_->getNodeCount() + model_->getExtraNodeCount());
     }
 };
 
 // Simplex iterations of every LP CBC solves (the root LP included).
 class SimplexStop : public ClpEventHandler {
 public:
-    explicit SimplexStop(milpkit_cbc_stop *stop) : stop_(stop) {}
+    explicit SimplexStop(milpkit_coin_stop *stop) : stop_(stop) {}
     int event(Event which) override {
         // Every 8th iteration only: the check reads the clock, and B&B runs millions of iterations.
         if (which != endOfIteration || (++iterations_ & 7) != 0) return -1;
-        return !stop_->search_ended && shouldStop(stop_, MILPKIT_CBC_SIMPLEX) ? 0 : -1;
+        if (stop_->on_iteration != nullptr && model_ != nullptr) stop_->on_iteration(stop_->context, model_->numberIterations());
+        return !stop_->search_ended && shouldStop(stop_, MILPKIT_COIN_SIMPLEX) ? 0 : -1;
     }
     ClpEventHandler *clone() const override { return new SimplexStop(*this); }
 private:
-    milpkit_cbc_stop *stop_;
+    milpkit_coin_stop *stop_;
     unsigned iterations_ = 0;
 };
 
 }  // namespace
 
-extern "C" void milpkit_cbc_attach_stop(void *cbc_model, milpkit_cbc_stop *stop) {
+extern "C" void milpkit_clp_attach_stop(void *clp_model, milpkit_coin_stop *stop) {
+    SimplexStop simplex(stop);
+    static_cast<Clp_Simplex *>(clp_model)->model_->passInEventHandler(&simplex);  // stores a clone
+}
+
+extern "C" void milpkit_cbc_attach_stop(void *cbc_model, milpkit_coin_stop *stop) {
     Cbc_Model *model = static_cast<Cbc_Model *>(cbc_model);
     SearchStop search(stop);
     model->model_->passInEventHandler(&search);  // stores a clone
