@@ -62,7 +62,9 @@ extension Model {
     /// - Parameters:
     ///   - indicator: a binary variable.
     ///   - active: the value of `indicator` that enforces the constraint (default `true`, i.e. 1).
+    ///   - constraint: the row that holds while `indicator == active`.
     ///   - bigM: an explicit M to use instead of the one derived from bounds.
+    ///   - name: the rows' names, with `_ub` and `_lb` appended (nil: unnamed rows).
     /// - Returns: the rows added (one, or two for an equality or range).
     @discardableResult
     public mutating func addIndicator(

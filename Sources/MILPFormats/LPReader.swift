@@ -33,7 +33,7 @@ import MILP
 /// name is a coefficient, as in CPLEX's own examples), `x`, `- y`, `+ -2 z`, and expressions span
 /// lines freely. Repeated variables in one row or in the objective are summed; zero
 /// coefficients (explicit or after summing) are dropped. Names are runs of letters, digits and
-/// ``!"#$%&()/,.;?@_`'{}|~`` (and non-ASCII bytes) not starting with a digit or a period; tokens
+/// the characters `!"#$%&()/,.;?@_'{}|~` and the backquote (and non-ASCII bytes) not starting with a digit or a period; tokens
 /// must be separated by operators or blanks, and two names in a row are an error (CPLEX would
 /// glue `x1 x2` into one name `x1x2`). `\` starts a comment to the end of the line; a first-line
 /// comment `\ Problem name: NAME` (as CPLEX and `LPWriter` write) sets the model name. Numbers

@@ -16,7 +16,7 @@ import MILP
 /// readers see an equivalent model with these extra columns. An empty objective is written as
 /// `0 x0` (GLPK rejects an empty one).
 ///
-/// Names: LP names consist of letters, digits and ``!"#$%&()/,.;?@_`'{}|~`` (and non-ASCII
+/// Names: LP names consist of letters, digits and the characters `!"#$%&()/,.;?@_'{}|~` and the backquote (and non-ASCII
 /// characters), do not start with a digit or a period, do not start with `e`/`E` alone or followed
 /// by a digit, a sign or another `e` (exponent notation), and are not a word the format reserves
 /// (section keywords such as `end`, `bounds`, `st`, `min`, and `inf`, `infinity`, `free`; for

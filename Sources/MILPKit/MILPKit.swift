@@ -33,7 +33,7 @@ extension Model {
     }
 
     /// Solves with `solver`, or with CBC (MIP) / CLP (LP) when none is given, without blocking:
-    /// see ``MILP/Solver/solve(_:options:)-(Model,_)``. Cancelling the calling Task stops the
+    /// see the async `Solver.solve(_:options:)`. Cancelling the calling Task stops the
     /// search and returns the best point found so far.
     public func solve(with solver: (any Solver)? = nil, options: SolveOptions = SolveOptions()) async throws -> SolveResult {
         try await (solver ?? Solvers.automatic(for: self)).solve(self, options: options)
@@ -43,14 +43,14 @@ extension Model {
 // The builders take any solver; with MILPKit they default to CBC.
 
 extension Rematerializer {
-    /// ``solve(_:solver:)`` with CBC.
+    /// `solve(_:solver:)` with CBC.
     public func solve(_ options: RematOptions = RematOptions()) throws -> RematResult {
         try solve(options, solver: CbcSolver())
     }
 }
 
 extension CoreShapeProblem {
-    /// ``solve(budget:method:epsilon:exactMethod:solver:)`` with CBC.
+    /// `solve(budget:method:epsilon:exactMethod:solver:)` with CBC.
     public func solve(budget: Int, method: CoreShapeMethod, epsilon: Double = 0.5,
                       exactMethod: ExactMethod = .outerApproximation) throws -> (CoreShapeChoice, CoreShapeStats) {
         try solve(budget: budget, method: method, epsilon: epsilon, exactMethod: exactMethod, solver: CbcSolver())

@@ -93,7 +93,7 @@ public struct RematResult: Sendable {
 }
 
 /// Finds memory-budgeted schedules: baselines, the Checkmate MILP, LP rounding and LNS, on any
-/// ``Solver`` (CBC or GLPK; CLP for `lpRound` alone, which solves LPs only).
+/// `Solver` (CBC or GLPK; CLP for `lpRound` alone, which solves LPs only).
 /// Every schedule it returns has passed `Simulator.replay` on the input graph against the budget.
 public struct Rematerializer: Sendable {
     /// The graph as given.
