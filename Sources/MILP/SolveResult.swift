@@ -161,7 +161,7 @@ public func formatNumber(_ x: Double) -> String {
 /// An incumbent trace (`[[seconds, objective], …]`) that ends at `objective`: unchanged when its
 /// last point already has that objective (relative 1e-9), else with a point at `time` (or at the
 /// last point's time, if later) appended.
-public func closedIncumbentTrace(_ trace: [[Double]], at time: Double, with objective: Double) -> [[Double]] {
+package func closedIncumbentTrace(_ trace: [[Double]], at time: Double, with objective: Double) -> [[Double]] {
     if let last = trace.last, abs(last[1] - objective) <= 1e-9 * max(1, abs(objective)) { return trace }
     return trace + [[max(trace.last?[0] ?? time, time), objective]]
 }

@@ -181,7 +181,7 @@ public struct SolverOutput: Sendable {
     public var incumbentTrace: [[Double]]?
     /// Seconds spent waiting for another solve in this process to release the solver library
     /// (`coinOrSolveLock`); not counted in `SolveResult.seconds`, and not in the time limit.
-    public var queuedSeconds = 0.0
+    package var queuedSeconds = 0.0
 
     /// An output with the given status, point and bound (without the objective constant); the other
     /// fields start empty, `nodes` at 0.

@@ -1,5 +1,6 @@
 import Foundation
 import MILP
+import MILPFormats
 
 /// A solver and its settings as written on the command line: `cbc`, `glpk`,
 /// `cbc:threads=1,gap=0.01`.
@@ -66,7 +67,7 @@ public struct SolverSpec: Sendable, Hashable, CustomStringConvertible {
 
 /// One instance file of a benchmark.
 public struct BenchInstance: Sendable, Hashable {
-    /// The instance name: the file name without `.gz`, `.mps`, `.lp` (see ``BenchPlan/instanceName(_:)``).
+    /// The instance name: the file name without `.gz`, `.mps`, `.lp` (`ModelFile.instanceName(_:)`).
     public var name: String
     /// The file's path, as given or as found under a given folder or list.
     public var path: String
@@ -129,7 +130,7 @@ public enum BenchPlan {
         var seen = Set<String>()
         return try paths.filter { seen.insert($0).inserted }.sorted().map { path in
             guard let data = FileManager.default.contents(atPath: path) else { throw BenchError("\(path): cannot read") }
-            return BenchInstance(name: instanceName(path), path: path, hash: fnv1a(data))
+            return BenchInstance(name: ModelFile.instanceName(path), path: path, hash: fnv1a(data))
         }
     }
 
@@ -156,13 +157,6 @@ public enum BenchPlan {
             throw BenchError("bad shard \"\(text)\"; expected i/n with 1 ≤ i ≤ n, e.g. 2/4")
         }
         return (i, n)
-    }
-
-    /// The instance name of a path: the file name without .gz, .mps, .lp.
-    public static func instanceName(_ path: String) -> String {
-        var name = (path as NSString).lastPathComponent
-        for suffix in [".gz", ".mps", ".lp", ".MPS", ".LP"] where name.hasSuffix(suffix) { name = String(name.dropLast(suffix.count)) }
-        return name
     }
 
     static func fnv1a(_ data: Data) -> String {

@@ -110,7 +110,7 @@ public struct BenchRunner: Sendable {
     /// Known answers that results are judged against.
     public var known: KnownOptima
     /// Extra seconds past the time limit before a child is killed: `absolute + relative · limit`.
-    public var killGrace: (absolute: Double, relative: Double) = (5, 0.1)
+    package var killGrace: (absolute: Double, relative: Double) = (5, 0.1)
 
     /// A runner; `jobs` below 1 is taken as 1.
     public init(executable: String, childCommand: [String], jobs: Int, memoryLimitMiB: Int?, known: KnownOptima) {

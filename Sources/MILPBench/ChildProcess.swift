@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// How a child process ended.
-public struct ChildOutcome: Sendable {
+package struct ChildOutcome: Sendable {
     /// Exit code when it exited, nil when a signal ended it.
     public var exitCode: Int32?
     /// The signal that ended it.
@@ -26,7 +26,7 @@ public struct ChildOutcome: Sendable {
 /// chatty child can never block), killing it with SIGKILL once `deadline` seconds have passed.
 /// `environment` entries (`KEY=value`) are added to this process's environment; when `interrupt`
 /// is set, the child gets one SIGINT (and still the SIGKILL at the deadline).
-public func runChild(_ executable: String, _ arguments: [String], deadline: Double, scratch: String,
+package func runChild(_ executable: String, _ arguments: [String], deadline: Double, scratch: String,
                      environment: [String] = [], interrupt: InterruptFlag? = nil) throws -> ChildOutcome {
     let stem = (scratch as NSString).appendingPathComponent(UUID().uuidString)
     let outPath = stem + ".out", errPath = stem + ".err"

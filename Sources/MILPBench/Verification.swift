@@ -38,7 +38,7 @@ public struct Verification: Sendable, Equatable {
     /// objective that beats a proven optimum, "infeasible"/"unbounded" claimed for an instance
     /// with a known solution, or a solution or optimum claimed for an infeasible instance.
     /// `termination` is a `TerminationReason` raw value; `objective` that of the returned solution.
-    public static func judge(termination: String, objective: Double?, sense: ObjectiveSense, known: KnownAnswer?) -> String? {
+    package static func judge(termination: String, objective: Double?, sense: ObjectiveSense, known: KnownAnswer?) -> String? {
         let sign = sense == .minimize ? 1.0 : -1.0
         var problems: [String] = []
         switch known {

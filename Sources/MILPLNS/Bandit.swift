@@ -9,7 +9,7 @@ public enum LNSOutcome: String, Codable, Sendable, CaseIterable {
     case rejected
 
     /// Index into the rewards list (`LNSConfig.rewards`): 0 for a new best … 3 for a rejection.
-    public var rewardIndex: Int {
+    package var rewardIndex: Int {
         switch self {
         case .newBest: 0
         case .better: 1
@@ -35,7 +35,7 @@ public struct LNSBandit: Sendable {
     public private(set) var beta: [Double]
 
     /// A bandit over `arms` arms (at least one; traps otherwise), none tried yet. `rewards` must have
-    /// four entries, indexed by ``LNSOutcome/rewardIndex``.
+    /// four entries, indexed by `LNSOutcome.rewardIndex`.
     public init(arms: Int, spec: BanditSpec, rewards: [Double] = [8, 4, 2, 1]) {
         precondition(arms > 0, "a bandit needs at least one arm")
         self.spec = spec

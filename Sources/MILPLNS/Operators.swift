@@ -2,7 +2,7 @@ import Foundation
 import MILP
 
 /// A destroyed copy of the model, ready for repair.
-public struct Neighborhood: Sendable {
+package struct Neighborhood: Sendable {
     /// The sub-model: the original columns first, then any auxiliary ones.
     public var model: Model
     /// Integer variables left free (not fixed) by the operator.
@@ -22,7 +22,7 @@ public struct Neighborhood: Sendable {
 /// are set, its best value follows from that row alone. The operators choose among the other
 /// integer columns and leave the dependent ones free, so a neighborhood that frees xᵢ and xⱼ can pay
 /// for their edge.
-public struct LNSColumns: Sendable {
+package struct LNSColumns: Sendable {
     /// The integer columns the operators fix and free: every integer column but the dependent ones.
     public let integers: [Int]
     /// Those of `integers` with bounds within [0, 1].
@@ -144,7 +144,7 @@ public struct LNSColumns: Sendable {
 
 /// The destroy operators of formulations.md §4. Each returns a modified copy of `model` or nil
 /// when the operator has nothing to free around this solution.
-public enum LNSOperators {
+package enum LNSOperators {
     /// Fraction of the local-branching radius range's lower end.
     static let localBranchingMinimum = 0.05
 

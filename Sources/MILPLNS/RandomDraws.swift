@@ -5,13 +5,13 @@ import MILP
 /// comes from one `SplitMix64`.
 extension SplitMix64 {
     /// Standard normal (Box–Muller).
-    public mutating func normal() -> Double {
+    package mutating func normal() -> Double {
         let u1 = max(unit(), 1e-300), u2 = unit()
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 
     /// Gamma(shape, 1) by Marsaglia–Tsang (shape < 1 boosted).
-    public mutating func gamma(shape: Double) -> Double {
+    package mutating func gamma(shape: Double) -> Double {
         if shape < 1 { return gamma(shape: shape + 1) * pow(max(unit(), 1e-300), 1 / shape) }
         let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
         while true {
@@ -27,13 +27,13 @@ extension SplitMix64 {
     }
 
     /// Beta(α, β).
-    public mutating func beta(_ alpha: Double, _ beta: Double) -> Double {
+    package mutating func beta(_ alpha: Double, _ beta: Double) -> Double {
         let x = gamma(shape: alpha), y = gamma(shape: beta)
         return x + y > 0 ? x / (x + y) : 0.5
     }
 
     /// `count` distinct elements of `items`, in random order.
-    public mutating func sample<T>(_ items: [T], count: Int) -> [T] {
+    package mutating func sample<T>(_ items: [T], count: Int) -> [T] {
         var pool = items
         let k = min(max(count, 0), pool.count)
         for i in 0..<k {
@@ -44,7 +44,7 @@ extension SplitMix64 {
     }
 
     /// A uniform integer in `range`.
-    public mutating func integer(in range: ClosedRange<Int>) -> Int {
+    package mutating func integer(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
     }
 }

@@ -201,7 +201,7 @@ public enum Template: Sendable, Equatable {
 }
 
 /// The template catalogue as text: class number, name and form (used in prompts and docs).
-public let templateCatalogue: [(number: Int, name: String, form: String)] = [
+package let templateCatalogue: [(number: Int, name: String, form: String)] = [
     (0, "objective", "maximize/minimize Σ a_i x_i"),
     (1, "upper bound, single", "x_i ≤ b"),
     (2, "upper bound, sum", "Σ_i x_i ≤ b"),
@@ -235,7 +235,7 @@ public struct SpecError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 /// True for names the algebraic form and solvers accept: a letter or `_`, then letters, digits, `_`.
-public func isIdentifier(_ name: String) -> Bool {
+package func isIdentifier(_ name: String) -> Bool {
     guard let first = name.unicodeScalars.first, first == "_" || isASCIILetter(first) else { return false }
     return name.unicodeScalars.allSatisfy { $0 == "_" || isASCIILetter($0) || ("0"..."9").contains($0) }
 }
@@ -243,7 +243,7 @@ public func isIdentifier(_ name: String) -> Bool {
 func isASCIILetter(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("A"..."Z").contains(s) }
 
 /// `text` turned into an identifier: other characters become `_` ("ox carts" → "ox_carts").
-public func identifier(from text: String) -> String {
+package func identifier(from text: String) -> String {
     var out = ""
     for s in text.unicodeScalars {
         if isASCIILetter(s) || ("0"..."9").contains(s) { out.unicodeScalars.append(s) } else if !out.hasSuffix("_") { out += "_" }

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// An HTTP response: status and body.
-public struct HTTPResponse: Sendable {
+package struct HTTPResponse: Sendable {
     /// The HTTP status code, including 4xx and 5xx (they are not errors here).
     public var status: Int
     /// The response body.
@@ -13,7 +13,7 @@ public struct HTTPResponse: Sendable {
 }
 
 /// Why an HTTP request failed before a response arrived.
-public struct HTTPError: Error, CustomStringConvertible, Sendable {
+package struct HTTPError: Error, CustomStringConvertible, Sendable {
     /// What failed; never contains header values.
     public var description: String
     /// True when a connect or read timeout expired.
@@ -23,7 +23,7 @@ public struct HTTPError: Error, CustomStringConvertible, Sendable {
 /// A minimal HTTP/1.1 POST client: `http://` over POSIX sockets (local servers such as llama.cpp,
 /// vLLM), `https://` through libcurl loaded with dlopen on first use. Nothing here links a
 /// library at process start. Header values are never included in errors.
-public struct HTTPClient: Sendable {
+package struct HTTPClient: Sendable {
     /// Seconds to wait for the TCP connection.
     public var connectTimeout: Double
     /// Seconds to wait for the whole response once the request is sent.

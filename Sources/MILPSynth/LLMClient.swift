@@ -125,7 +125,7 @@ public struct LLMClient: Sendable {
 
 /// The JSON object in a model's reply: the whole reply, or the part between ```json fences or
 /// between the first `{` and the last `}`. The reply is only ever parsed as data.
-public func jsonObject(inReply reply: String) throws(SpecError) -> [String: Any] {
+package func jsonObject(inReply reply: String) throws(SpecError) -> [String: Any] {
     var text = reply.trimmingCharacters(in: .whitespacesAndNewlines)
     if let fence = text.range(of: "```") {
         let after = text[fence.upperBound...].drop { $0 != "\n" }

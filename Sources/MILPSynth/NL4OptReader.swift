@@ -224,7 +224,7 @@ func bestSentence(_ sentences: [String], _ cues: [String]) -> String? {
 /// "35 percent", "fifteen percent", "twice", "thrice", "3 times", "half", "a third",
 /// "one hundred thousand". Returns the value (percentages divided by 100) and whether it was a
 /// percentage; nil when the text is not a number.
-public func parseNumberPhrase(_ text: String) -> (value: Double, percent: Bool)? {
+package func parseNumberPhrase(_ text: String) -> (value: Double, percent: Bool)? {
     var s = text.lowercased().replacingOccurrences(of: "$", with: "").trimmingCharacters(in: .whitespaces)
     var percent = false
     if s.hasSuffix("%") { percent = true; s.removeLast() }

@@ -122,7 +122,7 @@ func termsObject(_ terms: [SpecTerm]) -> [String: Double] {
 }
 
 /// maximize/minimize and the words datasets and LLMs use for them; nil otherwise.
-public func objectiveSense(_ word: String) -> ObjectiveSense? {
+package func objectiveSense(_ word: String) -> ObjectiveSense? {
     let w = word.lowercased().trimmingCharacters(in: .whitespaces)
     let maxWords = ["max", "maximize", "maximise", "maximum", "maximizing", "maximized", "highest", "most", "largest", "greatest", "increase", "more"]
     let minWords = ["min", "minimize", "minimise", "minimum", "minimizing", "minimized", "lowest", "least", "smallest", "fewest", "reduce", "decrease", "lower", "less"]

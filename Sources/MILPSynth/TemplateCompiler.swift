@@ -297,7 +297,7 @@ func merged(_ terms: [SpecTerm]) -> [SpecTerm] {
 }
 
 /// `5 trucks - planes + 0.2 vans`; `0` when there are no terms.
-public func renderExpression(_ terms: [SpecTerm]) -> String {
+package func renderExpression(_ terms: [SpecTerm]) -> String {
     var s = ""
     for t in terms where t.coefficient != 0 {
         let magnitude = abs(t.coefficient)
@@ -308,7 +308,7 @@ public func renderExpression(_ terms: [SpecTerm]) -> String {
 }
 
 /// A number as short as it can be written exactly: `12`, `0.2`, `1e-07`.
-public func formatCoefficient(_ x: Double) -> String {
+package func formatCoefficient(_ x: Double) -> String {
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     return "\(x)"
 }
