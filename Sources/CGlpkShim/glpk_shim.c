@@ -127,6 +127,32 @@ static int time_limit_ms(double seconds) {
     return ms > 2e9 ? 0x7fffffff : (int)ms;
 }
 
+/* glp_simplex with the interrupt and progress: glp_simplex has no callback, so with a stop or
+ * iteration callback it runs in slices of at most 100 ms, each resuming from the basis the last one
+ * left, reporting and checking should_stop between them. Returns glp_simplex's code, or GLP_ESTOP
+ * (stop_reason MILPKIT_STOP_INTERRUPT) when stopped. The whole keeps parm->tm_lim. */
+static int simplex_interruptible(glp_prob *lp, glp_smcp *parm, call_state *s) {
+    const milpkit_glpk_options *o = s->options;
+    if (o->should_stop == NULL && o->on_iteration == NULL) return glp_simplex(lp, parm);
+    const int limit = parm->tm_lim;
+    const double started = glp_time();
+    for (;;) {
+        double left = limit - (glp_time() - started);
+        parm->tm_lim = left < 100 ? (left < 1 ? 1 : (int)left) : 100;
+        int code = glp_simplex(lp, parm);
+        if (code != GLP_ETMLIM || glp_time() - started >= limit) {
+            parm->tm_lim = limit;
+            return code;
+        }
+        if (o->on_iteration != NULL) o->on_iteration(o->stop_context, glp_get_it_cnt(lp));
+        if (o->should_stop != NULL && o->should_stop(o->stop_context)) {
+            parm->tm_lim = limit;
+            s->result->stop_reason = MILPKIT_STOP_INTERRUPT;
+            return GLP_ESTOP;
+        }
+    }
+}
+
 static void read_lp_solution(glp_prob *lp, const milpkit_glpk_problem *p, milpkit_glpk_result *r) {
     r->objective = glp_get_obj_val(lp);
     for (int j = 0; j < p->cols; j++) {
@@ -196,7 +222,7 @@ static void solve_guarded(glp_prob *lp, call_state *s) {
     simplex.tm_lim = time_limit_ms(o->time_limit);
 
     if (!p->is_mip) {
-        r->return_code = glp_simplex(lp, &simplex);
+        r->return_code = simplex_interruptible(lp, &simplex, s);
         r->status = glp_get_status(lp);
         r->primal_status = glp_get_prim_stat(lp);
         r->dual_status = glp_get_dual_stat(lp);
@@ -218,8 +244,8 @@ static void solve_guarded(glp_prob *lp, call_state *s) {
         search.presolve = GLP_ON;
     } else {
         /* The start is offered to the original problem, so no presolve: solve the root LP first. */
-        r->return_code = glp_simplex(lp, &simplex);
-        if (r->return_code != 0 && r->return_code != GLP_ETMLIM) {
+        r->return_code = simplex_interruptible(lp, &simplex, s);
+        if (r->return_code != 0 && r->return_code != GLP_ETMLIM && r->return_code != GLP_ESTOP) {
             /* The simplex failed (numerics): leave the start and let the presolver's LP decide. */
             s->start_offered = 1;
             search.presolve = GLP_ON;

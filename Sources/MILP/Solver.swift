@@ -68,7 +68,7 @@ public struct SolveProgress: Sendable {
     public var bestBound: Double
     /// Branch-and-bound nodes processed so far.
     public var nodes: Int
-    /// Simplex iterations so far, reported by LP solves (CLP); nil in branch and bound.
+    /// Simplex iterations so far, reported by LP solves (CLP, GLPK); nil in branch and bound.
     public var iterations: Int?
 
     /// A snapshot with the given values, in the model's terms; `iterations` is nil in branch and bound.
@@ -121,8 +121,8 @@ public struct SolveOptions: Sendable {
     /// is cheap and stays on.
     public var preprocessing: Bool?
     /// Called from the solving thread with the search's state, at most once per
-    /// `progressInterval`: CBC's and GLPK's branch and bound, CLP's simplex iterations (GLPK's LP
-    /// solves report nothing). Keep it short: the search waits for it.
+    /// `progressInterval`: CBC's and GLPK's branch and bound, CLP's and GLPK's simplex iterations.
+    /// Keep it short: the search waits for it.
     public var progress: (@Sendable (SolveProgress) -> Void)?
     /// Seconds between two `progress` calls, at least.
     public var progressInterval: Double = 0.25

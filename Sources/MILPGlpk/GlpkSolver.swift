@@ -75,6 +75,9 @@ public struct GlpkSolver: Solver {
                 on_progress: callbacks.progress == nil ? nil : { context, hasIncumbent, incumbent, bound, nodes in
                     Unmanaged<SearchCallbacks>.fromOpaque(context!).takeUnretainedValue()
                         .report(hasIncumbent: hasIncumbent != 0, incumbent: incumbent, bound: bound, nodes: nodes)
+                },
+                on_iteration: callbacks.progress == nil ? nil : { context, iterations in
+                    Unmanaged<SearchCallbacks>.fromOpaque(context!).takeUnretainedValue().progress?.update(iterations: Int(iterations))
                 })
             result.x = x.baseAddress
             result.row_dual = rowDual.baseAddress
@@ -113,6 +116,8 @@ public struct GlpkSolver: Solver {
             output = SolverOutput(termination: r.primal_status == GLP_FEAS ? .unbounded : .infeasibleOrUnbounded, bestBound: unknown)
         case (GLP_ETMLIM, _):
             output = SolverOutput(termination: .limitReached, limit: .time, bestBound: unknown)
+        case (GLP_ESTOP, _):
+            output = SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: unknown)
         case (GLP_EITLIM, _):
             output = SolverOutput(termination: .limitReached, limit: .iterations, bestBound: unknown)
         default:
@@ -129,11 +134,17 @@ public struct GlpkSolver: Solver {
         let bound = abs(r.bound) < 1e300 ? r.bound : unknown
         var output: SolverOutput
         if r.lp_presolve_infeasible != 0 {
-            // The root LP (solved first when a MIP start is given) already decided it.
-            output = SolverOutput(termination: r.status == GLP_NOFEAS ? .infeasible
-                                  : (r.status == GLP_UNBND ? .infeasibleOrUnbounded : .error), bestBound: unknown)
-            if output.termination == .error { output.message = "root LP: glp_simplex returned \(r.return_code)" }
-            return output
+            // The root LP (solved first when a MIP start is given) already decided it, or was stopped.
+            switch (r.return_code, r.status) {
+            case (GLP_ETMLIM, _): return SolverOutput(termination: .limitReached, limit: .time, bestBound: unknown)
+            case (GLP_ESTOP, _): return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: unknown)
+            case (_, GLP_NOFEAS): return SolverOutput(termination: .infeasible, bestBound: unknown)
+            case (_, GLP_UNBND): return SolverOutput(termination: .infeasibleOrUnbounded, bestBound: unknown)
+            default:
+                output = SolverOutput(termination: .error, bestBound: unknown)
+                output.message = "root LP: glp_simplex returned \(r.return_code)"
+                return output
+            }
         }
         switch r.return_code {
         case 0:

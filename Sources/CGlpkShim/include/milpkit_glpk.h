@@ -43,6 +43,9 @@ typedef struct {
      * (has_incumbent 0 before the first), the best bound (+-HUGE_VAL-signed while unknown), the
      * nodes so far. Shares stop_context. */
     void (*on_progress)(void *context, int has_incumbent, double incumbent, double bound, long nodes);
+    /* Called (when not NULL) about every 100 ms of a simplex solve with the iterations so far.
+     * Shares stop_context. */
+    void (*on_iteration)(void *context, int iterations);
 } milpkit_glpk_options;
 
 enum {
