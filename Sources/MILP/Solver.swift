@@ -350,9 +350,7 @@ package final class ProgressRelay: Sendable {
         let (report, improved) = last.withLock { last -> (Bool, Bool) in
             let improved = incumbent != nil && incumbent != last.incumbent
             if improved { last.incumbent = incumbent }
-            let report = progress != nil && (last.reported.map { now - $0 >= interval } ?? true)
-            if report { last.reported = now }
-            return (report, improved)
+            return (claimReport(at: now, after: &last.reported), improved)
         }
         guard report || (improved && onIncumbent != nil) else { return }
         let state = SolveProgress(seconds: (now - started).seconds, incumbent: incumbent.map { $0 + constant },
@@ -361,15 +359,18 @@ package final class ProgressRelay: Sendable {
         if report { progress?(state) }
     }
 
+    /// True when a progress report is due at `now` (none yet, or the interval has passed since
+    /// `reported`), which then becomes `now`.
+    private func claimReport(at now: ContinuousClock.Instant, after reported: inout ContinuousClock.Instant?) -> Bool {
+        guard progress != nil, reported.map({ now - $0 >= interval }) ?? true else { return false }
+        reported = now
+        return true
+    }
+
     /// An LP's state: the simplex iterations so far (no incumbent, no bound).
     package func update(iterations: Int) {
         let now = ContinuousClock.now
-        let report = progress != nil && last.withLock { last in
-            guard last.reported.map({ now - $0 >= interval }) ?? true else { return false }
-            last.reported = now
-            return true
-        }
-        guard report else { return }
+        guard last.withLock({ claimReport(at: now, after: &$0.reported) }) else { return }
         progress?(SolveProgress(seconds: (now - started).seconds, incumbent: nil, bestBound: unknownBound, nodes: 0, iterations: iterations))
     }
 }

@@ -56,9 +56,7 @@ struct MIPSolverOption: ParsableArguments {
 
     func validate() throws {
         guard let named = Solvers.named(solver) else { throw ValidationError("unknown solver '\(solver)': use cbc or glpk") }
-        guard named.capabilities.contains(.integers) else {
-            throw ValidationError("\(named.name) solves LPs only, and this command's models have integer variables: use cbc or glpk")
-        }
+        do { try named.requireIntegers(for: "this command") } catch { throw ValidationError("\(error)") }
     }
 
     /// The chosen solver (valid after `validate()`).
