@@ -220,6 +220,7 @@ static void solve_guarded(glp_prob *lp, call_state *s) {
     glp_init_smcp(&simplex);
     simplex.msg_lev = o->log_level > 0 ? GLP_MSG_ON : GLP_MSG_OFF;
     simplex.tm_lim = time_limit_ms(o->time_limit);
+    if (!o->presolve) simplex.meth = GLP_DUALP;
 
     if (!p->is_mip) {
         r->return_code = simplex_interruptible(lp, &simplex, s);
@@ -240,10 +241,11 @@ static void solve_guarded(glp_prob *lp, call_state *s) {
     if (o->relative_gap >= 0) search.mip_gap = o->relative_gap;
     search.cb_func = on_search_event;
     search.cb_info = s;
-    if (p->start == NULL) {
+    if (p->start == NULL && o->presolve) {
         search.presolve = GLP_ON;
     } else {
-        /* The start is offered to the original problem, so no presolve: solve the root LP first. */
+        /* The start is offered to the original problem (and the second path takes no presolver):
+         * solve the root LP first. */
         r->return_code = simplex_interruptible(lp, &simplex, s);
         if (r->return_code != 0 && r->return_code != GLP_ETMLIM && r->return_code != GLP_ESTOP) {
             /* The simplex failed (numerics): leave the start and let the presolver's LP decide. */

@@ -101,13 +101,14 @@ extension Model {
     /// True when the variable was fixed with `fix(_:to:)` and not unfixed since.
     public func isFixed(_ variable: Variable) -> Bool { boundsBeforeFix[variable.column] != nil }
 
-    /// Makes the given integer/binary variables continuous (all of them when `variables` is nil).
-    /// Undo with `restore` to a checkpoint taken before.
+    /// Drops integrality from the given variables (all of them when `variables` is nil): integer
+    /// and binary variables become continuous, semi-integer ones semi-continuous. Undo with
+    /// `restore` to a checkpoint taken before.
     public mutating func relaxIntegrality(_ variables: [Variable]? = nil) {
         let targets = variables ?? self.variables
         for v in targets where owns(v, context: "relaxIntegrality") && kinds[v.index].isIntegral {
             journal.append(.kind(v.column, kinds[v.index]))
-            kinds[v.index] = .continuous
+            kinds[v.index] = kinds[v.index] == .semiInteger ? .semiContinuous : .continuous
         }
     }
 

@@ -61,16 +61,15 @@ extension Model {
         for c in 0..<variableCount {
             let x = values[c], lo = lowerBounds[c], up = upperBounds[c]
             let v = Variable(column: c, modelID: id)
-            switch kinds[c] {
-            case .semiContinuous:
+            if kinds[c].isSemi {
                 let off = abs(x) <= tolerance
                 let violation = off ? 0 : max(lo - x, x - up, 0)
                 note(violation, tolerance, \.maxStructureViolation, "\(name(of: v)) = \(x) is neither 0 nor in [\(lo), \(up)]")
-            default:
+            } else {
                 note(max(lo - x, x - up, 0), tolerance, \.maxBoundViolation, "\(name(of: v)) = \(x) outside [\(lo), \(up)]")
-                if kinds[c].isIntegral {
-                    note(abs(x - x.rounded()), integralityTolerance, \.maxIntegralityViolation, "\(name(of: v)) = \(x) is not integral")
-                }
+            }
+            if kinds[c].isIntegral {
+                note(abs(x - x.rounded()), integralityTolerance, \.maxIntegralityViolation, "\(name(of: v)) = \(x) is not integral")
             }
         }
         for r in 0..<constraintCount {

@@ -124,7 +124,7 @@ extension Model {
         for k in expression.columns.indices {
             let a = expression.coefficients[k], c = Int(expression.columns[k])
             guard a != 0 else { continue }
-            let (l, u) = kinds[c] == .semiContinuous ? (min(lowerBounds[c], 0), max(upperBounds[c], 0)) : (lowerBounds[c], upperBounds[c])
+            let (l, u) = kinds[c].isSemi ? (min(lowerBounds[c], 0), max(upperBounds[c], 0)) : (lowerBounds[c], upperBounds[c])
             if a > 0 { lo += a * l; hi += a * u } else { lo += a * u; hi += a * l }
         }
         return (lo.isNaN ? -.infinity : lo, hi.isNaN ? .infinity : hi)

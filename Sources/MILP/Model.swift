@@ -74,7 +74,7 @@ public struct Model: Sendable {
     public var constraintCount: Int { rowLowerBounds.count }
     /// Number of stored matrix entries, over all rows.
     public var nonzeroCount: Int { rowColumns.count }
-    /// Number of integer and binary columns.
+    /// Number of integer, binary and semi-integer columns.
     public var integerCount: Int { kinds.lazy.filter(\.isIntegral).count }
     /// True when the model needs branching (integers, semi-continuous variables or SOS).
     public var isMIP: Bool {

@@ -46,6 +46,9 @@ public struct SolveResult: Sendable {
     /// The feasibility report of a point the solver returned that was not feasible (and so was
     /// dropped from `values`); nil when the solver returned a feasible point or none.
     public internal(set) var discardedPoint: FeasibilityReport?
+    /// Set when the solver's point failed the feasibility check and was replaced by a repaired
+    /// one or by a retry's (``message`` says what the violation was).
+    public internal(set) var recovery: PointRecovery?
 
     /// True when a feasible point is available.
     public var hasSolution: Bool { values != nil }

@@ -120,6 +120,16 @@ public struct SolveOptions: Sendable {
     /// would eat their time limit get to branching. Other solvers ignore it: GLPK's MIP presolver
     /// is cheap and stays on.
     public var preprocessing: Bool?
+    /// The solver's LP presolve (nil: the solver's default). Off, each solver takes another path
+    /// to its answer: CLP solves the model as given (no scaling) with the primal simplex, CBC runs without
+    /// presolve and without preprocessing, GLPK runs the dual simplex on LPs and starts branch and
+    /// bound from its own root LP rather than from its MIP presolver. Statuses are confirmed on
+    /// that path (``Solver/solve(_:options:)-(Model,_)``).
+    public var presolve: Bool?
+    /// Confirm infeasible and unbounded claims before reporting them (see
+    /// ``Solver/solve(_:options:)-(Model,_)``); off, the solver's claim is reported as it is —
+    /// for sub-solves whose caller treats every outcome alike.
+    public var confirmsClaims = true
     /// Called from the solving thread with the search's state, at most once per
     /// `progressInterval`: CBC's and GLPK's branch and bound, CLP's and GLPK's simplex iterations.
     /// Keep it short: the search waits for it.
@@ -231,11 +241,16 @@ public protocol Solver: Sendable {
     /// say no (CBC's and GLPK's C libraries are not known to be thread-safe); a solver that runs
     /// each solve in its own process says yes.
     var allowsConcurrentSolves: Bool { get }
+    /// True when `solve(_ form:options:)` returns statuses that are already confirmed and points
+    /// already checked (a solver that runs `milp solve` in a child process): no second path then.
+    var reportsConfirmedOutputs: Bool { get }
 }
 
 extension Solver {
     /// False unless an adapter says otherwise: solves must not overlap.
     public var allowsConcurrentSolves: Bool { false }
+    /// False unless an adapter says otherwise: its claims are confirmed here.
+    public var reportsConfirmedOutputs: Bool { false }
 
     /// Throws a ``SolverError`` naming `purpose` when this solver cannot branch (CLP): builders
     /// whose models have integer variables call it before their first solve.
@@ -247,6 +262,17 @@ extension Solver {
 
     /// Validates `model`, hands it to the solver in one piece and returns the result in the
     /// model's own terms (values per variable, objective with its constant, gap, wall time).
+    ///
+    /// What the solver says is checked before it is reported:
+    /// - An infeasible, unbounded or infeasible-or-unbounded claim is confirmed on a second path
+    ///   (``SolveOptions/presolve`` off): a search for any feasible point (zero objective; for a
+    ///   MIP, its LP relaxation first), and where that finds one, the model again. A claim the
+    ///   second path contradicts is replaced by what the second path proves (a checked point, an
+    ///   optimum), or reported as `.error` with both claims in the message; one that time runs
+    ///   out on is `.limitReached` with a note.
+    /// - A point that fails the feasibility check (`FeasibilityReport.acceptedViolation`) is
+    ///   repaired (integers fixed, the LP re-solved) or the solve retried once on the second path,
+    ///   within the time limit; only then dropped (``SolveResult/recovery`` says which).
     public func solve(_ model: Model, options: SolveOptions = SolveOptions()) throws -> SolveResult {
         let clock = ContinuousClock.now
         try model.validate()
@@ -257,31 +283,17 @@ extension Solver {
         }
         let form = try StandardForm(model, nativeSOS: capabilities.contains(.nativeSOS))
         var output = solve(form, options: options)
-        if output.termination == .infeasibleOrUnbounded {
-            output.termination = refine(form, options: options)
+        let check = !reportsConfirmedOutputs && options.confirmsClaims
+        if check {
+            output = confirmClaim(output, form: form, model: model, options: options, started: clock)
         }
         var result = SolveResult(model: model, form: form, output: output, solver: self,
                                  seconds: (ContinuousClock.now - clock).seconds - output.queuedSeconds)
+        if check { recoverInfeasiblePoint(&result, form: form, model: model, options: options, started: clock) }
         result.discardInfeasiblePoint(of: model)
         result.recognizeClosedGap(of: model)
+        if check { result.seconds = (ContinuousClock.now - clock).seconds - output.queuedSeconds }
         return result
-    }
-
-    /// When the relaxation is unbounded the problem is unbounded if it is feasible at all
-    /// (rational data): decide by solving the same constraints with a zero objective.
-    private func refine(_ form: StandardForm, options: SolveOptions) -> TerminationReason {
-        var feasibility = form
-        feasibility.objective = Array(repeating: 0, count: form.columnCount)
-        var quiet = options
-        quiet.progress = nil
-        quiet.onIncumbent = nil
-        let check = solve(feasibility, options: quiet)
-        switch check.termination {
-        case .optimal: return .unbounded
-        // With a zero objective nothing is unbounded: "infeasible or unbounded" means infeasible.
-        case .infeasible, .infeasibleOrUnbounded: return .infeasible
-        default: return .infeasibleOrUnbounded
-        }
     }
 }
 

@@ -1,7 +1,8 @@
 /// The model as solver adapters consume it: a column-major (CSC) matrix, bounds, integrality, and
-/// only the features the target solver supports natively. Semi-continuous variables — and SOS sets
-/// when the solver has no native SOS — are compiled to extra binaries and rows; those extra columns
-/// come after the model's own, so the first `originalColumnCount` values map back one to one.
+/// only the features the target solver supports natively. Semi-continuous and semi-integer
+/// variables — and SOS sets when the solver has no native SOS — are compiled to extra binaries and
+/// rows; those extra columns come after the model's own, so the first `originalColumnCount` values
+/// map back one to one.
 public struct StandardForm: Sendable {
     /// Number of columns, compiled extras included.
     public var columnCount: Int
@@ -46,7 +47,7 @@ public struct StandardForm: Sendable {
         var lowered = model
         lowered.journal = []
         var start = model.startValues
-        for c in 0..<model.variableCount where model.kinds[c] == .semiContinuous {
+        for c in 0..<model.variableCount where model.kinds[c].isSemi {
             Self.compileSemiContinuous(column: c, in: &lowered, start: &start)
         }
         if !nativeSOS {
@@ -101,11 +102,12 @@ public struct StandardForm: Sendable {
         self.originalRowCount = originalRowCount
     }
 
-    /// x ∈ {0} ∪ [l, u]  →  x ∈ [0, u] continuous, z binary, l·z ≤ x ≤ u·z.
+    /// x ∈ {0} ∪ [l, u]  →  x ∈ [0, u] continuous (integer for a semi-integer x), z binary,
+    /// l·z ≤ x ≤ u·z.
     private static func compileSemiContinuous(column c: Int, in m: inout Model, start: inout [Int32: Double]) {
         let x = Variable(column: c, modelID: m.id)
         let l = m.lowerBounds[c], u = m.upperBounds[c]
-        m.kinds[c] = .continuous
+        m.kinds[c] = m.kinds[c] == .semiInteger ? .integer : .continuous
         m.lowerBounds[c] = 0
         let z = m.addBinary()
         m.add(x - u * z <= 0.0)

@@ -56,7 +56,7 @@ public enum ModelIssue: Sendable, Equatable, CustomStringConvertible {
         case let .binaryOutsideUnitInterval(variable, lower, upper):
             "binary variable \(variable): bounds [\(lower), \(upper)] must lie within [0, 1]"
         case let .invalidSemiContinuous(variable, reason):
-            "semi-continuous variable \(variable): \(reason)"
+            "semi-continuous or semi-integer variable \(variable): \(reason)"
         case let .invalidSOS(index, reason):
             "SOS set \(index): \(reason)"
         case let .duplicateVariableName(name, first, second):
@@ -116,7 +116,7 @@ extension Model {
                 if lo < 0 || up > 1 || lo != lo.rounded() || up != up.rounded() {
                     if !note(.binaryOutsideUnitInterval(variable: vname(), lower: lo, upper: up)) { return issues }
                 }
-            case .semiContinuous:
+            case .semiContinuous, .semiInteger:
                 if lo < 0 {
                     if !note(.invalidSemiContinuous(variable: vname(), reason: "lower bound \(lo) must be ≥ 0")) { return issues }
                 } else if !up.isFinite {

@@ -8,9 +8,15 @@ public enum VariableKind: UInt8, Sendable, CaseIterable, CustomStringConvertible
     case binary
     /// 0, or any real value in [lowerBound, upperBound] (lowerBound ≥ 0, upperBound finite).
     case semiContinuous
+    /// 0, or any integer in [lowerBound, upperBound] (lowerBound ≥ 0, upperBound finite; the
+    /// bounds may be fractional, the values may not).
+    case semiInteger
 
-    /// True for the kinds a solver must branch on.
-    public var isIntegral: Bool { self == .integer || self == .binary }
+    /// True for the kinds whose values must be integers (integer, binary, semi-integer).
+    public var isIntegral: Bool { self == .integer || self == .binary || self == .semiInteger }
+
+    /// True for the kinds that may also be 0 outside their bounds (semi-continuous, semi-integer).
+    public var isSemi: Bool { self == .semiContinuous || self == .semiInteger }
 
     /// The kind in lowercase words, e.g. "semi-continuous".
     public var description: String {
@@ -19,6 +25,7 @@ public enum VariableKind: UInt8, Sendable, CaseIterable, CustomStringConvertible
         case .integer: "integer"
         case .binary: "binary"
         case .semiContinuous: "semi-continuous"
+        case .semiInteger: "semi-integer"
         }
     }
 }

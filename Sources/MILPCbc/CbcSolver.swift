@@ -149,10 +149,11 @@ public struct CbcSolver: Solver {
             Cbc_setParameter(model, "randomCbcSeed", "\(s)")
             Cbc_setParameter(model, "randomSeed", "\(s)")
         }
-        if !form.sos.isEmpty || options.preprocessing == false {
+        if !form.sos.isEmpty || options.preprocessing == false || options.presolve == false {
             // (With SOS sets, CglPreProcess asserts and aborts the process on some models.)
             Cbc_setParameter(model, "preprocess", "off")
         }
+        if options.presolve == false { Cbc_setParameter(model, "presolve", "off") }
         if options.useStart, !form.start.isEmpty, form.isMIP {
             Cbc_setMIPStartI(model, Int32(form.start.count), form.start.map(\.column), form.start.map(\.value))
         }

@@ -49,7 +49,19 @@ public struct ClpSolver: Solver {
         withExtendedLifetime(check) {
             withUnsafeMutablePointer(to: &stop) { stop in
                 milpkit_clp_attach_stop(model, stop)
-                Clp_initialSolve(model)
+                if options.presolve == false {
+                    // The second path: no presolve, no scaling, the primal simplex (CLP's default
+                    // is presolve, scaling and, mostly, the dual simplex). Scaled, gas11 (objective
+                    // coefficients up to 2.5e10) ends "primal infeasible" on every path.
+                    Clp_scaling(model, 0)
+                    let solve = ClpSolve_new()
+                    defer { ClpSolve_delete(solve) }
+                    ClpSolve_setPresolveType(solve, 1, 0)  // ClpSolve::presolveOff
+                    ClpSolve_setSolveType(solve, 1, 0)  // ClpSolve::usePrimal
+                    Clp_initialSolveWithOptions(model, solve)
+                } else {
+                    Clp_initialSolve(model)
+                }
             }
         }
         if stop.fired != 0 {

@@ -13,6 +13,8 @@ import MILP
 ///   expression move to the right-hand side; the right-hand side is a single constant (a number,
 ///   `±inf`, `±infinity`). Also `constant relation expression` and ranged rows
 ///   `lower <= expression <= upper` / `upper >= expression >= lower` (HiGHS, SCIP, and our writer).
+///   A row without variables (`c: = 0`, as HiGHS writes an empty row, or `c: 0 >= -1`) is kept as
+///   an empty row; ``readWithNotes(path:)`` reports those whose bounds exclude 0.
 ///   Unnamed rows stay unnamed (`Model.name(of:)` then says `c<index>`).
 /// - `Bounds`/`Bound`: `x >= l`, `x <= u`, `x = v`, `l <= x`, `u >= x`, `l <= x <= u`,
 ///   `u >= x >= l`, `x free`, with `±inf`/`±infinity` for infinite values; the last bound given wins.
@@ -24,7 +26,8 @@ import MILP
 ///   clamped to [0, 1] (no bounds: [0, 1]). When a variable is listed both as general and binary,
 ///   the later declaration wins.
 /// - `Semi-continuous`/`Semicontinuous`/`Semis`/`Semi`: semi-continuous variables (their upper
-///   bound comes from `Bounds`). Semi-integer variables (also general or binary) are rejected.
+///   bound comes from `Bounds`); listed also as general or binary (either order), semi-integer.
+/// - `Semi-integer`/`Semi-integers`/`Semiinteger`/`Semiintegers`: semi-integer variables.
 /// - `SOS`: `[name:] S1:: x:1 y:2 …` or `S2::`, members `variable:weight`, possibly over several
 ///   lines; members are sorted by weight as in MPS; set names are dropped.
 /// - `End`: required (a file without it is reported as truncated); anything after it is ignored.
@@ -59,13 +62,20 @@ public struct LPReader {
     public init() {}
 
     /// Reads a model from a file (gzip detected by content).
-    public func read(path: String) throws -> Model {
-        let bytes = try readFileBytes(path)
-        return try parse(bytes, name: path)
-    }
+    public func read(path: String) throws -> Model { try readWithNotes(path: path).model }
 
     /// Parses LP text (plain or gzip) named `name` in error messages.
     public func parse(_ input: [UInt8], name: String = "<input>") throws -> Model {
+        try parseWithNotes(input, name: name).model
+    }
+
+    /// ``read(path:)``, with the rows that make the model infeasible by themselves (``ReadNotes``).
+    public func readWithNotes(path: String) throws -> (model: Model, notes: ReadNotes) {
+        try parseWithNotes(try readFileBytes(path), name: path)
+    }
+
+    /// ``parse(_:name:)``, with the rows that make the model infeasible by themselves (``ReadNotes``).
+    public func parseWithNotes(_ input: [UInt8], name: String = "<input>") throws -> (model: Model, notes: ReadNotes) {
         var bytes = input
         if Gzip.isCompressed(input) {
             do {
@@ -77,10 +87,13 @@ public struct LPReader {
             }
         }
         guard !bytes.isEmpty else { throw ParseError(file: name, line: 0, message: "empty file; expected an LP model") }
-        return try bytes.withUnsafeBufferPointer { buffer in
+        let model = try bytes.withUnsafeBufferPointer { buffer in
             var parser = LPParser(lexer: LPLexer(bytes: buffer, file: name))
             return try parser.parse()
         }
+        var notes = ReadNotes()
+        notes.noteInfeasibleEmptyRows(of: model)
+        return (model, notes)
     }
 }
 
@@ -99,7 +112,7 @@ private enum Relation {
 }
 
 private enum SectionKeyword: Equatable {
-    case objective(ObjectiveSense), constraints, bounds, general, binary, semiContinuous, sos, end
+    case objective(ObjectiveSense), constraints, bounds, general, binary, semiContinuous, semiInteger, sos, end
 }
 
 private enum Lexeme {
@@ -321,18 +334,25 @@ private struct LPLexer {
         case "general", "generals", "gen", "integer", "integers": return .general
         case "binary", "binaries", "bin": return .binary
         case "semis", "semicontinuous": return .semiContinuous
+        case "semiinteger", "semiintegers": return .semiInteger
         case "semi":
-            let rest = Array("-continuous".utf8)
-            if position + rest.count <= bytes.count,
-               zip(bytes[position..<(position + rest.count)], rest).allSatisfy({ $0 | 0x20 == $1 | 0x20 }),
-               position + rest.count == bytes.count || nameClass[Int(bytes[position + rest.count])] == 0 {
-                position += rest.count
-            }
+            if consumes("-continuous") { return .semiContinuous }
+            if consumes("-integers") || consumes("-integer") { return .semiInteger }
             return .semiContinuous
         case "sos": return .sos
         case "end": return .end
         default: return nil
         }
+    }
+
+    /// Consumes `suffix` (any case) when it comes right after the current word and ends a name.
+    private mutating func consumes(_ suffix: String) -> Bool {
+        let rest = Array(suffix.utf8)
+        guard position + rest.count <= bytes.count,
+              zip(bytes[position..<(position + rest.count)], rest).allSatisfy({ $0 | 0x20 == $1 | 0x20 }),
+              position + rest.count == bytes.count || nameClass[Int(bytes[position + rest.count])] == 0 else { return false }
+        position += rest.count
+        return true
     }
 
     /// Consumes blanks and `word` (any case) when they come next on this line.
@@ -368,7 +388,7 @@ private struct LPParser {
 
     // Columns
     var columnIndex = NameIndex(expected: 1 << 12)
-    var declared: [UInt8] = []          // bit 1: general, 2: binary, 4: semi-continuous
+    var declared: [UInt8] = []          // bit 1: general, 2: binary, 4: semi-continuous, 8: semi-integer
     var marks: [Int32] = []             // position of a column in the row being read, or -1
 
     // Rows
@@ -420,6 +440,7 @@ private struct LPParser {
                 case .general: try typeSection(bit: 1, "General", token)
                 case .binary: try typeSection(bit: 2, "Binary", token)
                 case .semiContinuous: try typeSection(bit: 4, "Semi-continuous", token)
+                case .semiInteger: try typeSection(bit: 8, "Semi-integer", token)
                 case .sos: try sosSection()
                 case .end: sawEnd = true
                 }
@@ -636,7 +657,6 @@ private struct LPParser {
             }
             throw fail("expected <=, >= or = in \(context), found \(describe(relationToken))", at: relationToken)
         }
-        if left.isEmpty { throw fail("expected a term before '\(text(relationToken))' in \(context)", at: relationToken) }
         _ = try lexer.take()
         var lower: Double, upper: Double
         if left.terms > 0 {
@@ -651,8 +671,16 @@ private struct LPParser {
         } else {
             // constant relation expression [relation constant]
             let right = try expression(.row, context: context)
-            guard right.terms > 0 else {
-                throw fail("\(context) has no variables (expected a term after '\(text(relationToken))')", at: relationToken)
+            if right.terms == 0 {
+                // No variables at all (HiGHS writes `c: = +0` for an empty row): an empty row
+                // whose activity 0 stands on the left.
+                guard !right.isEmpty else {
+                    throw fail("expected a number or a variable after '\(text(relationToken))' in \(context), found \(describe(try lexer.peek()))", at: try lexer.peek())
+                }
+                (lower, upper) = bounds(relation, right.constant - left.constant)
+                if lower.isNaN || upper.isNaN { throw fail("the bounds of \(context) are not numbers (inf - inf)", at: start) }
+                try appendRow(name: name, lower: lower, upper: upper)
+                return
             }
             guard right.constant.isFinite else { throw fail("infinite constant next to variables in \(context)", at: start) }
             let outer = left.constant - right.constant
@@ -807,12 +835,10 @@ private struct LPParser {
             case .name:
                 _ = try lexer.take()
                 let j = column(token)
-                let integral: UInt8 = 1 | 2
-                if (bit == 4 && declared[j] & integral != 0) || (bit & integral != 0 && declared[j] & 4 != 0) {
-                    throw fail("\(text(token).prefix(60)) is declared both semi-continuous and integer; semi-integer variables are not supported", at: token)
-                }
                 declared[j] |= bit
-                data.kinds[j] = bit == 1 ? .integer : (bit == 2 ? .binary : .semiContinuous)
+                // Semi-continuous and general (or binary), in either order, is semi-integer.
+                let semi = declared[j] & (4 | 8) != 0, integral = declared[j] & (1 | 2 | 8) != 0
+                data.kinds[j] = semi ? (integral ? .semiInteger : .semiContinuous) : (bit == 1 ? .integer : .binary)
             default:
                 throw fail("expected a variable name in \(title), found \(describe(token))", at: token)
             }
@@ -875,8 +901,8 @@ private struct LPParser {
     // MARK: Assembly
 
     mutating func assemble() -> Model {
-        for j in data.kinds.indices where data.kinds[j] == .binary {
-            data.lowerBounds[j] = max(data.lowerBounds[j], 0)
+        for j in data.kinds.indices where data.kinds[j] == .binary || (data.kinds[j] == .semiInteger && declared[j] & 2 != 0) {
+            if data.kinds[j] == .binary { data.lowerBounds[j] = max(data.lowerBounds[j], 0) }
             data.upperBounds[j] = min(data.upperBounds[j], 1)
         }
         data.name = lexer.problemName ?? ""

@@ -90,7 +90,7 @@ public struct LPWriter {
             let lo = model.lowerBounds[j], up = model.upperBounds[j]
             let kind = model.kinds[j]
             if kind == .binary && lo == 0 && up == 1 { continue }
-            if lo == 0 && up == .infinity && kind != .semiContinuous { continue }
+            if lo == 0 && up == .infinity && !kind.isSemi { continue }
             out.append(" ")
             if lo == up {
                 names.appendColumn(j, to: &out)
@@ -128,9 +128,10 @@ public struct LPWriter {
             }
         }
         if model.objectiveConstant != 0 { out.append(" \(lpConstantColumn) = 1\n") }
-        section("General", .integer, model, names, &out)
-        section("Binary", .binary, model, names, &out)
-        section("Semi-continuous", .semiContinuous, model, names, &out)
+        // A semi-integer variable is listed as general and as semi-continuous (CPLEX, Gurobi, HiGHS).
+        section("General", [.integer, .semiInteger], model, names, &out)
+        section("Binary", [.binary], model, names, &out)
+        section("Semi-continuous", [.semiContinuous, .semiInteger], model, names, &out)
         if !model.sosConstraints.isEmpty {
             out.append("SOS\n")
             for (index, set) in model.sosConstraints.enumerated() {
@@ -155,12 +156,12 @@ public struct LPWriter {
         try writeFile(try data(for: model), to: path)
     }
 
-    private func section(_ title: String, _ kind: VariableKind, _ model: Model, _ names: NameTable, _ out: inout TextBuffer) {
-        guard model.kinds.contains(kind) else { return }
+    private func section(_ title: String, _ kinds: Set<VariableKind>, _ model: Model, _ names: NameTable, _ out: inout TextBuffer) {
+        guard model.kinds.contains(where: kinds.contains) else { return }
         out.append("\(title)\n")
         var line = LineWrapper()
         line.start("", &out)
-        for j in 0..<model.variableCount where model.kinds[j] == kind {
+        for j in 0..<model.variableCount where kinds.contains(model.kinds[j]) {
             var entry = TextBuffer(capacity: 16)
             entry.append(" ")
             names.appendColumn(j, to: &entry)
@@ -187,11 +188,11 @@ public struct LPWriter {
         for j in 0..<n {
             let lo = model.lowerBounds[j], up = model.upperBounds[j], kind = model.kinds[j]
             if kind == .binary && lo == 0 && up == 1 { continue }
-            if lo == 0 && up == .infinity && kind != .semiContinuous { continue }
+            if lo == 0 && up == .infinity && !kind.isSemi { continue }
             see(j)
         }
-        for kind in [VariableKind.integer, .binary, .semiContinuous] {
-            for j in 0..<n where model.kinds[j] == kind { see(j) }
+        for kinds: Set<VariableKind> in [[.integer, .semiInteger], [.binary], [.semiContinuous]] {
+            for j in 0..<n where kinds.contains(model.kinds[j]) { see(j) }
         }
         for set in model.sosConstraints { for c in set.columns { see(Int(c)) } }
         var prefix = n, earliest = Int.max

@@ -8,24 +8,40 @@ import MILP
 /// MAXIMIZE`; `OBJNAME`; several `N` rows (the first, or the `OBJNAME` one, is the objective; the
 /// others and their entries are dropped); `MARKER` `INTORG`/`INTEND`; `RHS` with or without a set
 /// name, an RHS on the objective row meaning objective constant = −value (CBC, CLP, HiGHS); `RANGES`
-/// on L, G and E rows (sign rules of the MPS standard); `BOUNDS` `UP LO FX FR MI PL BV LI UI SC`,
-/// where `UP` < 0 on a column whose lower bound is 0 makes the lower bound −inf; values with
+/// on L, G and E rows (sign rules of the MPS standard); `BOUNDS` `UP LO FX FR MI PL BV LI UI SC SI`,
+/// where `UP` < 0 on a column whose lower bound is 0 makes the lower bound −inf, `SI` makes a
+/// column semi-integer and so does `SC` on an integer column (CPLEX's convention); values with
 /// |x| ≥ 1e30 are infinite; `SOS` sections (`S1`/`S2`); `*` comment lines, blank lines, tabs, CRLF.
-/// Integer columns from `MARKER` lines without bounds get [0, +inf).
+/// Integer columns from `MARKER` lines with no bound in `BOUNDS` get [0, +inf) by default (CBC,
+/// GLPK) or [0, 1] (HiGHS, MIPLIB 2017): see ``markerIntegerBounds``; ``readWithNotes(path:)``
+/// counts them.
 /// Only the first RHS, RANGES and BOUNDS set is used; lines naming another set are skipped.
 public struct MPSReader {
     /// Files with at least this many bytes after the COLUMNS header have that section read in two
     /// parts on two threads (free format; the model is the same either way). 0: every file;
     /// `Int.max`: none.
     public var columnsSplitSize: Int
+    /// The bounds of integer columns declared between `MARKER` lines that get no bound in `BOUNDS`.
+    public var markerIntegerBounds: MarkerIntegerBounds
 
-    /// A reader with the given ``columnsSplitSize`` (default 4 MiB).
-    public init(columnsSplitSize: Int = 4 << 20) { self.columnsSplitSize = columnsSplitSize }
+    /// A reader with the given ``columnsSplitSize`` (default 4 MiB) and ``markerIntegerBounds``.
+    public init(columnsSplitSize: Int = 4 << 20, markerIntegerBounds: MarkerIntegerBounds = .nonnegative) {
+        self.columnsSplitSize = columnsSplitSize
+        self.markerIntegerBounds = markerIntegerBounds
+    }
 
     /// Reads a model from a file (`.gz` or gzip magic → decompressed). A plain file is mapped
     /// into memory rather than copied, and its pages, like those of the arrays the parser fills,
     /// are faulted in by a second thread while the parser works (`PagePopulator`).
-    public func read(path: String) throws -> Model {
+    public func read(path: String) throws -> Model { try readWithNotes(path: path).model }
+
+    /// Parses MPS text (plain or gzip) named `name` in error messages.
+    public func parse(_ input: [UInt8], name: String = "<input>") throws -> Model {
+        try parseWithNotes(input, name: name).model
+    }
+
+    /// ``read(path:)``, with what the file left to a convention (``ReadNotes``).
+    public func readWithNotes(path: String) throws -> (model: Model, notes: ReadNotes) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw ParseError(file: path, line: 0, message: errno == ENOENT || errno == ENOTDIR ? "no such file" : "cannot be read")
@@ -38,7 +54,7 @@ public struct MPSReader {
               let mapped = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else {
             // Directories, gzip, pipes, /proc files, unmappable files: read whole (with
             // readFileBytes' errors).
-            return try parse(try readFileBytes(path), name: path)
+            return try parseWithNotes(try readFileBytes(path), name: path)
         }
         let size = Int(info.st_size)
         defer { munmap(mapped, size) }
@@ -47,26 +63,28 @@ public struct MPSReader {
         populator.populate([(UnsafeRawPointer(mapped), size)], forWriting: false)
         let bytes = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
         return try parseDetectingLayout { fixed in
-            try MPSParser.parse(bytes, file: path, fixed: fixed, populator: populator, splitSize: columnsSplitSize)
+            try MPSParser.parse(bytes, file: path, fixed: fixed, populator: populator, splitSize: columnsSplitSize,
+                                markerIntegerBounds: markerIntegerBounds)
         }
     }
 
-    /// Parses MPS text (plain or gzip) named `name` in error messages.
-    public func parse(_ input: [UInt8], name: String = "<input>") throws -> Model {
+    /// ``parse(_:name:)``, with what the text left to a convention (``ReadNotes``).
+    public func parseWithNotes(_ input: [UInt8], name: String = "<input>") throws -> (model: Model, notes: ReadNotes) {
         let bytes = Gzip.isCompressed(input) ? try Gzip.decompress(input, name: name) : input
         guard !bytes.isEmpty else { throw ParseError(file: name, line: 0, message: "empty file; expected an MPS model") }
         let populator = PagePopulator()
         defer { populator.stop() }
         return try bytes.withUnsafeBufferPointer { buffer in
             try parseDetectingLayout { fixed in
-                try MPSParser.parse(buffer, file: name, fixed: fixed, populator: populator, splitSize: columnsSplitSize)
+                try MPSParser.parse(buffer, file: name, fixed: fixed, populator: populator, splitSize: columnsSplitSize,
+                                    markerIntegerBounds: markerIntegerBounds)
             }
         }
     }
 
     /// Free format first; fixed columns when that fails (names with spaces or blank fields need
     /// them). Of two errors, the one that got further.
-    private func parseDetectingLayout(_ parse: (_ fixed: Bool) throws -> Model) throws -> Model {
+    private func parseDetectingLayout<T>(_ parse: (_ fixed: Bool) throws -> T) throws -> T {
         do {
             return try parse(false)
         } catch let free as ParseError {
@@ -119,7 +137,7 @@ func readFileBytes(_ path: String) throws -> [UInt8] {
 private enum Section { case none, name, objsense, objname, rows, columns, rhs, ranges, bounds, sos, end }
 
 private enum BoundType: String {
-    case up = "UP", lo = "LO", fx = "FX", fr = "FR", mi = "MI", pl = "PL", bv = "BV", li = "LI", ui = "UI", sc = "SC"
+    case up = "UP", lo = "LO", fx = "FX", fr = "FR", mi = "MI", pl = "PL", bv = "BV", li = "LI", ui = "UI", sc = "SC", si = "SI"
 
     /// The type a two-letter field names (any letter case), or nil.
     init?(_ bytes: UnsafeBufferPointer<UInt8>, _ token: Token) {
@@ -135,6 +153,7 @@ private enum BoundType: String {
         case (UInt8(ascii: "L"), UInt8(ascii: "I")): self = .li
         case (UInt8(ascii: "U"), UInt8(ascii: "I")): self = .ui
         case (UInt8(ascii: "S"), UInt8(ascii: "C")): self = .sc
+        case (UInt8(ascii: "S"), UInt8(ascii: "I")): self = .si
         default: return nil
         }
     }
@@ -142,7 +161,7 @@ private enum BoundType: String {
     var needsValue: Bool {
         switch self {
         case .up, .lo, .fx, .li, .ui: true
-        case .fr, .mi, .pl, .bv, .sc: false
+        case .fr, .mi, .pl, .bv, .sc, .si: false
         }
     }
 }
@@ -355,11 +374,13 @@ private struct MPSParser {
     let indexesColumnsAtOnce: Bool
     /// Files with at least this many bytes after the COLUMNS header have it read in two parts.
     let splitSize: Int
+    let markerIntegerBounds: MarkerIntegerBounds
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool, populator: PagePopulator, splitSize: Int,
-         indexesColumnsAtOnce: Bool) {
+         markerIntegerBounds: MarkerIntegerBounds, indexesColumnsAtOnce: Bool) {
         self.bytes = bytes
         self.splitSize = splitSize
+        self.markerIntegerBounds = markerIntegerBounds
         self.file = file
         self.fixed = fixed
         self.populator = populator
@@ -367,12 +388,15 @@ private struct MPSParser {
     }
 
     /// Parses `bytes` (see `indexesColumnsAtOnce`).
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool, populator: PagePopulator, splitSize: Int) throws -> Model {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String, fixed: Bool, populator: PagePopulator, splitSize: Int,
+                      markerIntegerBounds: MarkerIntegerBounds) throws -> (model: Model, notes: ReadNotes) {
         do {
-            var parser = MPSParser(bytes, file: file, fixed: fixed, populator: populator, splitSize: splitSize, indexesColumnsAtOnce: false)
+            var parser = MPSParser(bytes, file: file, fixed: fixed, populator: populator, splitSize: splitSize,
+                                   markerIntegerBounds: markerIntegerBounds, indexesColumnsAtOnce: false)
             return try parser.parse()
         } catch is RepeatedColumnName {
-            var parser = MPSParser(bytes, file: file, fixed: fixed, populator: populator, splitSize: splitSize, indexesColumnsAtOnce: true)
+            var parser = MPSParser(bytes, file: file, fixed: fixed, populator: populator, splitSize: splitSize,
+                                   markerIntegerBounds: markerIntegerBounds, indexesColumnsAtOnce: true)
             return try parser.parse()
         }
     }
@@ -396,7 +420,7 @@ private struct MPSParser {
         String(decoding: bytes[token.start..<token.end].lazy.map(asciiUpper), as: UTF8.self)
     }
 
-    mutating func parse() throws -> Model {
+    mutating func parse() throws -> (model: Model, notes: ReadNotes) {
         defer { tail?.cancel() }
         var batch = LineBatch()
         var position = 0
@@ -887,11 +911,11 @@ private struct MPSParser {
             if v < 0 && data.lowerBounds[j] == 0 && boundSeen[j] & 1 == 0 { data.lowerBounds[j] = -.infinity }
             data.upperBounds[j] = v
             boundSeen[j] |= 2
-            if type == .ui { data.kinds[j] = .integer }
+            if type == .ui { makeInteger(j) }
         case .lo, .li:
             data.lowerBounds[j] = value!
             boundSeen[j] |= 1
-            if type == .li { data.kinds[j] = .integer }
+            if type == .li { makeInteger(j) }
         case .fx:
             data.lowerBounds[j] = value!
             data.upperBounds[j] = value!
@@ -911,11 +935,17 @@ private struct MPSParser {
             data.lowerBounds[j] = 0
             data.upperBounds[j] = 1
             boundSeen[j] |= 3
-        case .sc:
-            data.kinds[j] = .semiContinuous
+        case .sc, .si:
+            // SC on an integer column (MARKER, LI/UI) makes it semi-integer, as in CPLEX.
+            data.kinds[j] = type == .si || data.kinds[j].isIntegral ? .semiInteger : .semiContinuous
             if let value { data.upperBounds[j] = value }
             boundSeen[j] |= 2
         }
+    }
+
+    /// LI/UI make a column integer; a semi-continuous one semi-integer.
+    mutating func makeInteger(_ j: Int) {
+        data.kinds[j] = data.kinds[j].isSemi ? .semiInteger : .integer
     }
 
     // MARK: SOS
@@ -940,7 +970,7 @@ private struct MPSParser {
 
     // MARK: Assembly
 
-    mutating func assemble() throws -> Model {
+    mutating func assemble() throws -> (model: Model, notes: ReadNotes) {
         // Row bounds from type, RHS and RANGES.
         for r in 0..<rowKind.count where !isDropped(r) {
             let m = Int(rows[r].modelRow), rhs = rowRHS[r]
@@ -1002,7 +1032,15 @@ private struct MPSParser {
             let order = set.columns.indices.sorted { set.weights[$0] < set.weights[$1] }
             return SOSConstraint(type: set.type == 1 ? .one : .two, columns: order.map { set.columns[$0] }, weights: order.map { set.weights[$0] })
         }
-        return Model(data)
+        // Integer columns with no bound line can only have come from MARKER lines (LI, UI set one).
+        var notes = ReadNotes(markerIntegerBounds: markerIntegerBounds)
+        for j in data.kinds.indices where data.kinds[j] == .integer && boundSeen[j] == 0 {
+            notes.markerIntegersWithoutBounds += 1
+            if markerIntegerBounds == .binary { data.upperBounds[j] = 1 }
+        }
+        let model = Model(data)
+        notes.noteInfeasibleEmptyRows(of: model)
+        return (model, notes)
     }
 
     func rowOfModelRow(_ r: Int) -> Int { rows.firstIndex { $0.modelRow == Int32(r) } ?? 0 }

@@ -20,8 +20,8 @@ public struct FormatError: Error, CustomStringConvertible, Sendable {
 /// maximization writes `OBJSENSE MAX` (note: CBC 2.10 ignores it and GLPK 5.0 rejects it; for them,
 /// write the minimization of the negated objective: `milp convert --minimize-form`); free
 /// rows become extra `N` rows (readers drop them); ranged rows use `RANGES`, with the row type
-/// chosen so that the bounds read back exactly; semi-continuous columns use `SC` bounds; SOS sets
-/// go to an `SOS` section.
+/// chosen so that the bounds read back exactly; semi-continuous columns use `SC` bounds,
+/// semi-integer ones `SI`; SOS sets go to an `SOS` section.
 ///
 /// Fixed format puts fields in columns 2-3, 5-12, 15-22, 25-36, 40-47, 50-61: names are limited to
 /// 8 characters, and numbers to 12 (numbers whose shortest exact form is longer are rounded to fit).
@@ -152,9 +152,9 @@ public struct MPSWriter {
         for j in 0..<model.variableCount {
             let lo = model.lowerBounds[j], up = model.upperBounds[j]
             switch model.kinds[j] {
-            case .semiContinuous:
+            case .semiContinuous, .semiInteger:
                 if lo != 0 { bound("LO", j, lo) }
-                bound("SC", j, up)
+                bound(model.kinds[j] == .semiInteger ? "SI" : "SC", j, up)
             case .binary where lo == 0 && up == 1:
                 bound("BV", j, nil)
             case .integer, .binary:

@@ -16,10 +16,15 @@ public enum ModelFile {
     }
 
     /// Reads a model; errors name the file and line.
-    public static func read(_ path: String) throws -> Model {
+    public static func read(_ path: String) throws -> Model { try readWithNotes(path).model }
+
+    /// Reads a model, with what the file left to a convention or what it says that a solver
+    /// would only find later (``ReadNotes``); `markerIntegerBounds` applies to MPS files.
+    public static func readWithNotes(_ path: String, markerIntegerBounds: MarkerIntegerBounds = .nonnegative)
+        throws -> (model: Model, notes: ReadNotes) {
         switch format(of: path) {
-        case .mps: return try MPSReader().read(path: path)
-        case .lp: return try LPReader().read(path: path)
+        case .mps: return try MPSReader(markerIntegerBounds: markerIntegerBounds).readWithNotes(path: path)
+        case .lp: return try LPReader().readWithNotes(path: path)
         }
     }
 
@@ -36,5 +41,58 @@ public enum ModelFile {
         var name = String(path.split(separator: "/").last ?? Substring(path))
         for suffix in [".gz", ".mps", ".lp", ".MPS", ".LP"] where name.hasSuffix(suffix) { name = String(name.dropLast(suffix.count)) }
         return name
+    }
+}
+
+/// The bounds of MPS integer columns declared between `MARKER` lines and given no bound in
+/// `BOUNDS`: the MPS format leaves them open, and tools differ.
+public enum MarkerIntegerBounds: String, Sendable, CaseIterable {
+    /// [0, +inf), as CBC, CLP and GLPK read them (the default).
+    case nonnegative
+    /// [0, 1], as HiGHS reads them and MIPLIB 2017 states for its files.
+    case binary
+}
+
+/// What a reader noticed beside the model: a convention it applied where tools differ, or a row
+/// that makes the model infeasible by itself.
+public struct ReadNotes: Sendable, Equatable {
+    /// The convention the MPS reader applied to ``markerIntegersWithoutBounds``.
+    public var markerIntegerBounds: MarkerIntegerBounds = .nonnegative
+    /// MPS integer columns from `MARKER` lines with no bound in `BOUNDS`.
+    public var markerIntegersWithoutBounds = 0
+    /// Rows without variables (LP `c: = 0`, or all coefficients 0) whose bounds exclude 0, by name.
+    public var infeasibleEmptyRows: [String] = []
+
+    /// Notes with the given convention and nothing counted.
+    public init(markerIntegerBounds: MarkerIntegerBounds = .nonnegative) { self.markerIntegerBounds = markerIntegerBounds }
+
+    /// Records the rows of `model` without a nonzero coefficient whose bounds exclude 0 (with
+    /// `FeasibilityReport.acceptedViolation` of slack, as solutions are checked).
+    mutating func noteInfeasibleEmptyRows(of model: Model) {
+        let slack = FeasibilityReport.acceptedViolation
+        for r in 0..<model.constraintCount where model.rowLowerBounds[r] > slack || model.rowUpperBounds[r] < -slack {
+            guard model.rowCoefficients[model.rowStarts[r]..<model.rowStarts[r + 1]].allSatisfy({ $0 == 0 }) else { continue }
+            infeasibleEmptyRows.append(model.name(of: model.constraint(at: r)))
+        }
+    }
+
+    /// One sentence per note, for users: empty when there is nothing to say.
+    public var warnings: [String] {
+        var out: [String] = []
+        if markerIntegersWithoutBounds > 0 {
+            let count = markerIntegersWithoutBounds, one = count == 1
+            let (read, other, otherBounds) = markerIntegerBounds == .binary
+                ? ("[0, 1] (HiGHS, MIPLIB 2017)", "nonnegative", "[0, +inf) (CBC, GLPK)")
+                : ("[0, +inf) (CBC, GLPK)", "binary", "[0, 1] (HiGHS, MIPLIB 2017)")
+            out.append("\(count) integer column\(one ? "" : "s") between MARKER lines \(one ? "has" : "have") no bounds, read as "
+                + "\(read); other tools read \(one ? "it" : "them") as \(otherBounds), and the optimum may differ "
+                + "(--marker-integer-bounds \(other))")
+        }
+        if !infeasibleEmptyRows.isEmpty {
+            let names = infeasibleEmptyRows.prefix(5).joined(separator: ", ") + (infeasibleEmptyRows.count > 5 ? ", …" : "")
+            out.append("\(infeasibleEmptyRows.count) row\(infeasibleEmptyRows.count == 1 ? "" : "s") without variables "
+                + "\(infeasibleEmptyRows.count == 1 ? "has" : "have") bounds that exclude 0 (\(names)): the model is infeasible")
+        }
+        return out
     }
 }

@@ -68,6 +68,7 @@ public struct GlpkSolver: Solver {
                 // A zero gap is GLPK's own proof of optimality: no stop at it (it would read as a gap limit).
                 absolute_gap: options.absoluteGap.flatMap { $0 > 0 ? $0 : nil } ?? -1, node_limit: options.nodeLimit ?? -1,
                 solution_limit: options.solutionLimit ?? -1, log_level: Int32(clamping: options.logLevel),
+                presolve: options.presolve == false ? 0 : 1,
                 should_stop: options.interrupt == nil ? nil : { context in
                     Unmanaged<SearchCallbacks>.fromOpaque(context!).takeUnretainedValue().interrupt?.isSet == true ? 1 : 0
                 },
@@ -113,6 +114,12 @@ public struct GlpkSolver: Solver {
         case (0, GLP_NOFEAS):
             output = SolverOutput(termination: .infeasible, bestBound: unknown)
         case (0, GLP_UNBND):
+            output = SolverOutput(termination: r.primal_status == GLP_FEAS ? .unbounded : .infeasibleOrUnbounded, bestBound: unknown)
+        // The dual simplex (the second path) can end with the basis' status undecided and one of
+        // the two problems proven to have no feasible solution.
+        case (0, _) where r.primal_status == GLP_NOFEAS:
+            output = SolverOutput(termination: .infeasible, bestBound: unknown)
+        case (0, _) where r.dual_status == GLP_NOFEAS:
             output = SolverOutput(termination: r.primal_status == GLP_FEAS ? .unbounded : .infeasibleOrUnbounded, bestBound: unknown)
         case (GLP_ETMLIM, _):
             output = SolverOutput(termination: .limitReached, limit: .time, bestBound: unknown)

@@ -34,6 +34,8 @@ public struct ChildProcessSolver: Solver {
     public var capabilities: SolverCapabilities { inner.capabilities.subtracting(.duals) }
     /// Always true: each solve runs in its own process.
     public var allowsConcurrentSolves: Bool { true }
+    /// Always true: the child's `milp solve` confirms its statuses and checks its points.
+    public var reportsConfirmedOutputs: Bool { true }
 
     /// Runs `milp solve` on `form` in a child process and reads back its report; a crash, a hang past
     /// the deadline or a missing report becomes an `.error` or `.limitReached` output instead of a throw.

@@ -54,6 +54,9 @@ struct Solve: ParsableCommand {
     @Option(help: "A MIPLIB .sol file used as the MIP start.")
     var mipStart: String?
 
+    @Option(help: "The bounds of MPS integer columns between MARKER lines that get no bound in BOUNDS: nonnegative ([0, +inf), as CBC and GLPK read them) or binary ([0, 1], as HiGHS reads them and MIPLIB 2017 states). A warning says when a file has such columns.")
+    var markerIntegerBounds: MarkerIntegerBounds = .nonnegative
+
     @Flag(help: "Turn CBC's MIP preprocessing (CglPreProcess) off.")
     var noPreprocessing = false
 
@@ -97,13 +100,16 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         let commandStart = ContinuousClock.now
-        let (loaded, readSeconds) = timed { () -> Model? in
-            do { return try ModelFile.read(file) } catch {
+        let (loaded, readSeconds) = timed { () -> (model: Model, notes: ReadNotes)? in
+            do { return try ModelFile.readWithNotes(file, markerIntegerBounds: markerIntegerBounds) } catch {
                 printError("milp: \(error)")
                 return nil
             }
         }
-        guard var model = loaded else { throw ExitStatus.badInput.exitCode }
+        guard let loaded else { throw ExitStatus.badInput.exitCode }
+        var model = loaded.model
+        let warnings = loaded.notes.warnings
+        if !quiet { for warning in warnings { printError("milp: warning: \(file): \(warning)") } }
         if let mipStart {
             do {
                 let start = try SolutionFile.read(path: mipStart, for: model)
@@ -121,7 +127,7 @@ struct Solve: ParsableCommand {
         let chatter = json ? SolverChatterToStderr() : nil
         defer { chatter?.restore() }
         if useLNS {
-            try runLNS(model, readSeconds: readSeconds, commandStart: commandStart, interrupt: interrupt, chatter: chatter)
+            try runLNS(model, readSeconds: readSeconds, warnings: warnings, commandStart: commandStart, interrupt: interrupt, chatter: chatter)
             return
         }
         let remaining = timeLimit.map { max(0, $0 - (ContinuousClock.now - commandStart).seconds) }
@@ -148,6 +154,7 @@ struct Solve: ParsableCommand {
                         "file": file, "status": "limit", "limit": "time", "has_solution": false, "objective": NSNull(),
                         "bound": NSNull(), "gap": NSNull(), "seconds": (ContinuousClock.now - commandStart).seconds,
                         "nodes": NSNull(), "solver": chosen.name, "solver_version": chosen.version, "message": message,
+                        "warnings": warnings,
                     ]))
                 } else if !quiet {
                     print("status:    limit (time limit)\nsolution:  none\nmessage:   \(message)")
@@ -170,7 +177,7 @@ struct Solve: ParsableCommand {
             try SolutionFile.write(model, values: values, to: solution)
         }
         if json {
-            print(jsonReport(result, model: model, readSeconds: readSeconds))
+            print(jsonReport(result, model: model, readSeconds: readSeconds, warnings: warnings))
         } else if !quiet {
             print(humanReport(result, model: model, readSeconds: readSeconds))
         }
@@ -190,13 +197,14 @@ struct Solve: ParsableCommand {
     /// The keys every `--json` report has (docs/cli.md); nil numbers become null.
     func reportFields(status: TerminationReason, limit: SolveLimit?, hasSolution: Bool, objective: Double?, bound: Double?,
                       gap: Double?, seconds: Double, nodes: Int?, solverName: String, solverVersion: String,
-                      model: Model, readSeconds: Double) -> [String: Any] {
+                      model: Model, readSeconds: Double, warnings: [String]) -> [String: Any] {
         [
             "file": file, "status": status.rawValue, "limit": limit?.rawValue ?? NSNull(),
             "has_solution": hasSolution, "objective": jsonNumber(objective), "bound": jsonNumber(bound),
             "gap": jsonNumber(gap), "seconds": seconds, "read_seconds": readSeconds, "nodes": nodes ?? NSNull(),
             "solver": solverName, "solver_version": solverVersion,
             "rows": model.constraintCount, "columns": model.variableCount, "nonzeros": model.nonzeroCount,
+            "warnings": warnings,
         ]
     }
 
@@ -217,11 +225,13 @@ struct Solve: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    private func jsonReport(_ r: SolveResult, model: Model, readSeconds: Double) -> String {
+    private func jsonReport(_ r: SolveResult, model: Model, readSeconds: Double, warnings: [String]) -> String {
         var object = reportFields(status: r.termination, limit: r.limit, hasSolution: r.hasSolution, objective: r.objective,
                                   bound: r.bestBound, gap: r.gap, seconds: r.seconds, nodes: r.nodes,
-                                  solverName: r.solverName, solverVersion: r.solverVersion, model: model, readSeconds: readSeconds)
+                                  solverName: r.solverName, solverVersion: r.solverVersion, model: model, readSeconds: readSeconds,
+                                  warnings: warnings)
         if let message = r.message { object["message"] = message }
+        if let recovery = r.recovery { object["recovery"] = recovery.rawValue }
         if let trace = r.incumbentTrace { object["incumbent_trace"] = finitePoints(trace) }
         return jsonText(object)
     }

@@ -6,7 +6,7 @@ import MILPKit
 extension Solve {
     var useLNS: Bool { lns || lnsConfig != nil }
 
-    func runLNS(_ model: Model, readSeconds: Double, commandStart: ContinuousClock.Instant, interrupt: InterruptFlag,
+    func runLNS(_ model: Model, readSeconds: Double, warnings: [String], commandStart: ContinuousClock.Instant, interrupt: InterruptFlag,
                 chatter: SolverChatterToStderr?) throws {
         var config = LNSConfig()
         if let lnsConfig {
@@ -55,7 +55,7 @@ extension Solve {
             var object = reportFields(status: status, limit: limit, hasSolution: result.hasSolution, objective: result.objective,
                                       bound: optimal ? result.objective : nil, gap: optimal ? 0 : nil, seconds: seconds, nodes: nil,
                                       solverName: repairSolver.name, solverVersion: repairSolver.version,
-                                      model: model, readSeconds: readSeconds)
+                                      model: model, readSeconds: readSeconds, warnings: warnings)
             object["lns"] = [
                 "status": result.status.rawValue, "iterations": result.iterations,
                 "initial_objective": jsonNumber(result.initialObjective), "operators": operators,

@@ -37,7 +37,7 @@ struct Stats: ParsableCommand {
         print("""
         model:          \(model.name.isEmpty ? ModelFile.instanceName(file) : model.name) (\(model.sense.rawValue))
         rows:           \(model.constraintCount)  (≤ \(s.rowTypes[0]), ≥ \(s.rowTypes[1]), = \(s.rowTypes[2]), ranged \(s.rowTypes[3]), free \(s.rowTypes[4]); empty \(s.emptyRows))
-        columns:        \(model.variableCount)  (binary \(s.binaries), general integer \(s.generalIntegers), continuous \(s.continuous), semi-continuous \(s.semiContinuous); empty \(s.emptyColumns))
+        columns:        \(model.variableCount)  (binary \(s.binaries), general integer \(s.generalIntegers), continuous \(s.continuous), semi-continuous \(s.semiContinuous), semi-integer \(s.semiIntegers); empty \(s.emptyColumns))
         nonzeros:       \(model.nonzeroCount)  (density \(String(format: "%.3g", s.density)))
         SOS sets:       \(model.sosConstraints.count)
         free columns:   \(s.freeColumns), fixed columns: \(s.fixedColumns)
@@ -52,7 +52,7 @@ struct Stats: ParsableCommand {
 /// Counts and magnitude ranges of a model (ranges over nonzero finite absolute values).
 struct ModelStatistics {
     var rowTypes = [0, 0, 0, 0, 0]  // ≤, ≥, =, ranged, free
-    var binaries = 0, generalIntegers = 0, continuous = 0, semiContinuous = 0
+    var binaries = 0, generalIntegers = 0, continuous = 0, semiContinuous = 0, semiIntegers = 0
     var emptyRows = 0, emptyColumns = 0, freeColumns = 0, fixedColumns = 0
     var matrixRange: (Double, Double)?, objectiveRange: (Double, Double)?
     var boundRange: (Double, Double)?, rhsRange: (Double, Double)?
@@ -81,6 +81,7 @@ struct ModelStatistics {
             case .integer: if lo >= 0 && up <= 1 { binaries += 1 } else { generalIntegers += 1 }
             case .continuous: continuous += 1
             case .semiContinuous: semiContinuous += 1
+            case .semiInteger: semiIntegers += 1
             }
             if !used[j] { emptyColumns += 1 }
             if lo == -.infinity && up == .infinity { freeColumns += 1 }
@@ -103,7 +104,7 @@ struct ModelStatistics {
         [
             "rows_le": rowTypes[0], "rows_ge": rowTypes[1], "rows_eq": rowTypes[2], "rows_ranged": rowTypes[3],
             "rows_free": rowTypes[4], "binaries": binaries, "general_integers": generalIntegers,
-            "continuous": continuous, "semi_continuous": semiContinuous, "empty_rows": emptyRows,
+            "continuous": continuous, "semi_continuous": semiContinuous, "semi_integer": semiIntegers, "empty_rows": emptyRows,
             "empty_columns": emptyColumns, "free_columns": freeColumns, "fixed_columns": fixedColumns,
             "matrix_min": matrixRange?.0 ?? Double.nan, "matrix_max": matrixRange?.1 ?? Double.nan,
             "objective_min": objectiveRange?.0 ?? Double.nan, "objective_max": objectiveRange?.1 ?? Double.nan,

@@ -62,3 +62,5 @@ struct MIPSolverOption: ParsableArguments {
     /// The chosen solver (valid after `validate()`).
     var chosen: any Solver { Solvers.named(solver)! }
 }
+
+extension MarkerIntegerBounds: ExpressibleByArgument {}

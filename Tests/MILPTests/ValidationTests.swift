@@ -69,8 +69,8 @@ struct ValidationTests {
             m.addVariable(lowerBound: 1, kind: .semiContinuous, name: "s")
             m.addVariable(lowerBound: -1, upperBound: 2, kind: .semiContinuous, name: "t")
         }
-        #expect(text.contains("semi-continuous variable s: upper bound must be finite"))
-        #expect(text.contains("semi-continuous variable t: lower bound -1.0 must be ≥ 0"))
+        #expect(text.contains("semi-continuous or semi-integer variable s: upper bound must be finite"))
+        #expect(text.contains("semi-continuous or semi-integer variable t: lower bound -1.0 must be ≥ 0"))
     }
 
     @Test func duplicateNames() {

@@ -1,0 +1,244 @@
+/// Checking what a solver says before the user hears it: infeasible and unbounded claims are
+/// confirmed on a second path (`SolveOptions.presolve` off), points that fail the feasibility
+/// check are repaired or the solve retried. See `Solver.solve(_ model:options:)`.
+extension Solver {
+    /// `output` when its status needs no confirmation or the second path agrees; otherwise what
+    /// the second path proves, an `.error` naming both claims, or `.limitReached` when the time
+    /// limit or an interrupt cuts the confirmation short.
+    func confirmClaim(_ output: SolverOutput, form: StandardForm, model: Model, options: SolveOptions,
+                      started: ContinuousClock.Instant) -> SolverOutput {
+        let claim = output.termination
+        guard claim == .infeasible || claim == .unbounded || claim == .infeasibleOrUnbounded else { return output }
+        let said = "\(name) says \(claim.rawValue.replacingOccurrences(of: "_", with: " "))"
+            + (output.message.map { " (\($0))" } ?? "")
+        let unknownBound = -form.sense.sign * Double.infinity
+        func ended(_ termination: TerminationReason, limit: SolveLimit? = nil, values: [Double]? = nil, note: String?) -> SolverOutput {
+            var ended = SolverOutput(termination: termination, limit: limit, values: values, bestBound: unknownBound)
+            ended.nodes = output.nodes
+            ended.iterations = output.iterations
+            ended.message = note
+            ended.queuedSeconds = output.queuedSeconds
+            return ended
+        }
+        /// What a second-path solve that did not decide anything means for the claim.
+        func undecided(_ second: SolverOutput, _ what: String) -> SolverOutput {
+            if second.termination == .limitReached {
+                let limit = second.limit == .interrupted ? SolveLimit.interrupted : .time
+                return ended(.limitReached, limit: limit, note: "\(said); not confirmed: \(what) without presolve was stopped (\(limit.rawValue))")
+            }
+            return ended(.error, note: "\(said); not confirmed: \(what) without presolve ended with \(second.termination.rawValue)"
+                + (second.message.map { " (\($0))" } ?? ""))
+        }
+        /// Time is up or the solve was interrupted: the claim stands unconfirmed.
+        func noSecondPath() -> SolverOutput {
+            let interrupted = options.interrupt?.isSet == true
+            return ended(.limitReached, limit: interrupted ? .interrupted : .time,
+                         note: "\(said); not confirmed: \(interrupted ? "interrupted" : "no time left") before a second path")
+        }
+        let infeasibleClaims: Set<TerminationReason> = [.infeasible, .infeasibleOrUnbounded]
+
+        // Is there any feasible point? For a MIP, its LP relaxation first: infeasible, so is the MIP.
+        if form.isMIP {
+            guard let second = secondPath(options, started: started) else { return noSecondPath() }
+            let relaxed = solve(form.relaxed.withZeroObjective, options: second)
+            if infeasibleClaims.contains(relaxed.termination) {
+                return claim == .unbounded
+                    ? ended(.error, note: "\(said), but without presolve its LP relaxation has no feasible point") : output
+            }
+            guard relaxed.termination == .optimal else { return undecided(relaxed, "the search for a point of the LP relaxation") }
+        }
+        guard let second = secondPath(options, started: started) else { return noSecondPath() }
+        let feasibility = solve(form.withZeroObjective, options: second)
+        if infeasibleClaims.contains(feasibility.termination) {
+            // With a zero objective nothing is unbounded: either claim means infeasible.
+            return claim == .unbounded
+                ? ended(.error, note: "\(said), but a search for any feasible point without presolve finds none")
+                : (claim == .infeasible ? output : ended(.infeasible, note: output.message))
+        }
+        guard let point = feasibility.values, isFeasible(point, of: model, form: form) else {
+            return undecided(feasibility, "the search for a feasible point")
+        }
+        // Feasible. An unbounded claim stands if the objective (of the LP relaxation, for a MIP:
+        // with rational data a feasible MIP with an unbounded relaxation is unbounded) has no
+        // finite optimum on the second path either; an infeasible claim is wrong: solve again.
+        guard let again = secondPath(options, started: started) else { return noSecondPath() }
+        if claim != .infeasible {
+            let relaxation = solve(form.isMIP ? form.relaxed : form, options: again)
+            switch relaxation.termination {
+            case .unbounded, .infeasibleOrUnbounded: return ended(.unbounded, note: output.message)
+            case .optimal:
+                return ended(.error, note: "\(said), but without presolve \(form.isMIP ? "its LP relaxation has" : "it has") "
+                    + "a feasible point and an optimum of \(formatNumber(relaxation.bestBound + form.objectiveConstant))")
+            default: return undecided(relaxation, form.isMIP ? "the LP relaxation" : "the solve")
+            }
+        }
+        var withPoint = form
+        withPoint.start = point.indices.map { (column: Int32($0), value: point[$0]) }
+        var seeded = again
+        seeded.useStart = true
+        var resolved = solve(withPoint, options: seeded)
+        let found = "\(said), but a solve without presolve finds a feasible point"
+        switch resolved.termination {
+        case .optimal where resolved.values.map({ isFeasible($0, of: model, form: form) }) == true:
+            resolved.message = "\(found) and this optimum"
+            resolved.queuedSeconds = output.queuedSeconds
+            return resolved
+        case .unbounded, .infeasibleOrUnbounded:
+            return ended(.unbounded, note: "\(found) and no finite optimum")
+        case .limitReached:
+            let values = resolved.values.flatMap { isFeasible($0, of: model, form: form) ? $0 : nil } ?? point
+            return ended(.limitReached, limit: resolved.limit ?? .time, values: values, note: "\(found); its search was stopped")
+        default:
+            return ended(.error, note: "\(found), then ended with \(resolved.termination.rawValue)"
+                + (resolved.message.map { " (\($0))" } ?? ""))
+        }
+    }
+
+    /// Options for a solve on the second path (presolve and preprocessing off, no callbacks,
+    /// no start), with what is left of the time limit; nil when the time is up or the solve was
+    /// interrupted. The second path gets at least half a second: a claim made at the deadline
+    /// may still be confirmed.
+    func secondPath(_ options: SolveOptions, started: ContinuousClock.Instant) -> SolveOptions? {
+        if options.interrupt?.isSet == true { return nil }
+        var second = options
+        second.presolve = false
+        second.preprocessing = false
+        second.progress = nil
+        second.onIncumbent = nil
+        second.useStart = false
+        second.confirmsClaims = false
+        if let limit = options.timeLimit {
+            let left = limit - (ContinuousClock.now - started).seconds
+            guard left > -1 else { return nil }
+            second.timeLimit = max(left, 0.5)
+        }
+        return second
+    }
+
+    /// True when the form's point, cut to the model's columns, passes the model's feasibility check.
+    private func isFeasible(_ values: [Double], of model: Model, form: StandardForm) -> Bool {
+        guard values.count >= form.originalColumnCount else { return false }
+        return model.checkFeasibility(of: Array(values.prefix(form.originalColumnCount)),
+                                      tolerance: FeasibilityReport.acceptedViolation,
+                                      integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible
+    }
+
+    /// Before a point that fails the feasibility check is dropped: for a MIP, the integers are
+    /// fixed at their rounded values (semi-continuous variables at 0 or within their range) and
+    /// the LP re-solved on the second path; failing that, the whole solve is retried once on the
+    /// second path with another seed. The first feasible point (for an optimal result, no worse
+    /// than the solver's by 1e-6 relative) replaces the solver's; `result.recovery` says how.
+    func recoverInfeasiblePoint(_ result: inout SolveResult, form: StandardForm, model: Model, options: SolveOptions,
+                                started: ContinuousClock.Instant) {
+        guard let values = result.values else { return }
+        let report = model.checkFeasibility(of: values, tolerance: FeasibilityReport.acceptedViolation,
+                                            integralityTolerance: FeasibilityReport.acceptedViolation)
+        guard !report.isFeasible else { return }
+        let violation = "\(name)'s point is not feasible at tolerance \(formatNumber(FeasibilityReport.acceptedViolation)) "
+            + "(\(report.worst.prefix(2).joined(separator: "; ")))"
+        var tried: [String] = []
+        if model.isMIP, let second = secondPath(options, started: started) {
+            tried.append("integers fixed and the LP re-solved without presolve")
+            if let repaired = try? solve(model.fixingIntegrality(at: values), options: second),
+               let point = repaired.values, acceptable(point, instead: result, in: model) {
+                result.values = point
+                result.objective = model.objectiveValue(of: point)
+                result.gap = result.objective.map { relativeGap(objective: $0, bound: result.bestBound) }
+                result.incumbentTrace = result.incumbentTrace.flatMap { trace in
+                    result.objective.map { closedIncumbentTrace(trace, at: result.seconds, with: $0) }
+                }
+                result.recovery = .repaired
+                result.note("\(violation); repaired: integers fixed, LP re-solved without presolve")
+                return
+            }
+        }
+        if var retry = secondPath(options, started: started) {
+            retry.seed = (options.seed ?? 0) + 1
+            retry.useStart = options.useStart
+            tried.append("a retry without presolve and with seed \(retry.seed!)")
+            if let again = try? solve(model, options: retry), let point = again.values,
+               model.checkFeasibility(of: point, tolerance: FeasibilityReport.acceptedViolation,
+                                      integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible {
+                result = again
+                result.recovery = .retried
+                result.note("\(violation); retried without presolve and with seed \(retry.seed!)")
+                return
+            }
+        }
+        if !tried.isEmpty { result.note("tried: " + tried.joined(separator: ", then ")) }
+    }
+
+    /// True when `point` is feasible and, if `result` claims optimality, no worse than its
+    /// objective by 1e-6 relative (a repair must not turn an optimum into a worse point).
+    private func acceptable(_ point: [Double], instead result: SolveResult, in model: Model) -> Bool {
+        guard model.checkFeasibility(of: point, tolerance: FeasibilityReport.acceptedViolation,
+                                     integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible else { return false }
+        guard result.termination == .optimal, let claimed = result.objective else { return true }
+        let worse = model.sense.sign * (model.objectiveValue(of: point) - claimed)
+        return worse <= 1e-6 * max(1, abs(claimed))
+    }
+}
+
+/// How a solver's point that failed the feasibility check was replaced.
+public enum PointRecovery: String, Sendable, Codable {
+    /// Integers fixed at the point's rounded values, the LP re-solved.
+    case repaired
+    /// The solve retried on the second path (presolve off, another seed).
+    case retried
+}
+
+extension SolveResult {
+    /// Appends a note to ``message``.
+    mutating func note(_ text: String) {
+        message = message.map { "\($0); \(text)" } ?? text
+    }
+}
+
+extension StandardForm {
+    /// The same constraints with a zero objective: any feasible point is optimal.
+    var withZeroObjective: StandardForm {
+        var form = self
+        form.objective = Array(repeating: 0, count: columnCount)
+        form.start = []
+        return form
+    }
+
+    /// The LP relaxation: no integrality, no SOS sets.
+    var relaxed: StandardForm {
+        var form = self
+        form.isInteger = Array(repeating: false, count: columnCount)
+        form.sos = []
+        form.start = []
+        return form
+    }
+}
+
+extension Model {
+    /// The model with its integer and binary variables fixed at `values` rounded (within their
+    /// bounds), semi-continuous and semi-integer ones fixed at 0 when they are nearer 0 than
+    /// their lower bound and kept in their range otherwise, SOS members at 0 fixed; all
+    /// continuous, no SOS sets.
+    func fixingIntegrality(at values: [Double]) -> Model {
+        var fixed = self
+        let zero = FeasibilityReport.acceptedViolation
+        var atZero = Set<Int>()
+        for c in 0..<variableCount {
+            let x = values[c], lo = lowerBounds[c], up = upperBounds[c]
+            if kinds[c].isSemi && x < lo / 2 {
+                (fixed.lowerBounds[c], fixed.upperBounds[c]) = (0, 0)
+                atZero.insert(c)
+            } else if kinds[c].isIntegral {
+                let v = min(max(x.rounded(), lo.rounded(.up)), up.rounded(.down))
+                (fixed.lowerBounds[c], fixed.upperBounds[c]) = (v, v)
+            }
+            fixed.kinds[c] = .continuous
+        }
+        for set in sosConstraints {
+            for c in set.columns.map(Int.init) where abs(values[c]) <= zero && !atZero.contains(c) {
+                (fixed.lowerBounds[c], fixed.upperBounds[c]) = (0, 0)
+            }
+        }
+        fixed.sosConstraints = []
+        return fixed
+    }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import Testing
+import MILPKit
+
+// Issue 20: honest answers on files other tools write — confirmed statuses, repaired points,
+// empty rows, semi-integer variables, the MARKER integer convention.
+
+/// Two LPs built by a random generator of badly scaled models (objective coefficients up to
+/// 2.5e10, free columns), on which CLP's default path (presolve, scaling, dual simplex) says
+/// infeasible. Both are feasible and unbounded.
+private let wrongTurnLPs: [String: String] = [
+    "c26": """
+    NAME c26
+    ROWS
+     N obj
+     G r0
+     L r1
+     E r2
+     L r3
+     G r4
+     E r5
+    COLUMNS
+     x0 obj -25000000000.0 r4 0.001
+     x0 r5 -4.5826371960214365
+     x1 obj 1000000000.0 r5 -0.5
+     x2 obj 0 r1 0.001
+     x3 obj -1 r0 3.4467152911058303
+     x3 r5 1 r2 0.001
+     x4 obj -10000000.0 r3 1000
+     x4 r5 0.001 r1 3.6691128781484768
+     x5 obj 1000000000.0 r1 1
+     x6 obj 0 r4 -1000
+     x6 r0 1
+    RHS
+     RHS r0 100 r3 1
+     RHS r4 38.044805010303065 r5 1000000.0
+    BOUNDS
+     FR BND x0
+     MI BND x1
+     UP BND x1 0
+     FR BND x2
+     FR BND x3
+     UP BND x4 0
+     FR BND x6
+    ENDATA
+    """,
+]
+
+@Suite("Confirmed statuses")
+struct ConfirmedStatusTests {
+    @Test("an LP CLP's default path calls infeasible is reported unbounded by every solver", arguments: wrongTurnLPs.keys.sorted())
+    func wrongTurn(name: String) throws {
+        let model = try parseMPS(wrongTurnLPs[name]!)
+        // The situation: CLP's own answer, unconfirmed, is "infeasible".
+        let raw = ClpSolver().solve(try StandardForm(model, nativeSOS: false), options: SolveOptions())
+        #expect(raw.termination == .infeasible, "CLP no longer takes the wrong turn here: \(raw.termination)")
+        for solver in [ClpSolver() as any Solver, CbcSolver(), GlpkSolver()] {
+            let result = try solver.solve(model)
+            #expect(result.termination == .unbounded, "\(solver.name): \(result.summary) \(result.message ?? "")")
+        }
+        // Independently: a feasible point exists, and a ray along which the point stays feasible
+        // and the objective falls (both checked here, in plain arithmetic).
+        var feasibility = model
+        for v in feasibility.variables { feasibility.setObjectiveCoefficient(of: v, to: 0) }
+        let point = try #require(try CbcSolver().solve(feasibility).values)
+        #expect(model.checkFeasibility(of: point).isFeasible)
+        let ray = try #require(try GlpkSolver().solve(recessionLP(of: model)).values)
+        let slope = zip(model.objectiveCoefficients, ray).map(*).reduce(0, +)
+        #expect(slope < -1, "the objective along the ray: \(slope)")
+        for j in 0..<model.variableCount {
+            if model.lowerBounds[j].isFinite { #expect(ray[j] >= -1e-9) }
+            if model.upperBounds[j].isFinite { #expect(ray[j] <= 1e-9) }
+        }
+        for r in 0..<model.constraintCount {
+            let (columns, values) = model.row(model.constraint(at: r))
+            let change = zip(columns, values).map { ray[Int($0.0)] * $0.1 }.reduce(0, +)
+            if model.rowLowerBounds[r].isFinite { #expect(change >= -1e-9) }
+            if model.rowUpperBounds[r].isFinite { #expect(change <= 1e-9) }
+        }
+    }
+
+    /// The directions r with |r_j| ≤ 1 that keep every bound and row (A r ≥ 0 for a finite lower
+    /// bound, ≤ 0 for a finite upper one), minimizing the objective's slope.
+    private func recessionLP(of model: Model) -> Model {
+        var cone = Model(name: "rays")
+        let r = model.variables.map { v in
+            cone.addVariable(lowerBound: model.lowerBounds[v.index].isFinite ? 0 : -1,
+                             upperBound: model.upperBounds[v.index].isFinite ? 0 : 1, objective: model.objectiveCoefficients[v.index])
+        }
+        for row in 0..<model.constraintCount {
+            let (columns, values) = model.row(model.constraint(at: row))
+            var expression = LinearExpression()
+            for (column, value) in zip(columns, values) { expression.add(value, r[Int(column)]) }
+            cone.add(LinearConstraint(expression, lowerBound: model.rowLowerBounds[row].isFinite ? 0 : -.infinity,
+                                      upperBound: model.rowUpperBounds[row].isFinite ? 0 : .infinity))
+        }
+        return cone
+    }
+
+    @Test("an infeasible claim the second path agrees with is reported as infeasible")
+    func confirmedInfeasible() throws {
+        // An infeasible model (an empty row 0 >= 1) stays infeasible on every solver: the second
+        // path agrees, so the claim is reported as it is.
+        let model = try LPReader().parse(Array("min\n obj: x + y\nst\n c1: x + y >= 1\n e: 0 x >= 1\nEnd\n".utf8))
+        for solver in [ClpSolver() as any Solver, CbcSolver(), GlpkSolver()] {
+            let result = try solver.solve(model)
+            #expect(result.termination == .infeasible, "\(solver.name): \(result.summary)")
+        }
+    }
+}
+
+@Suite("Semi-integer variables")
+struct SemiIntegerTests {
+    /// max 3a + 2b + c − d with a semi-integer in [2.5, 6] (so 0 or 3…6), b integer in [0, 5],
+    /// c semi-continuous in [1.5, 4], d continuous ≥ 0: 2a + 3b + c ≤ 13.5, a − b ≤ 4, c − d ≤ 3.
+    static let lp = """
+    Maximize
+     obj: 3 a + 2 b + c - d
+    Subject To
+     r1: 2 a + 3 b + c <= 13.5
+     r2: a - b <= 4
+     r3: c - d <= 3
+    Bounds
+     2.5 <= a <= 6
+     b <= 5
+     1.5 <= c <= 4
+    General
+     b
+    %SEMI%
+    End
+    """
+
+    static let variants = [
+        "Semi-continuous\n a c\nGeneral\n a",             // semi + general: semi-integer (CPLEX, HiGHS)
+        "General\n a\nSemis\n a c",                         // the other order
+        "Semi-integer\n a\nSemi-continuous\n c",            // a section of its own
+    ]
+
+    /// The optimum by enumeration: a ∈ {0, 3, …, 6}, b ∈ 0…5, c ∈ {0} ∪ [1.5, 4]; for fixed a, b
+    /// the best c (the objective rises with c, d only pays for c above 3) is checked at its
+    /// candidates 0, 1.5, 3, 4 and the capacity left.
+    static func bruteForce() -> Double {
+        var best = -Double.infinity
+        for a in [0.0, 3, 4, 5, 6] {
+            for b in stride(from: 0.0, through: 5, by: 1) where 2 * a + 3 * b <= 13.5 + 1e-9 && a - b <= 4 + 1e-9 {
+                let room = 13.5 - 2 * a - 3 * b
+                for c in [0, 1.5, 3, 4, room] where c == 0 || (c >= 1.5 && c <= min(4, room) + 1e-9) {
+                    best = max(best, 3 * a + 2 * b + c - max(0, c - 3))
+                }
+            }
+        }
+        return best
+    }
+
+    @Test("LP spellings read a as semi-integer; CBC and GLPK reach the enumerated optimum", arguments: variants)
+    func lpFile(semi: String) throws {
+        let model = try LPReader().parse(Array(Self.lp.replacingOccurrences(of: "%SEMI%", with: semi).utf8))
+        let a = try #require(model.variable(named: "a")).index, c = try #require(model.variable(named: "c")).index
+        #expect(model.kinds[a] == .semiInteger)
+        #expect(model.kinds[c] == .semiContinuous)
+        #expect([model.lowerBounds[a], model.upperBounds[a]] == [2.5, 6])
+        let expected = Self.bruteForce()
+        for solver in [CbcSolver() as any Solver, GlpkSolver()] {
+            let result = try solver.solve(model)
+            #expect(result.termination == .optimal && agrees(result.objective, expected), "\(solver.name): \(result.summary)")
+            let x = try #require(result.values)[a]
+            #expect(x == 0 || (x >= 3 - 1e-6 && abs(x - x.rounded()) < 1e-6), "a = \(x)")
+        }
+    }
+
+    @Test("the model built in code, written as LP and as MPS (SI bound), reads back semi-integer with the same optimum")
+    func roundTrips() throws {
+        var m = Model(name: "si")
+        let a = m.addVariable(lowerBound: 2.5, upperBound: 6, kind: .semiInteger, objective: 3, name: "a")
+        let b = m.addInteger(in: 0...5, objective: 2, name: "b")
+        let c = m.addVariable(lowerBound: 1.5, upperBound: 4, kind: .semiContinuous, objective: 1, name: "c")
+        let d = m.addVariable(objective: -1, name: "d")
+        m.sense = .maximize
+        m.add(2 * a + 3 * b + c <= 13.5, name: "r1")
+        m.add(a - b <= 4, name: "r2")
+        m.add(c - d <= 3, name: "r3")
+        let lp = try LPReader().parse(Array(try LPWriter().data(for: m)))
+        let mpsText = String(decoding: try MPSWriter(layout: .free).data(for: m), as: UTF8.self)
+        #expect(mpsText.contains(" SI BND a 6"))
+        let mps = try parseMPS(mpsText)
+        for read in [lp, mps] {
+            #expect(read.kinds == [.semiInteger, .integer, .semiContinuous, .continuous])
+            #expect(read.lowerBounds == m.lowerBounds && read.upperBounds == m.upperBounds)
+            #expect(agrees(try CbcSolver().solve(read).objective, Self.bruteForce()))
+        }
+        // Relaxing integrality keeps a semi (continuous), like CPLEX's relaxation of a semi-integer.
+        var relaxed = m
+        relaxed.relaxIntegrality()
+        #expect(relaxed.kinds == [.semiContinuous, .continuous, .semiContinuous, .continuous])
+    }
+
+    @Test("MPS: SC on a MARKER integer column is semi-integer (CPLEX), SI on a continuous one too; a point between 0 and l is infeasible")
+    func mpsConventions() throws {
+        let m = try parseMPS("""
+        NAME t
+        ROWS
+         N obj
+         L c
+        COLUMNS
+            MARKER 'MARKER' 'INTORG'
+         x obj -1 c 1
+            MARKER 'MARKER' 'INTEND'
+         y obj -1 c 1
+         z obj -1 c 1
+        RHS
+         RHS c 20
+        BOUNDS
+         LO BND x 2.5
+         SC BND x 8
+         SI BND y 7
+         LO BND z 1
+         SC BND z 4
+        ENDATA
+        """)
+        #expect(m.kinds == [.semiInteger, .semiInteger, .semiContinuous])
+        #expect(!m.checkFeasibility(of: [2, 0, 0]).isFeasible, "x = 2 is below its lower bound 2.5 and not 0")
+        #expect(!m.checkFeasibility(of: [3.5, 0, 0]).isFeasible, "x = 3.5 is not integral")
+        #expect(m.checkFeasibility(of: [3, 7, 0]).isFeasible)
+        #expect(agrees(try CbcSolver().solve(m).objective, -19))
+    }
+}
+
+@Suite("Rows without variables")
+struct EmptyRowTests {
+    @Test("HiGHS's `c: = +0`, `r: 1 <= 2` and `e: >= 1` are kept as empty rows; the infeasible one is noted")
+    func emptyRows() throws {
+        let text = "min\n obj: x\nst\n c1: x >= 1\n con932: = +0\n r: 1 <= 2\n e: >= 1\n f: 3 x - 3 x >= -1\nEnd\n"
+        let (model, notes) = try LPReader().parseWithNotes(Array(text.utf8))
+        #expect(model.constraintCount == 5)
+        let empty = (0..<5).filter { model.rowStarts[$0] == model.rowStarts[$0 + 1] }
+        #expect(empty == [1, 2, 3, 4])
+        #expect(model.rowLowerBounds == [1, 0, -.infinity, 1, -1])
+        #expect(model.rowUpperBounds == [.infinity, 0, 1, .infinity, .infinity])
+        #expect(notes.infeasibleEmptyRows == ["e"])
+        #expect(notes.warnings.count == 1 && notes.warnings[0].contains("(e): the model is infeasible"))
+        #expect(try ClpSolver().solve(model).termination == .infeasible)
+        var feasible = model
+        feasible.setBounds(of: model.constraint(at: 3), lower: -.infinity, upper: 1)
+        let result = try ClpSolver().solve(feasible)
+        #expect(result.termination == .optimal && result.objective == 1)
+    }
+}
+
+@Suite("MARKER integers without bounds")
+struct MarkerIntegerTests {
+    /// max 5x + 4y + 3z, 2x + 3y + z ≤ 11, 4x + y + 2z ≤ 12 (x, y from MARKER lines without bounds,
+    /// z integer with UP 9).
+    static let mps = """
+    NAME m
+    OBJSENSE
+        MAX
+    ROWS
+     N obj
+     L c1
+     L c2
+    COLUMNS
+        MARKER 'MARKER' 'INTORG'
+     x obj 5 c1 2
+     x c2 4
+     y obj 4 c1 3
+     y c2 1
+     z obj 3 c1 1
+     z c2 2
+        MARKER 'MARKER' 'INTEND'
+    RHS
+     RHS c1 11 c2 12
+    BOUNDS
+     UP BND z 9
+    ENDATA
+    """
+
+    /// The optimum by enumeration with x, y ≤ `top`.
+    static func bruteForce(top: Int) -> Double {
+        var best = -Double.infinity
+        for x in 0...top { for y in 0...top { for z in 0...9 where 2 * x + 3 * y + z <= 11 && 4 * x + y + 2 * z <= 12 {
+            best = max(best, Double(5 * x + 4 * y + 3 * z))
+        } } }
+        return best
+    }
+
+    @Test("both conventions read as asked, counted and warned about; the optima differ and match enumeration")
+    func conventions() throws {
+        let bytes = Array(Self.mps.utf8)
+        let (open, openNotes) = try MPSReader().parseWithNotes(bytes)
+        let (binary, binaryNotes) = try MPSReader(markerIntegerBounds: .binary).parseWithNotes(bytes)
+        #expect(open.upperBounds == [.infinity, .infinity, 9])
+        #expect(binary.upperBounds == [1, 1, 9])
+        #expect(openNotes.markerIntegersWithoutBounds == 2 && binaryNotes.markerIntegersWithoutBounds == 2)
+        #expect(openNotes.warnings.first?.contains("--marker-integer-bounds binary") == true)
+        #expect(binaryNotes.warnings.first?.contains("--marker-integer-bounds nonnegative") == true)
+        let (openBest, binaryBest) = (Self.bruteForce(top: 11), Self.bruteForce(top: 1))
+        #expect(openBest != binaryBest)
+        #expect(agrees(try CbcSolver().solve(open).objective, openBest))
+        #expect(agrees(try GlpkSolver().solve(binary).objective, binaryBest))
+        // A file whose integers all have bounds says nothing.
+        let bounded = try MPSReader().parseWithNotes(Array(Self.mps.replacingOccurrences(of: " UP BND z 9", with: " UP BND z 9\n UP BND x 3\n LO BND y 0").utf8))
+        #expect(bounded.notes.warnings.isEmpty)
+    }
+
+    @Test("milp solve warns on standard error, lists the warning in JSON and reads binary with --marker-integer-bounds binary")
+    func cli() throws {
+        let path = scratchDirectory.appendingPathComponent("marker.mps").path
+        try Self.mps.write(toFile: path, atomically: true, encoding: .utf8)
+        let (status, out, err) = try run(milpExecutable, ["solve", path, "--json"])
+        #expect(status == 0 && err.contains("2 integer columns between MARKER lines have no bounds"), "\(err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        #expect((json["warnings"] as? [String])?.count == 1)
+        #expect(agrees(json["objective"] as? Double, Self.bruteForce(top: 11)))
+        let (_, binaryOut, _) = try run(milpExecutable, ["solve", path, "--json", "--marker-integer-bounds", "binary"])
+        let binaryJSON = try #require(try JSONSerialization.jsonObject(with: Data(binaryOut.utf8)) as? [String: Any])
+        #expect(agrees(binaryJSON["objective"] as? Double, Self.bruteForce(top: 1)))
+        let (bad, _, badErr) = try run(milpExecutable, ["solve", path, "--marker-integer-bounds", "zero"])
+        #expect(bad == 2 && badErr.contains("nonnegative"), "\(bad) \(badErr)")
+    }
+}
