@@ -213,14 +213,17 @@ static void solve_guarded(glp_prob *lp, call_state *s) {
     milpkit_glpk_result *r = s->result;
     build(lp, p);
     /* As glpsol does by default: models with coefficients far apart (bytes beside unit costs)
-     * fail in an unscaled simplex (glp_simplex returned GLP_EFAIL on Checkmate's MILP). */
-    glp_scale_prob(lp, GLP_SF_AUTO);
+     * fail in an unscaled simplex (glp_simplex returned GLP_EFAIL on Checkmate's MILP). The
+     * second path is unscaled: scaled, GLPK calls some badly scaled unbounded LPs optimal. */
+    if (o->presolve) glp_scale_prob(lp, GLP_SF_AUTO);
+    /* The second path starts from the standard basis (all structurals nonbasic, as glpsol --std):
+     * from the trivial one, GLPK 5.0 calls some unbounded LPs with free columns optimal. */
+    else glp_std_basis(lp);
 
     glp_smcp simplex;
     glp_init_smcp(&simplex);
     simplex.msg_lev = o->log_level > 0 ? GLP_MSG_ON : GLP_MSG_OFF;
     simplex.tm_lim = time_limit_ms(o->time_limit);
-    if (!o->presolve) simplex.meth = GLP_DUALP;
 
     if (!p->is_mip) {
         r->return_code = simplex_interruptible(lp, &simplex, s);

@@ -8,6 +8,7 @@ extension Solver {
     func confirmClaim(_ output: SolverOutput, form: StandardForm, model: Model, options: SolveOptions,
                       started: ContinuousClock.Instant) -> SolverOutput {
         let claim = output.termination
+        if claim == .optimal { return confirmOptimum(output, form: form, model: model, options: options, started: started) }
         guard claim == .infeasible || claim == .unbounded || claim == .infeasibleOrUnbounded else { return output }
         let said = "\(name) says \(claim.rawValue.replacingOccurrences(of: "_", with: " "))"
             + (output.message.map { " (\($0))" } ?? "")
@@ -91,6 +92,56 @@ extension Solver {
         default:
             return ended(.error, note: "\(found), then ended with \(resolved.termination.rawValue)"
                 + (resolved.message.map { " (\($0))" } ?? ""))
+        }
+    }
+
+    /// An LP optimum whose duals prove it (``StandardForm/dualBound(_:)`` meets the objective)
+    /// stands; one they do not prove is solved again on the second path and stands when that
+    /// agrees (or is replaced by what the second path proves, confirmed in turn). MIP optima and
+    /// LPs without duals (CBC) are taken as they are: their points are checked later.
+    private func confirmOptimum(_ output: SolverOutput, form: StandardForm, model: Model, options: SolveOptions,
+                                started: ContinuousClock.Instant) -> SolverOutput {
+        guard !form.isMIP, let values = output.values, let duals = output.duals else { return output }
+        let objective = zip(form.objective, values).map(*).reduce(0, +)
+        let tolerance = 1e-6 * max(1, abs(objective))
+        let bound = form.dualBound(duals)
+        if form.sense.sign * (objective - bound) <= tolerance { return output }
+        guard let second = secondPath(options, started: started) else { return output }
+        let again = solve(form, options: second)
+        let said = "\(name) says optimal with objective \(formatNumber(objective + form.objectiveConstant)), which its duals do not prove"
+        switch again.termination {
+        case .optimal:
+            let other = again.values.map { zip(form.objective, $0).map(*).reduce(0, +) } ?? .nan
+            let otherBound = again.duals.map(form.dualBound)
+            let proven = otherBound.map { form.sense.sign * (other - $0) <= tolerance } ?? true
+            if abs(other - objective) <= tolerance && proven { return output }
+            if proven, let point = again.values, isFeasible(point, of: model, form: form) {
+                var replaced = again
+                replaced.message = "\(said); without presolve: optimum \(formatNumber(other + form.objectiveConstant)), proven by its duals"
+                replaced.queuedSeconds = output.queuedSeconds
+                return replaced
+            }
+            // Neither optimum is proven: report the better checked point with the better of the
+            // two (valid) dual bounds, as an error.
+            let candidates = [(values, objective), (again.values, other)].compactMap { v, o in
+                v.flatMap { isFeasible($0, of: model, form: form) ? ($0, o) : nil }
+            }
+            let best = candidates.min { form.sense.sign * $0.1 < form.sense.sign * $1.1 }
+            let bounds = [bound, otherBound ?? -form.sense.sign * .infinity]
+            var unproven = SolverOutput(termination: .error, values: best?.0,
+                                        bestBound: form.sense == .minimize ? bounds.max()! : bounds.min()!)
+            unproven.message = "\(said); without presolve it finds \(formatNumber(other + form.objectiveConstant))"
+                + (proven ? "" : ", which its duals do not prove either")
+            unproven.queuedSeconds = output.queuedSeconds
+            return unproven
+        case .infeasible, .unbounded, .infeasibleOrUnbounded:
+            var confirmed = confirmClaim(again, form: form, model: model, options: options, started: started)
+            if confirmed.termination == again.termination || confirmed.termination == .unbounded || confirmed.termination == .infeasible {
+                confirmed.message = "\(said); without presolve: \(confirmed.termination.rawValue)" + (confirmed.message.map { " (\($0))" } ?? "")
+            }
+            return confirmed
+        default:
+            return output
         }
     }
 
@@ -195,6 +246,40 @@ extension SolveResult {
 }
 
 extension StandardForm {
+    /// The Lagrangian bound of `duals` (one multiplier per row, in either sign convention: the
+    /// better of y and −y is taken, both being valid): min over the bounds of (c − Aᵀy)ᵀx plus
+    /// min over the row bounds of yᵀ(Ax), for a minimization (max for a maximization); ∓inf when
+    /// a reduced cost or multiplier points toward an infinite bound (an improving direction the
+    /// solver missed). Reduced costs and multipliers within 1e-7 of 0, relative to their scale
+    /// (|cⱼ| and Σ|aᵢⱼyᵢ|; the largest |yᵢ|), count as 0, as solvers' dual tolerances do.
+    func dualBound(_ duals: [Double]) -> Double {
+        let sign = sense.sign
+        func bound(_ y: [Double]) -> Double {
+            var reduced = objective.map { sign * $0 }, scale = objective.map { max(1, abs($0)) }
+            for j in 0..<columnCount {
+                var through = 0.0
+                for k in Int(columnStarts[j])..<Int(columnStarts[j + 1]) {
+                    let term = values[k] * y[Int(rowIndices[k])]
+                    reduced[j] -= term
+                    through += abs(term)
+                }
+                scale[j] = max(scale[j], through)
+            }
+            let multiplierScale = max(1, y.lazy.map(abs).max() ?? 0)
+            var total = 0.0
+            for j in 0..<columnCount where abs(reduced[j]) > 1e-7 * scale[j] {
+                total += reduced[j] > 0 ? reduced[j] * columnLower[j] : reduced[j] * columnUpper[j]
+            }
+            for i in 0..<rowCount where abs(y[i]) > 1e-7 * multiplierScale {
+                total += y[i] > 0 ? y[i] * rowLower[i] : y[i] * rowUpper[i]
+            }
+            return total.isNaN ? -.infinity : total
+        }
+        guard duals.count >= rowCount else { return -sign * .infinity }
+        let y = Array(duals.prefix(rowCount))
+        return sign * max(bound(y), bound(y.map { -$0 }))
+    }
+
     /// The same constraints with a zero objective: any feasible point is optimal.
     var withZeroObjective: StandardForm {
         var form = self

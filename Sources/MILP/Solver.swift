@@ -121,10 +121,10 @@ public struct SolveOptions: Sendable {
     /// is cheap and stays on.
     public var preprocessing: Bool?
     /// The solver's LP presolve (nil: the solver's default). Off, each solver takes another path
-    /// to its answer: CLP solves the model as given (no scaling) with the primal simplex, CBC runs without
-    /// presolve and without preprocessing, GLPK runs the dual simplex on LPs and starts branch and
-    /// bound from its own root LP rather than from its MIP presolver. Statuses are confirmed on
-    /// that path (``Solver/solve(_:options:)-(Model,_)``).
+    /// to its answer: CLP solves the model as given (no scaling) with the primal simplex, CBC runs
+    /// without presolve and without preprocessing, GLPK runs unscaled from the standard basis and
+    /// starts branch and bound from its own root LP rather than from its MIP presolver. Statuses
+    /// are confirmed on that path (``Solver/solve(_:options:)-(Model,_)``).
     public var presolve: Bool?
     /// Confirm infeasible and unbounded claims before reporting them (see
     /// ``Solver/solve(_:options:)-(Model,_)``); off, the solver's claim is reported as it is —
@@ -264,6 +264,9 @@ extension Solver {
     /// model's own terms (values per variable, objective with its constant, gap, wall time).
     ///
     /// What the solver says is checked before it is reported:
+    /// - An LP optimum must be proven by the solver's duals (their Lagrangian bound meets the
+    ///   objective, within 1e-6 relative); one that is not is solved again on the second path,
+    ///   whose proven optimum replaces it, and a disagreement neither path proves is `.error`.
     /// - An infeasible, unbounded or infeasible-or-unbounded claim is confirmed on a second path
     ///   (``SolveOptions/presolve`` off): a search for any feasible point (zero objective; for a
     ///   MIP, its LP relaxation first), and where that finds one, the model again. A claim the

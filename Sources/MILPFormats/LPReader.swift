@@ -29,7 +29,8 @@ import MILP
 ///   bound comes from `Bounds`); listed also as general or binary (either order), semi-integer.
 /// - `Semi-integer`/`Semi-integers`/`Semiinteger`/`Semiintegers`: semi-integer variables.
 /// - `SOS`: `[name:] S1:: x:1 y:2 …` or `S2::`, members `variable:weight`, possibly over several
-///   lines; members are sorted by weight as in MPS; set names are dropped.
+///   lines; members are sorted by weight as in MPS; set names are dropped. Named sets may also
+///   stand among the rows of `Subject To` (as MathOptInterface writes them).
 /// - `End`: required (a file without it is reported as truncated); anything after it is ignored.
 ///
 /// Terms: `3 x`, `3x` (a name cannot start with a digit or a period, so a number followed by a
@@ -87,13 +88,10 @@ public struct LPReader {
             }
         }
         guard !bytes.isEmpty else { throw ParseError(file: name, line: 0, message: "empty file; expected an LP model") }
-        let model = try bytes.withUnsafeBufferPointer { buffer in
+        return try bytes.withUnsafeBufferPointer { buffer in
             var parser = LPParser(lexer: LPLexer(bytes: buffer, file: name))
             return try parser.parse()
         }
-        var notes = ReadNotes()
-        notes.noteInfeasibleEmptyRows(of: model)
-        return (model, notes)
     }
 }
 
@@ -299,6 +297,9 @@ private struct LPLexer {
         if position < count && (bytes[position] == UInt8(ascii: ".") || isDigit(bytes[position])) {
             throw fail("bad number \"\(text(wordAt(start)))\"")
         }
+        if position + 1 < count && bytes[position] == UInt8(ascii: "/") && isDigit(bytes[position + 1]) {
+            throw fail("rational number \"\(text(wordAt(start)))\": write it as a decimal (exact-arithmetic LP files are not supported)")
+        }
         let token = Token(start: start, end: position)
         guard let value = parseNumber(bytes, token) else { throw fail("bad number \"\(text(token))\"") }
         return LPToken(lexeme: .number(value), text: token, line: line)
@@ -427,7 +428,7 @@ private struct LPParser {
         return word == "inf" || word == "infinity"
     }
 
-    mutating func parse() throws -> Model {
+    mutating func parse() throws -> (model: Model, notes: ReadNotes) {
         while !sawEnd {
             let token = try lexer.peek()
             switch token.lexeme {
@@ -636,12 +637,49 @@ private struct LPParser {
             switch token.lexeme {
             case .section, .endOfFile: return
             case .label:
+                if let type = try sosHeader(at: 1) {
+                    try sosInConstraints(type)
+                    continue
+                }
                 _ = try lexer.take()
                 try constraint(name: token)
             default:
                 try constraint(name: nil)
             }
         }
+    }
+
+    /// `name: S1:: x:1 y:2 …` among the rows (as MathOptInterface writes SOS sets): the header's
+    /// three tokens, then `variable:weight` members while a member cannot be read as a row
+    /// (a weight followed by another label, a section or the end of the file).
+    mutating func sosInConstraints(_ type: SOSConstraint.SOSType) throws {
+        for _ in 0..<3 { _ = try lexer.take() }
+        var columns: [Int32] = [], weights: [Double] = []
+        while case .label = try lexer.peek().lexeme, try isSOSMember() {
+            let member = try lexer.take()
+            let weight = try constant(after: "\(text(member).prefix(60)):", context: "SOS")
+            guard weight.isFinite else { throw fail("SOS weight of \(text(member).prefix(60)) must be finite", at: member) }
+            columns.append(Int32(column(member)))
+            weights.append(weight)
+        }
+        appendSOS(type, columns, weights)
+    }
+
+    /// True when the label ahead starts an SOS member `x:1` rather than a row `c: 1 x >= 0`.
+    mutating func isSOSMember() throws -> Bool {
+        var k = 1
+        if case .sign = try lexer.peek(k).lexeme { k += 1 }
+        guard case .number = try lexer.peek(k).lexeme else { return false }
+        switch try lexer.peek(k + 1).lexeme {
+        case .label, .section, .endOfFile: return true
+        default: return false
+        }
+    }
+
+    /// Adds an SOS set, its members sorted by weight as in MPS.
+    mutating func appendSOS(_ type: SOSConstraint.SOSType, _ columns: [Int32], _ weights: [Double]) {
+        let order = columns.indices.sorted { weights[$0] < weights[$1] }
+        data.sos.append(SOSConstraint(type: type, columns: order.map { columns[$0] }, weights: order.map { weights[$0] }))
     }
 
     mutating func constraint(name: LPToken?) throws {
@@ -853,10 +891,7 @@ private struct LPParser {
             let token = try lexer.peek()
             switch token.lexeme {
             case .section, .endOfFile:
-                data.sos += sets.map { set in
-                    let order = set.columns.indices.sorted { set.weights[$0] < set.weights[$1] }
-                    return SOSConstraint(type: set.type, columns: order.map { set.columns[$0] }, weights: order.map { set.weights[$0] })
-                }
+                for set in sets { appendSOS(set.type, set.columns, set.weights) }
                 return
             case .label:
                 if let type = try sosHeader(at: 1) {
@@ -900,7 +935,7 @@ private struct LPParser {
 
     // MARK: Assembly
 
-    mutating func assemble() -> Model {
+    mutating func assemble() -> (model: Model, notes: ReadNotes) {
         for j in data.kinds.indices where data.kinds[j] == .binary || (data.kinds[j] == .semiInteger && declared[j] & 2 != 0) {
             if data.kinds[j] == .binary { data.lowerBounds[j] = max(data.lowerBounds[j], 0) }
             data.upperBounds[j] = min(data.upperBounds[j], 1)
@@ -909,7 +944,11 @@ private struct LPParser {
         data.variableNames = columnIndex.names.map { lexer.text($0) }
         data.constraintNames = anyRowNamed ? rowNames : nil
         foldWriterColumns()
-        return Model(data)
+        var notes = ReadNotes()
+        notes.roundIntegerBounds(&data)
+        let model = Model(data)
+        notes.noteInfeasibleEmptyRows(of: model)
+        return (model, notes)
     }
 
     /// Turns the columns `LPWriter` adds back into what they stand for: `~constant` (fixed at 1,

@@ -12,9 +12,9 @@ import MILP
 /// where `UP` < 0 on a column whose lower bound is 0 makes the lower bound −inf, `SI` makes a
 /// column semi-integer and so does `SC` on an integer column (CPLEX's convention); values with
 /// |x| ≥ 1e30 are infinite; `SOS` sections (`S1`/`S2`); `*` comment lines, blank lines, tabs, CRLF.
-/// Integer columns from `MARKER` lines with no bound in `BOUNDS` get [0, +inf) by default (CBC,
-/// GLPK) or [0, 1] (HiGHS, MIPLIB 2017): see ``markerIntegerBounds``; ``readWithNotes(path:)``
-/// counts them.
+/// Integer columns from `MARKER` lines with no bound in `BOUNDS` get [0, +inf) by default, or
+/// [0, 1] as the cbc and glpsol executables, HiGHS and MIPLIB 2017 read them: see
+/// ``markerIntegerBounds``; ``readWithNotes(path:)`` counts them.
 /// Only the first RHS, RANGES and BOUNDS set is used; lines naming another set are skipped.
 public struct MPSReader {
     /// Files with at least this many bytes after the COLUMNS header have that section read in two
@@ -1038,6 +1038,7 @@ private struct MPSParser {
             notes.markerIntegersWithoutBounds += 1
             if markerIntegerBounds == .binary { data.upperBounds[j] = 1 }
         }
+        notes.roundIntegerBounds(&data)
         let model = Model(data)
         notes.noteInfeasibleEmptyRows(of: model)
         return (model, notes)

@@ -47,9 +47,10 @@ public enum ModelFile {
 /// The bounds of MPS integer columns declared between `MARKER` lines and given no bound in
 /// `BOUNDS`: the MPS format leaves them open, and tools differ.
 public enum MarkerIntegerBounds: String, Sendable, CaseIterable {
-    /// [0, +inf), as CBC, CLP and GLPK read them (the default).
+    /// [0, +inf), the bounds of any column without a bound line (the default).
     case nonnegative
-    /// [0, 1], as HiGHS reads them and MIPLIB 2017 states for its files.
+    /// [0, 1], as the cbc and glpsol executables' MPS readers and HiGHS read them, and as
+    /// MIPLIB 2017 states for its files.
     case binary
 }
 
@@ -62,9 +63,22 @@ public struct ReadNotes: Sendable, Equatable {
     public var markerIntegersWithoutBounds = 0
     /// Rows without variables (LP `c: = 0`, or all coefficients 0) whose bounds exclude 0, by name.
     public var infeasibleEmptyRows: [String] = []
+    /// Integer columns whose fractional bounds were rounded inward (`x >= 5.5` on an integer x
+    /// is `x >= 6`: the same integer points), as other readers and solvers take them.
+    public var roundedIntegerBounds = 0
 
     /// Notes with the given convention and nothing counted.
     public init(markerIntegerBounds: MarkerIntegerBounds = .nonnegative) { self.markerIntegerBounds = markerIntegerBounds }
+
+    /// Rounds the fractional bounds of integer columns inward, counting the columns.
+    mutating func roundIntegerBounds(_ data: inout SparseModelData) {
+        for j in data.kinds.indices where data.kinds[j] == .integer {
+            let (lo, up) = (data.lowerBounds[j], data.upperBounds[j])
+            guard (lo.isFinite && lo != lo.rounded()) || (up.isFinite && up != up.rounded()) else { continue }
+            (data.lowerBounds[j], data.upperBounds[j]) = (lo.rounded(.up), up.rounded(.down))
+            roundedIntegerBounds += 1
+        }
+    }
 
     /// Records the rows of `model` without a nonzero coefficient whose bounds exclude 0 (with
     /// `FeasibilityReport.acceptedViolation` of slack, as solutions are checked).
@@ -81,12 +95,15 @@ public struct ReadNotes: Sendable, Equatable {
         var out: [String] = []
         if markerIntegersWithoutBounds > 0 {
             let count = markerIntegersWithoutBounds, one = count == 1
-            let (read, other, otherBounds) = markerIntegerBounds == .binary
-                ? ("[0, 1] (HiGHS, MIPLIB 2017)", "nonnegative", "[0, +inf) (CBC, GLPK)")
-                : ("[0, +inf) (CBC, GLPK)", "binary", "[0, 1] (HiGHS, MIPLIB 2017)")
+            let (read, other) = markerIntegerBounds == .binary
+                ? ("[0, 1], as the cbc and glpsol executables, HiGHS and MIPLIB 2017 do", "nonnegative")
+                : ("[0, +inf); the cbc and glpsol executables, HiGHS and MIPLIB 2017 read \(one ? "it" : "them") as [0, 1], so their optimum may differ", "binary")
             out.append("\(count) integer column\(one ? "" : "s") between MARKER lines \(one ? "has" : "have") no bounds, read as "
-                + "\(read); other tools read \(one ? "it" : "them") as \(otherBounds), and the optimum may differ "
-                + "(--marker-integer-bounds \(other))")
+                + "\(read) (--marker-integer-bounds \(other) reads the other way)")
+        }
+        if roundedIntegerBounds > 0 {
+            out.append("\(roundedIntegerBounds) integer column\(roundedIntegerBounds == 1 ? " has" : "s have") fractional bounds, "
+                + "rounded inward (the same integer points)")
         }
         if !infeasibleEmptyRows.isEmpty {
             let names = infeasibleEmptyRows.prefix(5).joined(separator: ", ") + (infeasibleEmptyRows.count > 5 ? ", …" : "")

@@ -54,7 +54,7 @@ struct Solve: ParsableCommand {
     @Option(help: "A MIPLIB .sol file used as the MIP start.")
     var mipStart: String?
 
-    @Option(help: "The bounds of MPS integer columns between MARKER lines that get no bound in BOUNDS: nonnegative ([0, +inf), as CBC and GLPK read them) or binary ([0, 1], as HiGHS reads them and MIPLIB 2017 states). A warning says when a file has such columns.")
+    @Option(help: "The bounds of MPS integer columns between MARKER lines that get no bound in BOUNDS: nonnegative ([0, +inf), the default) or binary ([0, 1], as the cbc and glpsol executables and HiGHS read them and MIPLIB 2017 states). A warning says when a file has such columns.")
     var markerIntegerBounds: MarkerIntegerBounds = .nonnegative
 
     @Flag(help: "Turn CBC's MIP preprocessing (CglPreProcess) off.")

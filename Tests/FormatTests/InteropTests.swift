@@ -46,8 +46,182 @@ private let wrongTurnLPs: [String: String] = [
     """,
 ]
 
+/// Two more from the generator, on which GLPK 5.0 (scaled, from the trivial basis) reports an
+/// optimum: d82 is unbounded (the free x5 falls along a ray), d347's optimum is −173.765…, not
+/// GLPK's −87.134….
+private let unprovenOptimumLPs: [String: String] = [
+    "d82": """
+    NAME d82
+    ROWS
+     N obj
+     E r0
+     L r1
+    COLUMNS
+     x0 obj 1000000000.0
+     x0 r0 2
+     x0 r1 1
+     x1 obj -1
+     x1 r0 2
+     x2 obj 0
+     x2 r1 2
+     x2 r0 -0.5
+     x3 obj 1
+     x3 r1 0.001
+     x4 obj -1
+     x4 r1 -1
+     x4 r0 -0.5
+     x5 obj -0.01
+     x5 r1 -1
+    RHS
+     RHS r0 1
+     RHS r1 1000000.0
+    BOUNDS
+     UP BND x0 100
+     UP BND x1 100
+     UP BND x3 0
+     UP BND x4 0
+     FR BND x5
+    ENDATA
+    """,
+    "d347": """
+    NAME d347
+    ROWS
+     N obj
+     E r0
+     G r1
+     E r2
+    COLUMNS
+     x0 obj 1
+     x0 r1 -1000
+     x0 r2 0.001
+     x0 r0 1
+     x1 obj -1
+     x1 r0 0.001
+     x1 r2 0.001
+     x2 obj -10000000.0
+     x2 r1 -2.0507102103301813
+     x2 r2 -0.5
+     x2 r0 -1
+     x3 obj 0
+     x3 r1 1
+     x4 obj -25000000000.0
+     x4 r1 0.001
+     x5 obj 0
+     x5 r1 -0.5
+     x5 r0 0.001
+     x6 obj -0.01
+     x6 r0 -0.5
+     x6 r2 0.001
+     x7 obj -1
+     x7 r1 0.001
+     x7 r2 -0.34534153795513145
+     x7 r0 1
+     x8 obj -25000000000.0
+     x8 r0 -0.5
+    RHS
+     RHS r2 -30.091096928499372
+    BOUNDS
+     MI BND x0
+     UP BND x0 0
+     UP BND x1 0
+     MI BND x2
+     UP BND x2 0
+     FR BND x3
+     MI BND x4
+     UP BND x4 0
+     MI BND x5
+     UP BND x5 0
+     UP BND x6 0
+     UP BND x7 1000000.0
+     MI BND x8
+     UP BND x8 0
+    ENDATA
+    """,
+]
+
+/// Checks, in plain arithmetic, that `model` is feasible and unbounded: a feasible point, and a
+/// ray along which every bound and row holds and the objective improves.
+private func expectUnbounded(_ model: Model, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    var feasibility = model
+    for v in feasibility.variables { feasibility.setObjectiveCoefficient(of: v, to: 0) }
+    let point = try #require(try CbcSolver().solve(feasibility).values, sourceLocation: sourceLocation)
+    #expect(model.checkFeasibility(of: point).isFeasible, sourceLocation: sourceLocation)
+    let ray = try #require(try GlpkSolver().solve(recessionLP(of: model)).values, sourceLocation: sourceLocation)
+    let slope = model.sense.sign * zip(model.objectiveCoefficients, ray).map(*).reduce(0, +)
+    #expect(slope < -1e-3, "the objective along the ray: \(slope)", sourceLocation: sourceLocation)
+    for j in 0..<model.variableCount {
+        if model.lowerBounds[j].isFinite { #expect(ray[j] >= -1e-9, sourceLocation: sourceLocation) }
+        if model.upperBounds[j].isFinite { #expect(ray[j] <= 1e-9, sourceLocation: sourceLocation) }
+    }
+    for r in 0..<model.constraintCount {
+        let (columns, values) = model.row(model.constraint(at: r))
+        let change = zip(columns, values).map { ray[Int($0.0)] * $0.1 }.reduce(0, +)
+        if model.rowLowerBounds[r].isFinite { #expect(change >= -1e-9, sourceLocation: sourceLocation) }
+        if model.rowUpperBounds[r].isFinite { #expect(change <= 1e-9, sourceLocation: sourceLocation) }
+    }
+}
+
+/// The best of the Lagrangian bounds of `duals` and of their negation, for a minimization:
+/// min over the box of (c − Aᵀy)ᵀx + Σ min(yᵢlᵢ, yᵢuᵢ), from the model's rows.
+private func lagrangianBound(_ model: Model, duals: [Double]) -> Double {
+    precondition(model.sense == .minimize)
+    return [1.0, -1.0].map { s -> Double in
+        var reduced = model.objectiveCoefficients, total = 0.0
+        for r in 0..<model.constraintCount {
+            let y = s * duals[r], (columns, values) = model.row(model.constraint(at: r))
+            for (column, value) in zip(columns, values) { reduced[Int(column)] -= y * value }
+            if abs(y) > 1e-7 { total += min(y * model.rowLowerBounds[r], y * model.rowUpperBounds[r]) }
+        }
+        for j in 0..<model.variableCount where abs(reduced[j]) > 1e-7 {
+            total += min(reduced[j] * model.lowerBounds[j], reduced[j] * model.upperBounds[j])
+        }
+        return total.isNaN ? -.infinity : total
+    }.max()!
+}
+
+/// The directions r with |r_j| ≤ 1 that keep every bound and row (A r ≥ 0 for a finite lower
+/// bound, ≤ 0 for a finite upper one), with the objective's slope to minimize (maximize).
+private func recessionLP(of model: Model) -> Model {
+    var cone = Model(name: "rays")
+    let r = model.variables.map { v in
+        cone.addVariable(lowerBound: model.lowerBounds[v.index].isFinite ? 0 : -1,
+                         upperBound: model.upperBounds[v.index].isFinite ? 0 : 1, objective: model.objectiveCoefficients[v.index])
+    }
+    cone.sense = model.sense
+    for row in 0..<model.constraintCount {
+        let (columns, values) = model.row(model.constraint(at: row))
+        var expression = LinearExpression()
+        for (column, value) in zip(columns, values) { expression.add(value, r[Int(column)]) }
+        cone.add(LinearConstraint(expression, lowerBound: model.rowLowerBounds[row].isFinite ? 0 : -.infinity,
+                                  upperBound: model.rowUpperBounds[row].isFinite ? 0 : .infinity))
+    }
+    return cone
+}
+
 @Suite("Confirmed statuses")
 struct ConfirmedStatusTests {
+    @Test("an LP optimum GLPK's duals do not prove is never reported as GLPK says it")
+    func unprovenOptimum() throws {
+        let unbounded = try parseMPS(unprovenOptimumLPs["d82"]!)
+        let raw = GlpkSolver().solve(try StandardForm(unbounded, nativeSOS: false), options: SolveOptions())
+        #expect(raw.termination == .optimal, "GLPK no longer calls d82 optimal: \(raw.termination)")
+        try expectUnbounded(unbounded)
+        let glpk = try GlpkSolver().solve(unbounded)
+        #expect(glpk.termination == .unbounded || glpk.termination == .error, "\(glpk.summary)")
+        #expect(try ClpSolver().solve(unbounded).termination == .unbounded)
+
+        let misjudged = try parseMPS(unprovenOptimumLPs["d347"]!)
+        let rawObjective = GlpkSolver().solve(try StandardForm(misjudged, nativeSOS: false), options: SolveOptions())
+            .values.map { misjudged.objectiveValue(of: Array($0.prefix(misjudged.variableCount))) }
+        let clp = try ClpSolver().solve(misjudged)
+        let optimum = try #require(clp.objective)
+        #expect(rawObjective.map { !agrees($0, optimum) } == true, "GLPK no longer misses d347's optimum")
+        // CLP's optimum, proven here: its duals' Lagrangian bound meets it.
+        #expect(agrees(lagrangianBound(misjudged, duals: try #require(clp.duals)), optimum))
+        let glpk347 = try GlpkSolver().solve(misjudged)
+        #expect(glpk347.termination == .optimal && agrees(glpk347.objective, optimum), "\(glpk347.summary) \(glpk347.message ?? "")")
+    }
+
     @Test("an LP CLP's default path calls infeasible is reported unbounded by every solver", arguments: wrongTurnLPs.keys.sorted())
     func wrongTurn(name: String) throws {
         let model = try parseMPS(wrongTurnLPs[name]!)
@@ -58,43 +232,8 @@ struct ConfirmedStatusTests {
             let result = try solver.solve(model)
             #expect(result.termination == .unbounded, "\(solver.name): \(result.summary) \(result.message ?? "")")
         }
-        // Independently: a feasible point exists, and a ray along which the point stays feasible
-        // and the objective falls (both checked here, in plain arithmetic).
-        var feasibility = model
-        for v in feasibility.variables { feasibility.setObjectiveCoefficient(of: v, to: 0) }
-        let point = try #require(try CbcSolver().solve(feasibility).values)
-        #expect(model.checkFeasibility(of: point).isFeasible)
-        let ray = try #require(try GlpkSolver().solve(recessionLP(of: model)).values)
-        let slope = zip(model.objectiveCoefficients, ray).map(*).reduce(0, +)
-        #expect(slope < -1, "the objective along the ray: \(slope)")
-        for j in 0..<model.variableCount {
-            if model.lowerBounds[j].isFinite { #expect(ray[j] >= -1e-9) }
-            if model.upperBounds[j].isFinite { #expect(ray[j] <= 1e-9) }
-        }
-        for r in 0..<model.constraintCount {
-            let (columns, values) = model.row(model.constraint(at: r))
-            let change = zip(columns, values).map { ray[Int($0.0)] * $0.1 }.reduce(0, +)
-            if model.rowLowerBounds[r].isFinite { #expect(change >= -1e-9) }
-            if model.rowUpperBounds[r].isFinite { #expect(change <= 1e-9) }
-        }
-    }
-
-    /// The directions r with |r_j| ≤ 1 that keep every bound and row (A r ≥ 0 for a finite lower
-    /// bound, ≤ 0 for a finite upper one), minimizing the objective's slope.
-    private func recessionLP(of model: Model) -> Model {
-        var cone = Model(name: "rays")
-        let r = model.variables.map { v in
-            cone.addVariable(lowerBound: model.lowerBounds[v.index].isFinite ? 0 : -1,
-                             upperBound: model.upperBounds[v.index].isFinite ? 0 : 1, objective: model.objectiveCoefficients[v.index])
-        }
-        for row in 0..<model.constraintCount {
-            let (columns, values) = model.row(model.constraint(at: row))
-            var expression = LinearExpression()
-            for (column, value) in zip(columns, values) { expression.add(value, r[Int(column)]) }
-            cone.add(LinearConstraint(expression, lowerBound: model.rowLowerBounds[row].isFinite ? 0 : -.infinity,
-                                      upperBound: model.rowUpperBounds[row].isFinite ? 0 : .infinity))
-        }
-        return cone
+        // Independently: a feasible point, and a ray along which the objective falls.
+        try expectUnbounded(model)
     }
 
     @Test("an infeasible claim the second path agrees with is reported as infeasible")
@@ -316,5 +455,46 @@ struct MarkerIntegerTests {
         #expect(agrees(binaryJSON["objective"] as? Double, Self.bruteForce(top: 1)))
         let (bad, _, badErr) = try run(milpExecutable, ["solve", path, "--marker-integer-bounds", "zero"])
         #expect(bad == 2 && badErr.contains("nonnegative"), "\(bad) \(badErr)")
+    }
+}
+
+@Suite("LP constructs other writers emit")
+struct LPConstructTests {
+    @Test("SOS sets among the rows (MathOptInterface), fractional integer bounds rounded inward with a note")
+    func mathOptInterfaceStyle() throws {
+        let text = """
+        Maximize
+        obj: -1 V4 + 1 V5 + 2 V6
+        Subject To
+        CON1: 1 V5 + 1 V6 <= 1.5
+        csos1: S1:: V5:1 V6:2
+        CON2: 1 V4 >= 0.0
+        csos2: S2:: V4:2 V5:1
+        Bounds
+        5.5 <= V4 <= 9.5
+        0 <= V5 <= 1
+        0 <= V6 <= 1
+        General
+        V4
+        End
+        """
+        let (model, notes) = try LPReader().parseWithNotes(Array(text.utf8))
+        #expect(model.constraintCount == 2)
+        #expect(model.sosConstraints.map(\.type) == [.one, .two])
+        #expect(model.sosConstraints[0].columns.map { model.name(of: model.variable(at: Int($0))) } == ["V5", "V6"])
+        #expect(model.sosConstraints[1].columns.map { model.name(of: model.variable(at: Int($0))) } == ["V5", "V4"], "sorted by weight")
+        #expect([model.lowerBounds[0], model.upperBounds[0]] == [6, 9])
+        #expect(notes.roundedIntegerBounds == 1 && notes.warnings == ["1 integer column has fractional bounds, rounded inward (the same integer points)"])
+        // Enumerated: V4 = 6 (its smallest value); SOS1 keeps one of V5, V6 and SOS2 lets V5 sit
+        // beside V4: V6 = 1 gives 2 − 6 = −4.
+        for solver in [CbcSolver() as any Solver, GlpkSolver()] {
+            #expect(agrees(try solver.solve(model).objective, -4), "\(solver.name)")
+        }
+    }
+
+    @Test("a rational number (SCIP's exact LP files) is refused with the line and what to write instead")
+    func rationals() throws {
+        let error = try #require(throws: ParseError.self) { try LPReader().parse(Array("min\n obj: x\nst\n c: 53/1 x >= 2\nEnd\n".utf8)) }
+        #expect(error.line == 4 && error.message.contains("rational number \"53/1\""), "\(error)")
     }
 }

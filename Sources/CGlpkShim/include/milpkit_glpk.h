@@ -36,8 +36,9 @@ typedef struct {
     long node_limit;        /* < 0 for none */
     long solution_limit;    /* < 0 for none */
     int log_level;          /* 0 silent */
-    /* 0: the second path — LPs by the dual simplex, MIPs from the root LP without the MIP
-     * presolver; nonzero: GLPK's defaults (primal simplex; glp_intopt's presolver). */
+    /* 0: the second path — no scaling, the standard initial basis, MIPs from the root LP
+     * without the MIP presolver; nonzero: scaling, the trivial basis and, for MIPs,
+     * glp_intopt's presolver. */
     int presolve;
     /* Polled during branch and bound; nonzero stops the search. May be NULL. */
     int (*should_stop)(void *context);
