@@ -71,8 +71,11 @@ public struct BenchInstance: Sendable, Hashable {
     public var name: String
     /// The file's path, as given or as found under a given folder or list.
     public var path: String
-    /// FNV-1a 64 of the file's bytes, hex.
+    /// FNV-1a 64 of the file's bytes, hex; with `+marker-binary` appended when the file is read
+    /// with ``MarkerIntegerBounds/binary`` (another model from the same bytes).
     public var hash: String
+    /// How MPS integer columns from MARKER lines without bounds are read.
+    public var markerIntegerBounds: MarkerIntegerBounds = .nonnegative
 }
 
 /// One planned run.
@@ -96,8 +99,9 @@ public enum BenchPlan {
 
     /// The instance files named by `inputs`: files, folders (searched recursively for .mps,
     /// .mps.gz, .lp, .lp.gz) and list files (`.txt`/`.list`: one path per line, `#` comments,
-    /// relative paths taken from the list's folder). Sorted by path, duplicates removed.
-    public static func instances(_ inputs: [String]) throws -> [BenchInstance] {
+    /// relative paths taken from the list's folder). Sorted by path, duplicates removed; each
+    /// read with `markerIntegerBounds`.
+    public static func instances(_ inputs: [String], markerIntegerBounds: MarkerIntegerBounds = .nonnegative) throws -> [BenchInstance] {
         var paths: [String] = []
         for input in inputs {
             var isFolder: ObjCBool = false
@@ -130,7 +134,8 @@ public enum BenchPlan {
         var seen = Set<String>()
         return try paths.filter { seen.insert($0).inserted }.sorted().map { path in
             guard let data = FileManager.default.contents(atPath: path) else { throw BenchError("\(path): cannot read") }
-            return BenchInstance(name: ModelFile.instanceName(path), path: path, hash: fnv1a(data))
+            let hash = fnv1a(data) + (markerIntegerBounds == .binary ? "+marker-binary" : "")
+            return BenchInstance(name: ModelFile.instanceName(path), path: path, hash: hash, markerIntegerBounds: markerIntegerBounds)
         }
     }
 

@@ -164,12 +164,16 @@ public struct BenchRunner: Sendable {
         var arguments = childCommand + [run.instance.path, "--solver", run.solver.description,
                                         "--seed", "\(run.seed)", "--time-limit", "\(run.timeLimit)"]
         if let memoryLimitMiB { arguments += ["--memory-limit", "\(memoryLimitMiB)"] }
+        if run.instance.markerIntegerBounds != .nonnegative {
+            arguments += ["--marker-integer-bounds", run.instance.markerIntegerBounds.rawValue]
+        }
         let deadline = run.timeLimit * (1 + killGrace.relative) + killGrace.absolute
         var record = RunRecord(
             instance: run.instance.name, path: run.instance.path, instanceHash: run.instance.hash,
             solver: run.solver.description, solverName: run.solver.name, solverVersion: "", seed: run.seed,
             timeLimit: run.timeLimit, status: "error", hasSolution: false, seconds: 0, wallSeconds: 0,
-            sense: "minimize", timestamp: ISO8601DateFormatter().string(from: Date()), host: host)
+            sense: "minimize", timestamp: ISO8601DateFormatter().string(from: Date()), host: host,
+            markerIntegerBounds: run.instance.markerIntegerBounds.rawValue)
         let outcome: ChildOutcome
         do { outcome = try runChild(executable, arguments, deadline: deadline, scratch: scratch) } catch {
             record.message = "\(error)"

@@ -56,6 +56,9 @@ public final class ResultStore: Sendable {
                     t.uniqueKey(["instance_hash", "solver", "seed", "time_limit"], onConflict: .replace)
                 }
             }
+            migrator.registerMigration("runs-v2-marker-integer-bounds") { db in
+                try db.alter(table: "runs") { t in t.add(column: "marker_integer_bounds", .text) }
+            }
             try migrator.migrate(database)
         } catch {
             throw BenchError("\(path): not a usable results database (\(Self.describe(error)))")

@@ -68,6 +68,9 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var timestamp: String
     /// The name of the machine that ran it.
     public var host: String
+    /// How MPS integer columns from MARKER lines without bounds were read: `nonnegative` or
+    /// `binary` (`MarkerIntegerBounds`); nil in databases from before the setting (nonnegative).
+    public var markerIntegerBounds: String?
 
     /// The identity of a run for resuming: the same instance bytes, solver spec, seed and limit.
     public var key: RunKey { RunKey(instanceHash: instanceHash, solver: solver, seed: seed, timeLimit: timeLimit) }

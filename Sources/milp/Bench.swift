@@ -40,6 +40,8 @@ struct BenchBatch: ParsableCommand {
     @Option(help: "Known optima: CSV (name,objective,status) or MIPLIB .solu.") var optimalValues: String?
     @Option(help: "Run only shard i of n (i/n): a deterministic split of the run list.") var shard: String?
     @Option(help: "Memory cap per run, in MiB (address space).") var memoryLimit: Int?
+    @Option(help: "How MPS integer columns between MARKER lines without bounds are read: nonnegative ([0, +inf), the default) or binary ([0, 1], as the cbc and glpsol executables and HiGHS read them). Stored with each run; runs read the other way are other runs.")
+    var markerIntegerBounds: MarkerIntegerBounds = .nonnegative
 
     func validate() throws {
         guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
@@ -53,7 +55,7 @@ struct BenchBatch: ParsableCommand {
             let specs = try parseSolverSpecs(solvers)
             let known = try optimalValues.map(KnownOptima.init(path:)) ?? KnownOptima()
             let split = try shard.map(BenchPlan.shard)
-            let found = try BenchPlan.instances(instances)
+            let found = try BenchPlan.instances(instances, markerIntegerBounds: markerIntegerBounds)
             guard !found.isEmpty else { throw BenchError("no instance files (.mps, .mps.gz, .lp, .lp.gz) in \(instances.joined(separator: ", "))") }
             let store = try ResultStore(path: db)
             let planned = BenchPlan.runs(instances: found, solvers: specs, seeds: seeds, timeLimit: timeLimit, shard: split)

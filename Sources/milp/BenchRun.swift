@@ -19,6 +19,7 @@ struct BenchRun: ParsableCommand {
     @Option var seed = 0
     @Option var timeLimit: Double
     @Option var memoryLimit: Int?
+    @Option var markerIntegerBounds: MarkerIntegerBounds = .nonnegative
 
     func run() throws {
         // Die with the batch: a killed runner leaves no orphan solves behind.
@@ -41,7 +42,7 @@ struct BenchRun: ParsableCommand {
         let chosen = Solvers.named(repairSolver ?? spec.name)!
         let solverName = repairSolver == nil ? chosen.name : spec.name
         let model: Model
-        do { model = try ModelFile.read(file) } catch {
+        do { model = try ModelFile.readWithNotes(file, markerIntegerBounds: markerIntegerBounds).model } catch {
             emit(ChildReport(status: "bad_input", solverName: solverName, solverVersion: chosen.version, message: "\(error)"))
             throw ExitStatus.badInput.exitCode
         }

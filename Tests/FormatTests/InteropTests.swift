@@ -453,6 +453,18 @@ struct MarkerIntegerTests {
         let (_, binaryOut, _) = try run(milpExecutable, ["solve", path, "--json", "--marker-integer-bounds", "binary"])
         let binaryJSON = try #require(try JSONSerialization.jsonObject(with: Data(binaryOut.utf8)) as? [String: Any])
         #expect(agrees(binaryJSON["objective"] as? Double, Self.bruteForce(top: 1)))
+        // milp bench: both conventions in one database, as two runs, each stored with its convention.
+        let db = scratchDirectory.appendingPathComponent("marker-\(UUID().uuidString).sqlite").path
+        for convention in ["nonnegative", "binary"] {
+            let (benched, _, benchErr) = try run(milpExecutable, ["bench", path, "--solvers", "cbc", "--time-limit", "20", "--db", db,
+                                                                  "--marker-integer-bounds", convention])
+            #expect(benched == 0, "\(benchErr)")
+        }
+        let stored = try ResultStore(path: db).runs()
+        #expect(stored.count == 2 && Set(stored.map(\.key)).count == 2)
+        let byConvention = Dictionary(uniqueKeysWithValues: stored.map { ($0.markerIntegerBounds ?? "", $0) })
+        #expect(agrees(byConvention["nonnegative"]?.objective, Self.bruteForce(top: 11)))
+        #expect(agrees(byConvention["binary"]?.objective, Self.bruteForce(top: 1)))
         let (bad, _, badErr) = try run(milpExecutable, ["solve", path, "--marker-integer-bounds", "zero"])
         #expect(bad == 2 && badErr.contains("nonnegative"), "\(bad) \(badErr)")
     }
