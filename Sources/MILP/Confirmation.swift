@@ -168,65 +168,74 @@ extension Solver {
 
     /// True when the form's point, cut to the model's columns, passes the model's feasibility check.
     private func isFeasible(_ values: [Double], of model: Model, form: StandardForm) -> Bool {
-        guard values.count >= form.originalColumnCount else { return false }
-        return model.checkFeasibility(of: Array(values.prefix(form.originalColumnCount)),
-                                      tolerance: FeasibilityReport.acceptedViolation,
-                                      integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible
+        values.count >= form.originalColumnCount && model.accepts(Array(values.prefix(form.originalColumnCount)))
     }
 
     /// Before a point that fails the feasibility check is dropped: for a MIP, the integers are
     /// fixed at their rounded values (semi-continuous variables at 0 or within their range) and
-    /// the LP re-solved on the second path; failing that, the whole solve is retried once on the
-    /// second path with another seed. The first feasible point (for an optimal result, no worse
-    /// than the solver's by 1e-6 relative) replaces the solver's; `result.recovery` says how.
+    /// the LP re-solved on the second path; a feasible repaired point no worse than the solver's
+    /// (1e-6 relative, for an optimal result) replaces it. Otherwise the solve is retried once on
+    /// the second path with another seed (the repaired point, if feasible, as its start); a
+    /// feasible point of the retry replaces the result. Failing both, a feasible
+    /// repaired point is kept with status `.error` (its optimality unproven); else the point is
+    /// left to be dropped. `result.recovery` and the message say what happened.
     func recoverInfeasiblePoint(_ result: inout SolveResult, form: StandardForm, model: Model, options: SolveOptions,
                                 started: ContinuousClock.Instant) {
-        guard let values = result.values else { return }
+        guard let values = result.values, !model.accepts(values) else { return }
         let report = model.checkFeasibility(of: values, tolerance: FeasibilityReport.acceptedViolation,
                                             integralityTolerance: FeasibilityReport.acceptedViolation)
-        guard !report.isFeasible else { return }
         let violation = "\(name)'s point is not feasible at tolerance \(formatNumber(FeasibilityReport.acceptedViolation)) "
             + "(\(report.worst.prefix(2).joined(separator: "; ")))"
         var tried: [String] = []
+        var repairedPoint: [Double]?
         if model.isMIP, let second = secondPath(options, started: started) {
             tried.append("integers fixed and the LP re-solved without presolve")
             if let repaired = try? solve(model.fixingIntegrality(at: values), options: second),
-               let point = repaired.values, acceptable(point, instead: result, in: model) {
-                result.values = point
-                result.objective = model.objectiveValue(of: point)
-                result.gap = result.objective.map { relativeGap(objective: $0, bound: result.bestBound) }
-                result.incumbentTrace = result.incumbentTrace.flatMap { trace in
-                    result.objective.map { closedIncumbentTrace(trace, at: result.seconds, with: $0) }
+               let point = repaired.values, model.accepts(point) {
+                repairedPoint = point
+                if notWorse(point, than: result, in: model) {
+                    result.replacePoint(with: point, in: model)
+                    result.recovery = .repaired
+                    result.note("\(violation); repaired: integers fixed, LP re-solved without presolve")
+                    return
                 }
-                result.recovery = .repaired
-                result.note("\(violation); repaired: integers fixed, LP re-solved without presolve")
-                return
             }
         }
         if var retry = secondPath(options, started: started) {
             retry.seed = (options.seed ?? 0) + 1
-            retry.useStart = options.useStart
+            var startModel = model
+            if let repairedPoint {
+                startModel.setStart(values: repairedPoint)
+                retry.useStart = true
+            }
             tried.append("a retry without presolve and with seed \(retry.seed!)")
-            if let again = try? solve(model, options: retry), let point = again.values,
-               model.checkFeasibility(of: point, tolerance: FeasibilityReport.acceptedViolation,
-                                      integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible {
+            if let again = try? solve(startModel, options: retry), let point = again.values, model.accepts(point) {
                 result = again
                 result.recovery = .retried
                 result.note("\(violation); retried without presolve and with seed \(retry.seed!)")
                 return
             }
         }
+        if let repairedPoint {
+            result.replacePoint(with: repairedPoint, in: model)
+            result.termination = .error
+            result.limit = nil
+            result.recovery = .repaired
+            result.note("\(violation); repaired (integers fixed, LP re-solved), but the repaired point is worse than "
+                + "\(name)'s claimed optimum and a retry found nothing better: optimality not proven")
+            return
+        }
         if !tried.isEmpty { result.note("tried: " + tried.joined(separator: ", then ")) }
     }
 
-    /// True when `point` is feasible and, if `result` claims optimality, no worse than its
-    /// objective by 1e-6 relative (a repair must not turn an optimum into a worse point).
-    private func acceptable(_ point: [Double], instead result: SolveResult, in model: Model) -> Bool {
-        guard model.checkFeasibility(of: point, tolerance: FeasibilityReport.acceptedViolation,
-                                     integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible else { return false }
+    /// True unless `result` claims optimality and `point` is worse than its objective by more
+    /// than 1e-6 relative (a repair must not turn an optimum into a worse point) and than its
+    /// bound (a point that meets the solver's bound is optimal whatever the solver's own point).
+    private func notWorse(_ point: [Double], than result: SolveResult, in model: Model) -> Bool {
         guard result.termination == .optimal, let claimed = result.objective else { return true }
-        let worse = model.sense.sign * (model.objectiveValue(of: point) - claimed)
-        return worse <= 1e-6 * max(1, abs(claimed))
+        let objective = model.objectiveValue(of: point)
+        let tolerance = 1e-6 * max(1, abs(objective))
+        return model.sense.sign * (objective - claimed) <= tolerance || model.sense.sign * (objective - result.bestBound) <= tolerance
     }
 }
 
@@ -242,6 +251,22 @@ extension SolveResult {
     /// Appends a note to ``message``.
     mutating func note(_ text: String) {
         message = message.map { "\($0); \(text)" } ?? text
+    }
+
+    /// Takes `point` as the solution: objective, gap and the incumbent trace's end follow it.
+    mutating func replacePoint(with point: [Double], in model: Model) {
+        values = point
+        objective = model.objectiveValue(of: point)
+        gap = objective.map { relativeGap(objective: $0, bound: bestBound) }
+        incumbentTrace = incumbentTrace.flatMap { trace in objective.map { closedIncumbentTrace(trace, at: seconds, with: $0) } }
+    }
+}
+
+extension Model {
+    /// True when `values` pass the feasibility check at `FeasibilityReport.acceptedViolation`.
+    func accepts(_ values: [Double]) -> Bool {
+        checkFeasibility(of: values, tolerance: FeasibilityReport.acceptedViolation,
+                         integralityTolerance: FeasibilityReport.acceptedViolation).isFeasible
     }
 }
 

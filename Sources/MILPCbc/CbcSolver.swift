@@ -153,7 +153,12 @@ public struct CbcSolver: Solver {
             // (With SOS sets, CglPreProcess asserts and aborts the process on some models.)
             Cbc_setParameter(model, "preprocess", "off")
         }
-        if options.presolve == false { Cbc_setParameter(model, "presolve", "off") }
+        if options.presolve == false {
+            // The second path: no presolve and no scaling (scaled, a big-M row x ≤ 1e7·z lets
+            // z = 0 carry x = 0.1 within CLP's primal tolerance).
+            Cbc_setParameter(model, "presolve", "off")
+            Cbc_setParameter(model, "scaling", "off")
+        }
         if options.useStart, !form.start.isEmpty, form.isMIP {
             Cbc_setMIPStartI(model, Int32(form.start.count), form.start.map(\.column), form.start.map(\.value))
         }

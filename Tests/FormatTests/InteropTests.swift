@@ -510,3 +510,43 @@ struct LPConstructTests {
         #expect(error.line == 4 && error.message.contains("rational number \"53/1\""), "\(error)")
     }
 }
+
+@Suite("Points outside tolerance")
+struct RepairTests {
+    /// x semi-continuous in {0} ∪ [15, u]: with c1, x ≤ 3.1, so x = 0 and the optimum is −0.0001
+    /// (y = 0.1). Without preprocessing, CBC's scaled LP lets the compiled binary sit at 0.1/u and
+    /// returns x = 0.1, which the model forbids.
+    static func model(u: Double) throws -> Model {
+        try LPReader().parse(Array("""
+        Minimize
+         obj: - x - 0.001 y + w
+        Subject To
+         c1: x + y - w <= 0.1
+         c2: y <= 5
+        Bounds
+         15 <= x <= \(u)
+         w <= 3
+        Semi-continuous
+         x
+        End
+        """.utf8))
+    }
+
+    @Test("CBC's point is repaired (integers fixed, LP re-solved) to the enumerated optimum", arguments: [1e7, 1e9])
+    func repaired(u: Double) throws {
+        let model = try Self.model(u: u)
+        var options = SolveOptions()
+        options.preprocessing = false
+        let raw = CbcSolver().solve(try StandardForm(model, nativeSOS: true), options: options)
+        let rawPoint = try #require(raw.values.map { Array($0.prefix(model.variableCount)) })
+        #expect(!model.checkFeasibility(of: rawPoint, tolerance: 1e-5, integralityTolerance: 1e-5).isFeasible,
+                "CBC no longer returns a point outside the model here: \(rawPoint)")
+        let result = try CbcSolver().solve(model, options: options)
+        #expect(result.termination == .optimal && result.recovery == .repaired, "\(result.summary) \(result.message ?? "")")
+        #expect(agrees(result.objective, -0.0001))
+        #expect(model.checkFeasibility(of: try #require(result.values)).isFeasible)
+        #expect(result.message?.contains("repaired: integers fixed") == true)
+        // Independently: x = 0 is forced (x ≤ 3.1 < 15), and the LP in y, w gives −0.0001; GLPK agrees.
+        #expect(agrees(try GlpkSolver().solve(model).objective, -0.0001))
+    }
+}
