@@ -9,8 +9,9 @@ import MILP
 /// others and their entries are dropped); `MARKER` `INTORG`/`INTEND`; `RHS` with or without a set
 /// name, an RHS on the objective row meaning objective constant = −value (CBC, CLP, HiGHS); `RANGES`
 /// on L, G and E rows (sign rules of the MPS standard); `BOUNDS` `UP LO FX FR MI PL BV LI UI SC SI`,
-/// where `UP` < 0 on a column whose lower bound is 0 makes the lower bound −inf, `SI` makes a
-/// column semi-integer and so does `SC` on an integer column (CPLEX's convention); values with
+/// where `UP` < 0 on a column whose lower bound is 0 makes the lower bound −inf, `SC` makes a
+/// column semi-continuous (also a MARKER integer one, as HiGHS reads lp_solve's files; CPLEX
+/// would make it semi-integer: ``ReadNotes`` counts them) and `SI` semi-integer; values with
 /// |x| ≥ 1e30 are infinite; `SOS` sections (`S1`/`S2`); `*` comment lines, blank lines, tabs, CRLF.
 /// Integer columns from `MARKER` lines with no bound in `BOUNDS` get [0, +inf) by default, or
 /// [0, 1] as the cbc and glpsol executables, HiGHS and MIPLIB 2017 read them: see
@@ -351,6 +352,7 @@ private struct MPSParser {
     var entries: [MatrixEntry] = []
     var rowGuesses = ColumnRowGuesses()
     var boundSeen: [UInt8] = []         // bit 1: lower set, bit 2: upper set
+    var markerSemiContinuous = 0        // MARKER integer columns an SC bound made semi-continuous
 
     // Storage for what `assemble` makes, reserved (and populated) early
     var rowColumns: [Int32] = [], rowCoefficients: [Double] = []
@@ -936,8 +938,10 @@ private struct MPSParser {
             data.upperBounds[j] = 1
             boundSeen[j] |= 3
         case .sc, .si:
-            // SC on an integer column (MARKER, LI/UI) makes it semi-integer, as in CPLEX.
-            data.kinds[j] = type == .si || data.kinds[j].isIntegral ? .semiInteger : .semiContinuous
+            // SC on a MARKER integer column makes it semi-continuous, as HiGHS reads lp_solve's
+            // files (CPLEX would read semi-integer; counted for a warning); SI, semi-integer.
+            if type == .sc && data.kinds[j] == .integer { markerSemiContinuous += 1 }
+            data.kinds[j] = type == .si ? .semiInteger : .semiContinuous
             if let value { data.upperBounds[j] = value }
             boundSeen[j] |= 2
         }
@@ -1034,6 +1038,7 @@ private struct MPSParser {
         }
         // Integer columns with no bound line can only have come from MARKER lines (LI, UI set one).
         var notes = ReadNotes(markerIntegerBounds: markerIntegerBounds)
+        notes.markerSemiContinuous = markerSemiContinuous
         for j in data.kinds.indices where data.kinds[j] == .integer && boundSeen[j] == 0 {
             notes.markerIntegersWithoutBounds += 1
             if markerIntegerBounds == .binary { data.upperBounds[j] = 1 }

@@ -63,6 +63,9 @@ public struct ReadNotes: Sendable, Equatable {
     public var markerIntegersWithoutBounds = 0
     /// Rows without variables (LP `c: = 0`, or all coefficients 0) whose bounds exclude 0, by name.
     public var infeasibleEmptyRows: [String] = []
+    /// MPS integer columns from `MARKER` lines that an `SC` bound made semi-continuous (HiGHS's
+    /// and lp_solve's reading; CPLEX's is semi-integer, which `SI` states unambiguously).
+    public var markerSemiContinuous = 0
     /// Integer columns whose fractional bounds were rounded inward (`x >= 5.5` on an integer x
     /// is `x >= 6`: the same integer points), as other readers and solvers take them.
     public var roundedIntegerBounds = 0
@@ -100,6 +103,11 @@ public struct ReadNotes: Sendable, Equatable {
                 : ("[0, +inf); the cbc and glpsol executables, HiGHS and MIPLIB 2017 read \(one ? "it" : "them") as [0, 1], so their optimum may differ", "binary")
             out.append("\(count) integer column\(one ? "" : "s") between MARKER lines \(one ? "has" : "have") no bounds, read as "
                 + "\(read) (--marker-integer-bounds \(other) reads the other way)")
+        }
+        if markerSemiContinuous > 0 {
+            out.append("\(markerSemiContinuous) integer column\(markerSemiContinuous == 1 ? "" : "s") between MARKER lines "
+                + "\(markerSemiContinuous == 1 ? "has" : "have") an SC bound, read as semi-continuous as HiGHS and lp_solve do "
+                + "(CPLEX reads semi-integer; an SI bound says semi-integer)")
         }
         if roundedIntegerBounds > 0 {
             out.append("\(roundedIntegerBounds) integer column\(roundedIntegerBounds == 1 ? " has" : "s have") fractional bounds, "

@@ -333,9 +333,9 @@ struct SemiIntegerTests {
         #expect(relaxed.kinds == [.semiContinuous, .continuous, .semiContinuous, .continuous])
     }
 
-    @Test("MPS: SC on a MARKER integer column is semi-integer (CPLEX), SI on a continuous one too; a point between 0 and l is infeasible")
+    @Test("MPS: SI makes a column semi-integer; SC on a MARKER integer column semi-continuous (HiGHS, lp_solve), with a note")
     func mpsConventions() throws {
-        let m = try parseMPS("""
+        let text = """
         NAME t
         ROWS
          N obj
@@ -355,11 +355,16 @@ struct SemiIntegerTests {
          LO BND z 1
          SC BND z 4
         ENDATA
-        """)
-        #expect(m.kinds == [.semiInteger, .semiInteger, .semiContinuous])
+        """
+        let m = try parseMPS(text)
+        #expect(m.kinds == [.semiContinuous, .semiInteger, .semiContinuous])
+        let notes = try MPSReader().parseWithNotes(Array(text.utf8)).notes
+        #expect(notes.markerSemiContinuous == 1 && notes.warnings.first?.contains("CPLEX reads semi-integer") == true)
         #expect(!m.checkFeasibility(of: [2, 0, 0]).isFeasible, "x = 2 is below its lower bound 2.5 and not 0")
-        #expect(!m.checkFeasibility(of: [3.5, 0, 0]).isFeasible, "x = 3.5 is not integral")
-        #expect(m.checkFeasibility(of: [3, 7, 0]).isFeasible)
+        #expect(!m.checkFeasibility(of: [0, 3.5, 0]).isFeasible, "y = 3.5 is not integral")
+        #expect(m.checkFeasibility(of: [3.5, 7, 0]).isFeasible)
+        // Enumerated: y ∈ {0, 1, …, 7} (SI 7, lower bound 0), x ∈ {0} ∪ [2.5, 8], z ∈ {0} ∪ [1, 4],
+        // x + y + z ≤ 20, minimizing −x − y − z: 8 + 7 + 4 = 19 fits, so −19.
         #expect(agrees(try CbcSolver().solve(m).objective, -19))
     }
 }
@@ -502,6 +507,18 @@ struct LPConstructTests {
         for solver in [CbcSolver() as any Solver, GlpkSolver()] {
             #expect(agrees(try solver.solve(model).objective, -4), "\(solver.name)")
         }
+    }
+
+    @Test("LP files glpsol --wlp writes (block comments, ~r_ range columns, Generals) read to the known optimum",
+          arguments: ["p0033", "afiro", "exmip1", "lseu", "boeing1", "bell3a"])
+    func glpkWrittenFiles(name: String) throws {
+        let instance = try #require(knownInstances.first { $0.name == name })
+        let path = scratchDirectory.appendingPathComponent("\(name)-glpsol.lp").path
+        let (status, out, _) = try run("/usr/bin/glpsol", ["--freemps", instance.path, "--wlp", path, "--check"], timeout: 30)
+        #expect(status == 0, "\(out.suffix(300))")
+        let model = try LPReader().read(path: path)
+        let result = try (model.isMIP ? CbcSolver() as any Solver : ClpSolver()).solve(model)
+        #expect(result.termination == .optimal && agrees(result.objective, instance.objective), "\(result.summary)")
     }
 
     @Test("a rational number (SCIP's exact LP files) is refused with the line and what to write instead")
