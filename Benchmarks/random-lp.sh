@@ -18,6 +18,7 @@ for binary in "${binaries[@]}"; do
     [ -x "$binary" ] || { echo "no milp binary at $binary" >&2; exit 1; }
     copy=$(mktemp /tmp/random-lp-milp.XXXXXX)
     cp "$binary" "$copy"   # builds may replace the binary while this runs
+    chmod +x "$copy"
     echo "== $binary"
     python3 Benchmarks/peers/random_lp.py "$copy" 0 "$seeds" "/tmp/random-lp/$(basename "$copy")" | grep -v "^Running HiGHS\|^Includes third-party"
     rm -f "$copy"

@@ -54,6 +54,12 @@ import MILP
 /// Variables that appear only in `Bounds`, the type sections or SOS sets are added with default
 /// bounds [0, +inf). Row order is file order.
 ///
+/// Files that start with HiGHS's comment `\ File written by HiGHS .lp file handler` keep the
+/// column and row names HiGHS wrote as they were, also ones the format forbids because they start
+/// with a digit or a period (netlib's `1`, `...100`): there, a number where a variable must be
+/// (after a coefficient, in `Bounds` as `5 <= 3`, `5 free`, `0 <= 5 <= 3`, in the type sections)
+/// and a number before a row's `:` are names.
+///
 /// Not supported, and rejected with a `ParseError` naming file and line: quadratic terms
 /// (`x * y`, `x ^ 2`, `[ … ]`), variables on the right-hand side, indicator constraints, and the
 /// `Lazy Constraints`, `User Cuts` and piecewise-linear sections (a word alone at the start of a
@@ -157,6 +163,10 @@ private struct LPLexer {
     var atLineStart = true
     var sawToken = false
     var problemName: String?
+    /// Set by HiGHS's first line (`\ File written by HiGHS .lp file handler`): HiGHS writes column
+    /// names as they are, also ones that start with a digit or a period (netlib's `1`, `...100`),
+    /// which the LP format forbids; in such a file a number where a variable must be is its name.
+    var writtenByHiGHS = false
     var buffered: [LPToken] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
@@ -197,7 +207,10 @@ private struct LPLexer {
             case UInt8(ascii: "\\"):
                 let start = position + 1
                 while position < count && bytes[position] != 10 { position += 1 }
-                if !sawToken && problemName == nil { noteProblemName(start, position) }
+                if !sawToken {
+                    if problemName == nil { noteProblemName(start, position) }
+                    if text(Token(start: start, end: position)).lowercased().contains("file written by highs") { writtenByHiGHS = true }
+                }
             default:
                 return
             }
@@ -222,7 +235,11 @@ private struct LPLexer {
         sawToken = true
         let start = position
         let b = bytes[position]
-        if nameClass[Int(b)] == 1 {
+        // A period that is not a decimal point starts a name in HiGHS's files (`...100`, `.B5..1`).
+        // So does a digit that starts a row's label (`1: …`).
+        let periodName = writtenByHiGHS && b == UInt8(ascii: ".") && position + 1 < count
+            && (nameClass[Int(bytes[position + 1])] == 1 || bytes[position + 1] == UInt8(ascii: "."))
+        if nameClass[Int(b)] == 1 || periodName || (writtenByHiGHS && isDigit(b) && wordEndsWithColon(start)) {
             var token = try scanName(firstOnLine: first)
             token.firstOnLine = first
             return token
@@ -267,6 +284,14 @@ private struct LPLexer {
             let hex = String(b, radix: 16, uppercase: true)
             throw fail("unexpected byte 0x\(hex.count == 1 ? "0" : "")\(hex); is this a text LP file?")
         }
+    }
+
+    /// True when the run of name bytes at `start` is followed, after blanks, by `:` (not `::`).
+    func wordEndsWithColon(_ start: Int) -> Bool {
+        var p = start
+        while p < bytes.count && nameClass[Int(bytes[p])] != 0 { p += 1 }
+        while p < bytes.count && (bytes[p] == 32 || bytes[p] == 9) { p += 1 }
+        return p < bytes.count && bytes[p] == UInt8(ascii: ":") && !(p + 1 < bytes.count && bytes[p + 1] == UInt8(ascii: ":"))
     }
 
     /// The run of non-blank bytes at `start` (for error messages).
@@ -422,6 +447,16 @@ private struct LPParser {
         }
     }
 
+    /// True for a name that is not `inf`/`infinity`, and in HiGHS's files also for a number
+    /// (a column named `5`).
+    func isVariable(_ token: LPToken) -> Bool {
+        switch token.lexeme {
+        case .name: !isInfinityWord(token)
+        case .number: lexer.writtenByHiGHS
+        default: false
+        }
+    }
+
     func isInfinityWord(_ token: LPToken) -> Bool {
         guard case .name = token.lexeme, token.text.count == 3 || token.text.count == 8 else { return false }
         let word = text(token).lowercased()
@@ -520,7 +555,7 @@ private struct LPParser {
             case .number(let value):
                 _ = try lexer.take()
                 let after = try lexer.peek()
-                if case .name = after.lexeme, !isInfinityWord(after) {
+                if isVariable(after) {
                     _ = try lexer.take()
                     guard value.isFinite else { throw fail("coefficient \(text(token)) of \(text(after).prefix(60)) is out of range", at: token) }
                     try addTerm(sign * value, column(after), target)
@@ -788,6 +823,16 @@ private struct LPParser {
         let first = try lexer.peek()
         var valueFirst: Bool
         switch first.lexeme {
+        case .number where lexer.writtenByHiGHS:
+            // HiGHS writes `5 free`, `5 = 3`, `5 <= 3` for a column named 5, and `0 <= 5 <= 3`.
+            let second = try lexer.peek(1)
+            if case .name = second.lexeme, text(second).lowercased() == "free" {
+                valueFirst = false
+            } else if case .relation = second.lexeme, case .number = try lexer.peek(2).lexeme {
+                if case .relation = try lexer.peek(3).lexeme { valueFirst = true } else { valueFirst = false }
+            } else {
+                valueFirst = true
+            }
         case .sign, .number: valueFirst = true
         case .name:
             // `inf <= x` versus a variable called inf: a value comes first when a variable follows the relation.
@@ -806,7 +851,7 @@ private struct LPParser {
                 throw fail("expected <=, >= or = after \(formatted(value)) in Bounds, found \(describe(relationToken))", at: relationToken)
             }
             let variable = try lexer.take()
-            guard case .name = variable.lexeme, !isInfinityWord(variable) else {
+            guard isVariable(variable) else {
                 throw fail("expected a variable after '\(text(relationToken))' in Bounds, found \(describe(variable))", at: variable)
             }
             let j = column(variable)
@@ -870,7 +915,7 @@ private struct LPParser {
             let token = try lexer.peek()
             switch token.lexeme {
             case .section, .endOfFile: return
-            case .name:
+            case .name, .number where lexer.writtenByHiGHS:
                 _ = try lexer.take()
                 let j = column(token)
                 declared[j] |= bit

@@ -521,6 +521,37 @@ struct LPConstructTests {
         #expect(result.termination == .optimal && agrees(result.objective, instance.objective), "\(result.summary)")
     }
 
+    @Test("HiGHS's LP files keep netlib's column and row names: digits and periods first, read as names after HiGHS's header line")
+    func highsNames() throws {
+        let text = """
+        \\ File written by HiGHS .lp file handler
+        min
+         obj: +3 1 +2 ...100 -1 .B5
+        st
+         7: +1 1 +1 ...100 >= +2
+         8: +1 ...100 +1 .B5 <= +4
+        bounds
+         1 <= 3
+         0 <= ...100 <= 5
+         .B5 free
+         0 <= 9 <= 2
+        gen
+         9
+        end
+        """
+        let model = try LPReader().parse(Array(text.utf8))
+        #expect(model.variables.map { model.name(of: $0) } == ["1", "...100", ".B5", "9"])
+        #expect(model.constraints.map { model.name(of: $0) } == ["7", "8"])
+        #expect(model.upperBounds == [3, 5, .infinity, 2] && model.lowerBounds == [0, 0, -.infinity, 0])
+        #expect(model.kinds == [.continuous, .continuous, .continuous, .integer])
+        // min 3a + 2b − c with a + b ≥ 2, b + c ≤ 4, a ≤ 3, b ≤ 5, c free: b = 2, c = 2, a = 0: 2.
+        #expect(agrees(try CbcSolver().solve(model).objective, 2))
+        // Without the header, the same text is a plain LP file in which `+3 1` is an error.
+        let plain = text.replacingOccurrences(of: "\\ File written by HiGHS .lp file handler\n", with: "")
+        let error = try #require(throws: ParseError.self) { try LPReader().parse(Array(plain.utf8)) }
+        #expect(error.line == 2 && error.message.contains("expected a variable after the coefficient 3"), "\(error)")
+    }
+
     @Test("a rational number (SCIP's exact LP files) is refused with the line and what to write instead")
     func rationals() throws {
         let error = try #require(throws: ParseError.self) { try LPReader().parse(Array("min\n obj: x\nst\n c: 53/1 x >= 2\nEnd\n".utf8)) }
