@@ -37,11 +37,24 @@ extension Solver {
                          note: "\(said); not confirmed: \(interrupted ? "interrupted" : "no time left") before a second path")
         }
         let infeasibleClaims: Set<TerminationReason> = [.infeasible, .infeasibleOrUnbounded]
+        /// A search for any feasible point of `problem` (zero objective) on the second path; when
+        /// that finds none, also on the solver's own path: a checked point from either proves
+        /// feasibility (on badly scaled LPs each path misses points the other finds).
+        func searchPoint(_ problem: StandardForm, options second: SolveOptions) -> SolverOutput {
+            let search = solve(problem.withZeroObjective, options: second)
+            guard infeasibleClaims.contains(search.termination) else { return search }
+            var own = second
+            own.presolve = options.presolve
+            own.preprocessing = options.preprocessing
+            let other = solve(problem.withZeroObjective, options: own)
+            let found = other.values.map { isFeasible($0, of: model, form: form) || problem.isMIP != form.isMIP } ?? false
+            return other.termination == .optimal && found ? other : search
+        }
 
         // Is there any feasible point? For a MIP, its LP relaxation first: infeasible, so is the MIP.
         if form.isMIP {
             guard let second = secondPath(options, started: started) else { return noSecondPath() }
-            let relaxed = solve(form.relaxed.withZeroObjective, options: second)
+            let relaxed = searchPoint(form.relaxed, options: second)
             if infeasibleClaims.contains(relaxed.termination) {
                 return claim == .unbounded
                     ? ended(.error, note: "\(said), but without presolve its LP relaxation has no feasible point") : output
@@ -49,7 +62,7 @@ extension Solver {
             guard relaxed.termination == .optimal else { return undecided(relaxed, "the search for a point of the LP relaxation") }
         }
         guard let second = secondPath(options, started: started) else { return noSecondPath() }
-        let feasibility = solve(form.withZeroObjective, options: second)
+        let feasibility = searchPoint(form, options: second)
         if infeasibleClaims.contains(feasibility.termination) {
             // With a zero objective nothing is unbounded: either claim means infeasible.
             return claim == .unbounded

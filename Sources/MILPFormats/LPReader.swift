@@ -57,7 +57,7 @@ import MILP
 /// Files that start with HiGHS's comment `\ File written by HiGHS .lp file handler` keep the
 /// column and row names HiGHS wrote as they were, also ones the format forbids because they start
 /// with a digit or a period (netlib's `1`, `...100`): there, a number where a variable must be
-/// (after a coefficient, in `Bounds` as `5 <= 3`, `5 free`, `0 <= 5 <= 3`, in the type sections)
+/// (after a coefficient, in `Bounds` as `5 free`, `5 = 3`, `1 <= 5`, `0 <= 5 <= 3`, in the type sections)
 /// and a number before a row's `:` are names.
 ///
 /// Not supported, and rejected with a `ParseError` naming file and line: quadratic terms
@@ -824,12 +824,12 @@ private struct LPParser {
         var valueFirst: Bool
         switch first.lexeme {
         case .number where lexer.writtenByHiGHS:
-            // HiGHS writes `5 free`, `5 = 3`, `5 <= 3` for a column named 5, and `0 <= 5 <= 3`.
+            // HiGHS writes `5 free` and `5 = 3` name first, and `1 <= 5`, `0 <= 5 <= 3` value first.
             let second = try lexer.peek(1)
             if case .name = second.lexeme, text(second).lowercased() == "free" {
                 valueFirst = false
-            } else if case .relation = second.lexeme, case .number = try lexer.peek(2).lexeme {
-                if case .relation = try lexer.peek(3).lexeme { valueFirst = true } else { valueFirst = false }
+            } else if case .relation(.equal) = second.lexeme {
+                valueFirst = false
             } else {
                 valueFirst = true
             }

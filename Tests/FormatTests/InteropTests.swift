@@ -531,20 +531,24 @@ struct LPConstructTests {
          7: +1 1 +1 ...100 >= +2
          8: +1 ...100 +1 .B5 <= +4
         bounds
-         1 <= 3
+         -inf <= 1 <= 3
          0 <= ...100 <= 5
          .B5 free
          0 <= 9 <= 2
+         4 = 2.5
+         1 <= 6
         gen
          9
         end
         """
         let model = try LPReader().parse(Array(text.utf8))
-        #expect(model.variables.map { model.name(of: $0) } == ["1", "...100", ".B5", "9"])
+        #expect(model.variables.map { model.name(of: $0) } == ["1", "...100", ".B5", "9", "4", "6"])
         #expect(model.constraints.map { model.name(of: $0) } == ["7", "8"])
-        #expect(model.upperBounds == [3, 5, .infinity, 2] && model.lowerBounds == [0, 0, -.infinity, 0])
-        #expect(model.kinds == [.continuous, .continuous, .continuous, .integer])
-        // min 3a + 2b − c with a + b ≥ 2, b + c ≤ 4, a ≤ 3, b ≤ 5, c free: b = 2, c = 2, a = 0: 2.
+        #expect(model.lowerBounds == [-.infinity, 0, -.infinity, 0, 2.5, 1])
+        #expect(model.upperBounds == [3, 5, .infinity, 2, 2.5, .infinity])
+        #expect(model.kinds == [.continuous, .continuous, .continuous, .integer, .continuous, .continuous])
+        // min 3a + 2b − c with a + b ≥ 2, b + c ≤ 4, a ≤ 3, 0 ≤ b ≤ 5, a and c free: at the
+        // optimum c = 4 − b and a = 2 − b, so the cost is 3(2 − b) + 2b − (4 − b) = 2 for every b.
         #expect(agrees(try CbcSolver().solve(model).objective, 2))
         // Without the header, the same text is a plain LP file in which `+3 1` is an error.
         let plain = text.replacingOccurrences(of: "\\ File written by HiGHS .lp file handler\n", with: "")
