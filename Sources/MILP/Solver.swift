@@ -124,10 +124,10 @@ public struct SolveOptions: Sendable {
     /// to its answer: CLP solves the model as given (no scaling) with the primal simplex, CBC runs
     /// without presolve and without preprocessing, GLPK runs unscaled from the standard basis and
     /// starts branch and bound from its own root LP rather than from its MIP presolver. Statuses
-    /// are confirmed on that path (``Solver/solve(_:options:)-(Model,_)``).
+    /// are confirmed on that path (`Solver.solve(_ model:options:)`).
     public var presolve: Bool?
     /// Confirm infeasible and unbounded claims before reporting them (see
-    /// ``Solver/solve(_:options:)-(Model,_)``); off, the solver's claim is reported as it is —
+    /// `Solver.solve(_ model:options:)`); off, the solver's claim is reported as it is —
     /// for sub-solves whose caller treats every outcome alike.
     public var confirmsClaims = true
     /// Called from the solving thread with the search's state, at most once per

@@ -72,7 +72,7 @@ public struct BenchInstance: Sendable, Hashable {
     /// The file's path, as given or as found under a given folder or list.
     public var path: String
     /// FNV-1a 64 of the file's bytes, hex; with `+marker-binary` appended when the file is read
-    /// with ``MarkerIntegerBounds/binary`` (another model from the same bytes).
+    /// with `MarkerIntegerBounds.binary` (another model from the same bytes).
     public var hash: String
     /// How MPS integer columns from MARKER lines without bounds are read.
     public var markerIntegerBounds: MarkerIntegerBounds = .nonnegative
