@@ -2,7 +2,8 @@ import MILP
 
 /// MIPLIB `.sol` files: an optional `=obj= value` line, then `name value` per variable.
 ///
-/// Reading is permissive: blank lines, `#` comments, SCIP's `objective value:` header and a
+/// Reading is permissive: blank lines, `#` comments (from a `#` at the start of a line or after
+/// the name; a `#` inside a name is part of it), CRLF line ends, SCIP's `objective value:` header and a
 /// trailing `(obj:…)` field are accepted; variables not listed are 0. `=infeas=` marks a file
 /// that claims infeasibility. Writing lists every nonzero value.
 public enum SolutionFile {
@@ -50,10 +51,11 @@ public enum SolutionFile {
         for j in 0..<model.variableCount { index[model.name(of: model.variable(at: j))] = j }
         var contents = Contents(values: Array(repeating: 0, count: model.variableCount), statedObjective: nil, claimsInfeasible: false)
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: splitting at "\n" alone would leave CRLF files one line.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            let line = withoutComment(rawLine)
+            let fields = line.split(whereSeparator: isBlank)
             guard let head = fields.first else { continue }
             if head == "=infeas=" { contents.claimsInfeasible = true; continue }
             if head == "=obj=" || (head.lowercased() == "objective" && fields.count >= 3) {
@@ -63,7 +65,8 @@ public enum SolutionFile {
                 contents.statedObjective = value
                 continue
             }
-            if head.lowercased().hasPrefix("solution") { continue }  // "solution status: optimal"
+            // "solution status: optimal"; but "solution_rate 3" sets the model's variable solution_rate.
+            if head.lowercased().hasPrefix("solution") && (index[String(head)] == nil || fields.count < 2 || Double(fields[1]) == nil) { continue }
             guard fields.count >= 2 else {
                 throw ParseError(file: name, line: lineNumber, message: "expected \"name value\", found \"\(line.prefix(60))\"")
             }
@@ -76,5 +79,16 @@ public enum SolutionFile {
             contents.values[j] = value
         }
         return contents
+    }
+
+    private static func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\r" }
+
+    /// The line without its comment: `#` starts one at the start of the line or after the first
+    /// field; inside the first field it belongs to the name (`a#1`, a valid LP name).
+    private static func withoutComment(_ line: Substring) -> Substring {
+        let body = line.drop(while: isBlank)
+        if body.first == "#" { return body[body.startIndex..<body.startIndex] }
+        let nameEnd = body.firstIndex(where: isBlank) ?? body.endIndex
+        return body[..<(body[nameEnd...].firstIndex(of: "#") ?? body.endIndex)]
     }
 }

@@ -9,6 +9,7 @@ import Foundation
 /// - the native schema: `{"name": "g", "nodes": [{"id": "a", "cost": 5, "size": 1024}, …],
 ///   "edges": [["a", "b"], …]}` (ids are strings or integers; optional `"backward": true`).
 ///
+/// Costs and sizes are integers ≥ 0 whose totals fit in 64 bits (remat runs add them up).
 /// Nodes are put in topological order: `graph.order` when the file has one (checked), else
 /// Kahn's algorithm taking the earliest node of the file first (for Checkmate graphs, whose ids
 /// are a topological order, this keeps the id order).
@@ -142,9 +143,20 @@ public enum GraphReader {
         var byPosition = Array(repeating: 0, count: n)
         for i in 0..<n { byPosition[position[i]] = i }
         let nodes = byPosition.map { raw[$0] }
-        return try RematGraph(
+        let graph = try RematGraph(
             name: name, labels: nodes.map(\.label), names: nodes.map(\.name), costs: nodes.map(\.cost), sizes: nodes.map(\.size),
             isBackward: nodes.map(\.backward), edges: edges.map { (position[$0.0], position[$0.1]) }, source: source)
+        // Every remat run sums costs (the forward cost) and sizes (peaks, bounds) in 64-bit
+        // integers: totals that do not fit would trap there. (Costs and sizes are ≥ 0 by now.)
+        for (what, values) in [("costs", graph.costs), ("sizes", graph.sizes)] {
+            var total: Int64 = 0
+            for x in values {
+                let (sum, overflow) = total.addingReportingOverflow(x)
+                guard !overflow else { throw RematInputError("\(source): the node \(what) add up to more than \(Int64.max)") }
+                total = sum
+            }
+        }
+        return graph
     }
 
     /// Kahn's algorithm, smallest file index first; on a cycle, throws naming one.

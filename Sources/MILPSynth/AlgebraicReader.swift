@@ -26,7 +26,8 @@ public struct AlgebraicReader: Sendable {
     public func read(_ text: String, name: String? = nil) throws(SpecError) -> FormulationSpec {
         var state = ReaderState()
         var problems: [String] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: splitting at "\n" alone would read CRLF text as one line.
+        for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             do { try state.statement(String(raw), line: n + 1) } catch { problems += error.problems }
         }
         if problems.isEmpty { problems += state.finish() }
@@ -53,9 +54,32 @@ struct Affine {
     }
 
     static func + (a: Affine, b: Affine) -> Affine {
-        Affine(terms: merged(a.terms + b.terms), constant: a.constant + b.constant,
-               mTerms: merged(a.mTerms + b.mTerms), mConstant: a.mConstant + b.mConstant)
+        var sum = AffineSum()
+        sum.add(a)
+        sum.add(b)
+        return sum.affine
     }
+}
+
+/// A running sum of affine expressions: the terms of one variable add up, in the order variables
+/// first appear (what `merged` gives, but each added term costs O(1), not a search of the sum).
+struct AffineSum {
+    private var terms: [SpecTerm] = [], mTerms: [SpecTerm] = []
+    private var index: [String: Int] = [:], mIndex: [String: Int] = [:]
+    private var constant = 0.0, mConstant = 0.0
+
+    mutating func add(_ e: Affine) {
+        for t in e.terms { Self.add(t, &terms, &index) }
+        for t in e.mTerms { Self.add(t, &mTerms, &mIndex) }
+        constant += e.constant
+        mConstant += e.mConstant
+    }
+
+    private static func add(_ t: SpecTerm, _ terms: inout [SpecTerm], _ index: inout [String: Int]) {
+        if let k = index[t.variable] { terms[k].coefficient += t.coefficient } else { index[t.variable] = terms.count; terms.append(t) }
+    }
+
+    var affine: Affine { Affine(terms: terms, constant: constant, mTerms: mTerms, mConstant: mConstant) }
 }
 
 private enum Token: Equatable {
@@ -233,12 +257,22 @@ private struct ReaderState {
         var problems: [String] = []
         if objective == nil { problems.append("no objective: add a line such as `maximize 5 trucks + 10 planes` or `minimize cost`") }
         if !declared.isEmpty {
+            let declaredNames = Set(declared.keys)
             for n in used where declared[n] == nil {
-                problems.append("line \(usedLine[n]!): unknown variable \"\(n)\" (not declared)\(suggestion(n, Set(declared.keys)))")
+                problems.append("line \(usedLine[n]!): unknown variable \"\(n)\" (not declared)\(suggestion(n, declaredNames))")
             }
         } else {
-            for n in used {
-                if let other = used.first(where: { $0 != n && ($0 == n + "s" || $0.lowercased() == n.lowercased()) }) {
+            // The first other name that is n's plural or differs from n in case only (by lookup:
+            // searching `used` for every name was quadratic).
+            var position: [String: Int] = [:], byLowercase: [String: [Int]] = [:]
+            for (k, n) in used.enumerated() {
+                position[n] = k
+                byLowercase[n.lowercased(), default: []].append(k)
+            }
+            for (k, n) in used.enumerated() {
+                let candidates = [position[n + "s"], byLowercase[n.lowercased()]?.first { $0 != k }]
+                if let first = candidates.compactMap({ $0 }).min() {
+                    let other = used[first]
                     problems.append("line \(usedLine[n]!): \"\(n)\" and \"\(other)\" (line \(usedLine[other]!)) are both used; if they are the same quantity, use one name")
                 }
             }
@@ -251,10 +285,11 @@ private struct ReaderState {
 
     func variables() -> [SpecVariable] {
         let names = used + declared.keys.filter { usedLine[$0] == nil }.sorted()
+        let known = Set(names)
         return names.map { n in
             let kind: SpecKind? = declared[n] ?? (n.hasPrefix("bi_") ? .binary : nil)
             let quantity = String(n.dropFirst(3))
-            let indicatorOf = kind == .binary && n.hasPrefix("bi_") && names.contains(quantity) ? quantity : nil
+            let indicatorOf = kind == .binary && n.hasPrefix("bi_") && known.contains(quantity) ? quantity : nil
             return SpecVariable(name: n, kind: kind, lower: lowerBounds[n] ?? 0, upper: kind == .binary ? 1 : .infinity, indicatorOf: indicatorOf)
         }
     }
@@ -325,13 +360,17 @@ private struct ReaderState {
     /// A whole side: the tokens must be used up.
     private func parse(_ tokens: inout [Token], _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
         var position = 0
-        let e = try expression(tokens, &position, fail)
+        let e = try expression(tokens, &position, depth: 0, fail)
         if position < tokens.count { throw fail("unexpected \(describe(tokens[position])) after \(render(Array(tokens[..<position])))") }
         return e
     }
 
-    private func expression(_ t: [Token], _ p: inout Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
-        var sum = Affine()
+    /// How deeply parentheses and unary signs after `*` or `/` may nest: each level is a few stack
+    /// frames, and a few thousand of them (a line of `(((…`) would overflow the stack.
+    static let maximumNesting = 100
+
+    private func expression(_ t: [Token], _ p: inout Int, depth: Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
+        var sum = AffineSum()
         var sign = 1.0
         var first = true
         while true {
@@ -340,16 +379,16 @@ private struct ReaderState {
                 p += 1
             }
             if !first && p >= t.count { throw fail("an expression ends with an operator") }
-            sum = sum + (try product(t, &p, fail)).scaled(sign)
+            sum.add(try product(t, &p, depth: depth, fail).scaled(sign))
             first = false
             sign = 1
-            guard p < t.count, t[p] == .op("+") || t[p] == .op("-") else { return sum }
+            guard p < t.count, t[p] == .op("+") || t[p] == .op("-") else { return sum.affine }
         }
     }
 
-    private func product(_ t: [Token], _ p: inout Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
+    private func product(_ t: [Token], _ p: inout Int, depth: Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
         let start = p
-        var value = try factor(t, &p, fail)
+        var value = try factor(t, &p, depth: depth, fail)
         while p < t.count {
             var divide = false
             if t[p] == .op("*") || t[p] == .op("/") {
@@ -365,8 +404,9 @@ private struct ReaderState {
             } else {
                 return value
             }
-            let rhs = try factor(t, &p, fail)
-            let shown = render(Array(t[start..<p]))
+            let rhs = try factor(t, &p, depth: depth, fail)
+            // Rendered for errors only: rendering on every factor made long products quadratic.
+            var shown: String { render(Array(t[start..<p])) }
             if divide {
                 guard rhs.isConstant else { throw fail("non-linear: division by an expression with variables (\(shown))") }
                 guard rhs.constant != 0 else { throw fail("division by zero (\(shown))") }
@@ -391,18 +431,21 @@ private struct ReaderState {
         a.terms.isEmpty && a.constant == 0 && a.mTerms.isEmpty && a.mConstant != 0 ? a.mConstant : nil
     }
 
-    private func factor(_ t: [Token], _ p: inout Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
+    private func factor(_ t: [Token], _ p: inout Int, depth: Int, _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
         guard p < t.count else { throw fail("an expression ends too early") }
+        guard depth < Self.maximumNesting else {
+            throw fail("parentheses and signs nest more than \(Self.maximumNesting) levels deep")
+        }
         let token = t[p]
         p += 1
         switch token {
         case .number(let x): return Affine(constant: x)
         case .name("M"): return Affine(mConstant: 1)
         case .name(let n): return Affine(terms: [SpecTerm(n, 1)])
-        case .op("-"): return try factor(t, &p, fail).scaled(-1)
-        case .op("+"): return try factor(t, &p, fail)
+        case .op("-"): return try factor(t, &p, depth: depth + 1, fail).scaled(-1)
+        case .op("+"): return try factor(t, &p, depth: depth + 1, fail)
         case .op("("):
-            let inner = try expression(t, &p, fail)
+            let inner = try expression(t, &p, depth: depth + 1, fail)
             guard p < t.count, t[p] == .op(")") else { throw fail("a '(' is not closed") }
             p += 1
             return inner

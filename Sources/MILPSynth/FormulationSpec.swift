@@ -366,9 +366,11 @@ extension SpecConstraint {
 /// " (did you mean "x"?)" when a known name is close to `name`.
 func suggestion(_ name: String, _ known: Set<String>) -> String {
     let lower = name.lowercased()
-    let close = known.sorted().first { k in
+    // The first in sorted order; min() of the matches instead of sorting every known name per call
+    // (a reader reporting many unknown names called this once for each).
+    let close = known.filter { k in
         let kl = k.lowercased()
         return kl == lower || kl.hasPrefix(lower) || lower.hasPrefix(kl) || kl == lower + "s" || kl + "s" == lower
-    }
+    }.min()
     return close.map { "; did you mean \"\($0)\"?" } ?? ""
 }

@@ -239,7 +239,7 @@ struct JSONFields {
     mutating func constraint(order: [String: Int]) -> SpecConstraint? {
         let classValue = object["class"]
         var label: String?
-        if let n = classValue.flatMap(jsonDouble), n == n.rounded() { label = String(Int(n)) } else if let s = classValue as? String { label = s.lowercased() }
+        if let n = classValue.flatMap(jsonDouble), n == n.rounded(), abs(n) < 1e15 { label = String(Int(n)) } else if let s = classValue as? String { label = s.lowercased() }
         guard let label else {
             fail("class", classValue == nil ? "missing (1–13, \"linear\" or \"indicator\")" : "must be a class number 1–13, \"linear\" or \"indicator\"")
             return nil

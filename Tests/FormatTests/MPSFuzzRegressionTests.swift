@@ -1,7 +1,7 @@
 import Testing
 import MILPKit
 
-/// Inputs found by fuzzing the MPS reader (scripts/fuzz-mps.sh; docs/fuzzing.md), minimized.
+/// Inputs found by fuzzing the MPS reader (`scripts/fuzz.sh mps`; docs/fuzzing.md), minimized.
 @Suite("MPS fuzz regressions")
 struct MPSFuzzRegressionTests {
     /// Finding 1 (round trip): an integer column named "5" is written with `LO BND 5 0` and
