@@ -400,9 +400,13 @@ run() {
 if [ "$target" = all ]; then
     build all
     share=$((seconds / ${#targets[@]}))
+    [ "$share" -ge 1 ] || share=1
     for t in "${targets[@]}"; do run "$t" "$share"; done
     echo "summary (last status line of each run):"
-    for t in "${targets[@]}"; do printf '  %-12s %s\n' "$t" "$(grep -E '^#[0-9]+\s+DONE' "$root/$t/last-run.log" | tail -1 || echo "no DONE line (a finding?)")"; done
+    for t in "${targets[@]}"; do
+        done_line=$(grep -E '^#[0-9]+\s+DONE' "$root/$t/last-run.log" | tail -1 || true)
+        printf '  %-12s %s\n' "$t" "${done_line:-no DONE line: a finding? see $root/$t/last-run.log}"
+    done
 else
     product "$target" > /dev/null
     build "$target"
