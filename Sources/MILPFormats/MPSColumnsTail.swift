@@ -76,7 +76,9 @@ final class MPSColumnsTail: @unchecked Sendable {
     static let firstShare = 0.55
 
     /// A line `firstShare` into `bytes[from...]` where a column starts (its first field differs
-    /// from that of the line before), or nil when none is found within a few thousand lines.
+    /// from that of the data line before; comment and blank lines between them do not count, as a
+    /// column named again after them continues), or nil when none is found within a few thousand
+    /// lines.
     static func splitPoint(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         var i = from + Int(Double(bytes.count - from) * firstShare)
         func nextLine() { while i < bytes.count && bytes[i] != 10 { i += 1 }; i += 1 }
@@ -87,14 +89,13 @@ final class MPSColumnsTail: @unchecked Sendable {
             while b < bytes.count && bytes[b] > 32 { b += 1 }
             return Token(start: a, end: b)
         }
-        nextLine()
-        guard i < bytes.count else { return nil }
-        var previous = firstField()
+        var previous: Token?
         for _ in 0..<4096 {
             nextLine()
             guard i < bytes.count else { return nil }
             let field = firstField()
-            if !NameIndex.equal(bytes, field, previous) { return i }
+            if field.count == 0 || bytes[i] == UInt8(ascii: "*") { continue }
+            if let previous, !NameIndex.equal(bytes, field, previous) { return i }
             previous = field
         }
         return nil

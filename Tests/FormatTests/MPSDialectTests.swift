@@ -272,6 +272,22 @@ struct MPSSplitColumnsTests {
         }
     }
 
+    /// Found by the fuzz target (2026-12-02): the same column again after a blank or comment line
+    /// continues it. The two-part read split the section there (the column's first field differed
+    /// from the line before), so the repeat went unseen and another error was reported.
+    @Test(arguments: ["", "* a comment"])
+    func columnContinuedAfter(gap: String) throws {
+        // The trailing blanks put the split search's starting point inside the column's first line.
+        let first = "  COL03  ROW02  1" + String(repeating: " ", count: 24)
+        let text = ["ROWS", " L ROW02", "COLUMNS", first, gap, " COL03 ROW02  1"].joined(separator: "\n")
+        do {
+            _ = try parseMPS(text)  // compares both ways
+            Issue.record("no error")
+        } catch {
+            #expect("\(error)".contains("inline.mps:6: column COL03 has a second entry in row ROW02"), "\(error)")
+        }
+    }
+
     @Test("an error in either part has the same line and message", arguments: [40, 350, 600])
     func errorLine(line: Int) throws {
         let text = Self.text(columns: 301, bad: (line, "    c5 nosuchrow 1"))
