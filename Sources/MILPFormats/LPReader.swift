@@ -408,6 +408,11 @@ extension String {
 
 private let infinityThreshold = 1e30
 
+/// `value` with |value| ≥ 1e30 made infinite.
+private func infinite(_ value: Double) -> Double {
+    value >= infinityThreshold ? .infinity : (value <= -infinityThreshold ? -.infinity : value)
+}
+
 private struct LPParser {
     var lexer: LPLexer
     var data = SparseModelData()
@@ -634,7 +639,7 @@ private struct LPParser {
         switch token.lexeme {
         case .number(let value):
             let v = sign * value
-            return v >= infinityThreshold ? .infinity : (v <= -infinityThreshold ? -.infinity : v)
+            return infinite(v)
         case .name where isInfinityWord(token):
             return sign * .infinity
         case .name:
@@ -784,6 +789,9 @@ private struct LPParser {
     }
 
     mutating func appendRow(name: LPToken?, lower: Double, upper: Double) throws {
+        // Bounds computed from constants on both sides follow the convention of written ones
+        // (|value| ≥ 1e30 is infinite), so that writing and reading again keeps them.
+        let lower = infinite(lower), upper = infinite(upper)
         if let name {
             let (index, inserted) = rowIndex.insert(lexer.bytes, name.text)
             guard inserted else {

@@ -76,14 +76,14 @@ final class MPSColumnsTail: @unchecked Sendable {
     static let firstShare = 0.55
 
     /// A line `firstShare` into `bytes[from...]` where a column starts (its first field differs
-    /// from that of the data line before; comment and blank lines between them do not count, as a
-    /// column named again after them continues), or nil when none is found within a few thousand
-    /// lines.
+    /// from that of the column line before; comment, blank and MARKER lines between them do not
+    /// count, as a column named again after them continues), or nil when none is found within a
+    /// few thousand lines.
     static func splitPoint(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
         var i = from + Int(Double(bytes.count - from) * firstShare)
         func nextLine() { while i < bytes.count && bytes[i] != 10 { i += 1 }; i += 1 }
-        func firstField() -> Token {
-            var a = i
+        func field(from start: Int) -> Token {
+            var a = start
             while a < bytes.count && (bytes[a] == 32 || bytes[a] == 9) { a += 1 }
             var b = a
             while b < bytes.count && bytes[b] > 32 { b += 1 }
@@ -93,10 +93,12 @@ final class MPSColumnsTail: @unchecked Sendable {
         for _ in 0..<4096 {
             nextLine()
             guard i < bytes.count else { return nil }
-            let field = firstField()
-            if field.count == 0 || bytes[i] == UInt8(ascii: "*") { continue }
-            if let previous, !NameIndex.equal(bytes, field, previous) { return i }
-            previous = field
+            let first = field(from: i)
+            if first.count == 0 || bytes[i] == UInt8(ascii: "*") || equalsIgnoringCase(bytes, field(from: first.end), "'MARKER'") {
+                continue
+            }
+            if let previous, !NameIndex.equal(bytes, first, previous) { return i }
+            previous = first
         }
         return nil
     }

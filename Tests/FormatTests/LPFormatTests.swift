@@ -164,6 +164,17 @@ struct LPDialectTests {
         }
     }
 
+    /// Found by the fuzz target (2026-12-02): a bound computed from constants on both sides
+    /// reached 1e30 and stayed finite, was written as 1e+30 and read back as infinite.
+    @Test("bounds computed from constants follow the 1e30 convention and survive a round trip")
+    func computedBoundsAtInfinity() throws {
+        let m = try parseLP("Minimize\n x\nSubject To\n c: x - 5e29 <= 5e29\n d: x + 5e29 >= -5e29\n r: -5e29 <= x + 5e29 <= 3\nEnd\n")
+        #expect(m.rowUpperBounds == [inf, inf, 3 - 5e29])
+        #expect(m.rowLowerBounds == [-inf, -inf, -inf])
+        let again = try LPReader().parse(try LPWriter().data(for: m), name: "again.lp")
+        #expect(again.rowLowerBounds == m.rowLowerBounds && again.rowUpperBounds == m.rowUpperBounds)
+    }
+
     @Test("objective name, constant terms anywhere, repeated variables summed")
     func objective() throws {
         let m = try parseLP("""

@@ -272,13 +272,14 @@ struct MPSSplitColumnsTests {
         }
     }
 
-    /// Found by the fuzz target (2026-12-02): the same column again after a blank or comment line
-    /// continues it. The two-part read split the section there (the column's first field differed
-    /// from the line before), so the repeat went unseen and another error was reported.
-    @Test(arguments: ["", "* a comment"])
+    /// Found by the fuzz target (2026-12-02): the same column again after a blank, comment or
+    /// MARKER line continues it. The two-part read split the section there (the column's first
+    /// field differed from the line before), so the repeat went unseen and another error was
+    /// reported.
+    @Test(arguments: ["", "* a comment", "  N  'MARKER' 'INTORG'"])
     func columnContinuedAfter(gap: String) throws {
         // The trailing blanks put the split search's starting point inside the column's first line.
-        let first = "  COL03  ROW02  1" + String(repeating: " ", count: 24)
+        let first = "  COL03  ROW02  1" + String(repeating: " ", count: 60)
         let text = ["ROWS", " L ROW02", "COLUMNS", first, gap, " COL03 ROW02  1"].joined(separator: "\n")
         do {
             _ = try parseMPS(text)  // compares both ways
