@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MILPFormats", targets: ["MILPFormats"]),
         .library(name: "MILPGenerators", targets: ["MILPGenerators"]),
         .library(name: "MILPLNS", targets: ["MILPLNS"]),
+        .library(name: "MILPIIS", targets: ["MILPIIS"]),
         .library(name: "MILPBench", targets: ["MILPBench"]),
         .library(name: "MILPRemat", targets: ["MILPRemat"]),
         .library(name: "MILPCoreShape", targets: ["MILPCoreShape"]),
@@ -57,6 +58,9 @@ let package = Package(
         // Adaptive large neighborhood search over any MIP solver (issue 5).
         .target(name: "MILPLNS", dependencies: ["MILP"]),
 
+        // Irreducible infeasible subsystems over any solver (issue 21).
+        .target(name: "MILPIIS", dependencies: ["MILP"]),
+
         // Benchmarking: known optima, verification of results, the SQLite results store, the runner.
         .target(name: "MILPBench", dependencies: ["MILP", "MILPFormats", .product(name: "GRDB", package: "GRDB.swift")]),
 
@@ -76,7 +80,7 @@ let package = Package(
         // Umbrella: re-exports everything, picks a solver automatically, and gives the builders CBC
         // as their default solver. Builders know the core and the Solver protocol, never an adapter.
         .target(name: "MILPKit", dependencies: [
-            "MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators", "MILPBench", "MILPLNS",
+            "MILP", "MILPCbc", "MILPClp", "MILPGlpk", "MILPFormats", "MILPGenerators", "MILPBench", "MILPLNS", "MILPIIS",
             "MILPRemat", "MILPCoreShape", "MILPSynth",
         ]),
 

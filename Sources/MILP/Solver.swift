@@ -244,6 +244,9 @@ public protocol Solver: Sendable {
     /// True when `solve(_ form:options:)` returns statuses that are already confirmed and points
     /// already checked (a solver that runs `milp solve` in a child process): no second path then.
     var reportsConfirmedOutputs: Bool { get }
+    /// A session that keeps the LP `form` loaded between solves (see ``LPSession``); by default
+    /// each solve starts from scratch.
+    func makeLPSession(_ form: StandardForm) -> any LPSession
 }
 
 extension Solver {

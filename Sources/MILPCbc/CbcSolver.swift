@@ -236,7 +236,7 @@ private final class StopCheck: Sendable {
         self.simplexGrace = simplexGrace
         self.progress = progress
         sign = sense.sign
-        deadline = timeLimit.map { ContinuousClock.now + .seconds(max($0, 0)) }
+        deadline = timeLimit.flatMap { $0 < 1e12 ? ContinuousClock.now + .seconds(max($0, 0)) : nil }  // inf, NaN: none
     }
 
     /// The search's state in minimization form, from its node events.

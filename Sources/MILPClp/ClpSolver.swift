@@ -25,13 +25,44 @@ public struct ClpSolver: Solver {
     }
 
     private func solveLocked(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
-        let model = Clp_newModel()
+        let model = Self.load(form)
         defer { Clp_deleteModel(model) }
-        let toCoin = { (x: Double) in x == .infinity ? Double.greatestFiniteMagnitude : (x == -.infinity ? -Double.greatestFiniteMagnitude : x) }
+        return Self.run(model, form: form, options: options) { model in
+            if options.presolve == false {
+                // The second path: no presolve, no scaling, the primal simplex (CLP's default
+                // is presolve, scaling and, mostly, the dual simplex). Scaled, gas11 (objective
+                // coefficients up to 2.5e10) ends "primal infeasible" on every path.
+                Clp_scaling(model, 0)
+                let solve = ClpSolve_new()
+                defer { ClpSolve_delete(solve) }
+                ClpSolve_setPresolveType(solve, 1, 0)  // ClpSolve::presolveOff
+                ClpSolve_setSolveType(solve, 1, 0)  // ClpSolve::usePrimal
+                Clp_initialSolveWithOptions(model, solve)
+            } else {
+                Clp_initialSolve(model)
+            }
+        }
+    }
+
+    /// A session that keeps the LP in CLP between solves: each solve after the first starts from
+    /// the last basis (the primal simplex after objective changes, which keep it primal feasible;
+    /// the dual simplex after bound changes, which keep it dual feasible).
+    public func makeLPSession(_ form: StandardForm) -> any LPSession { ClpSession(form) }
+
+    /// A new CLP model holding `form` (deleted by the caller with `Clp_deleteModel`).
+    fileprivate static func load(_ form: StandardForm) -> UnsafeMutableRawPointer? {
+        let model = Clp_newModel()
         Clp_loadProblem(model, Int32(form.columnCount), Int32(form.rowCount), form.columnStarts, form.rowIndices, form.values,
                         form.columnLower.map(toCoin), form.columnUpper.map(toCoin), form.objective,
                         form.rowLower.map(toCoin), form.rowUpper.map(toCoin))
         Clp_setObjSense(model, form.sense.sign)
+        return model
+    }
+
+    /// Runs `algorithm` on the loaded `model` with the time limit, interrupt and progress of
+    /// `options`, and reads the outcome.
+    fileprivate static func run(_ model: UnsafeMutableRawPointer?, form: StandardForm, options: SolveOptions,
+                                algorithm: (UnsafeMutableRawPointer?) -> Void) -> SolverOutput {
         Clp_setLogLevel(model, Int32(clamping: options.logLevel))
         if options.interrupt?.isSet == true {
             return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: -form.sense.sign * .infinity)
@@ -49,19 +80,7 @@ public struct ClpSolver: Solver {
         withExtendedLifetime(check) {
             withUnsafeMutablePointer(to: &stop) { stop in
                 milpkit_clp_attach_stop(model, stop)
-                if options.presolve == false {
-                    // The second path: no presolve, no scaling, the primal simplex (CLP's default
-                    // is presolve, scaling and, mostly, the dual simplex). Scaled, gas11 (objective
-                    // coefficients up to 2.5e10) ends "primal infeasible" on every path.
-                    Clp_scaling(model, 0)
-                    let solve = ClpSolve_new()
-                    defer { ClpSolve_delete(solve) }
-                    ClpSolve_setPresolveType(solve, 1, 0)  // ClpSolve::presolveOff
-                    ClpSolve_setSolveType(solve, 1, 0)  // ClpSolve::usePrimal
-                    Clp_initialSolveWithOptions(model, solve)
-                } else {
-                    Clp_initialSolve(model)
-                }
+                algorithm(model)
             }
         }
         if stop.fired != 0 {
@@ -73,7 +92,7 @@ public struct ClpSolver: Solver {
         return read(model, form: form)
     }
 
-    private func read(_ model: UnsafeMutableRawPointer?, form: StandardForm) -> SolverOutput {
+    private static func read(_ model: UnsafeMutableRawPointer?, form: StandardForm) -> SolverOutput {
         let n = form.columnCount, m = form.rowCount
         let unknownBound = -form.sense.sign * Double.infinity
         let status = Clp_status(model)
@@ -101,7 +120,7 @@ public struct ClpSolver: Solver {
         return output
     }
 
-    private func basis(_ code: Int32) -> BasisStatus {
+    private static func basis(_ code: Int32) -> BasisStatus {
         switch code {
         case 0: .free
         case 1: .basic
@@ -109,6 +128,64 @@ public struct ClpSolver: Solver {
         case 3: .atLower
         case 4: .superbasic
         default: .fixed
+        }
+    }
+}
+
+/// CLP's infinity for ±inf.
+private func toCoin(_ x: Double) -> Double {
+    x == .infinity ? .greatestFiniteMagnitude : (x == -.infinity ? -.greatestFiniteMagnitude : x)
+}
+
+/// An LP held in CLP between solves (see `ClpSolver.makeLPSession`).
+private final class ClpSession: LPSession {
+    private(set) var form: StandardForm
+    private let model: UnsafeMutableRawPointer?
+    private var solved = false
+    private var boundsChanged = false
+
+    init(_ form: StandardForm) {
+        self.form = form
+        model = ClpSolver.load(form)
+    }
+
+    deinit { Clp_deleteModel(model) }
+
+    func setColumnBounds(_ column: Int, lower: Double, upper: Double) {
+        form.columnLower[column] = lower
+        form.columnUpper[column] = upper
+        Clp_columnLower(model)[column] = toCoin(lower)
+        Clp_columnUpper(model)[column] = toCoin(upper)
+        boundsChanged = true
+    }
+
+    func setRowBounds(_ row: Int, lower: Double, upper: Double) {
+        form.rowLower[row] = lower
+        form.rowUpper[row] = upper
+        Clp_rowLower(model)[row] = toCoin(lower)
+        Clp_rowUpper(model)[row] = toCoin(upper)
+        boundsChanged = true
+    }
+
+    func setObjectiveCoefficient(_ column: Int, to value: Double) {
+        form.objective[column] = value
+        Clp_objective(model)[column] = value
+    }
+
+    func solve(options: SolveOptions) -> SolverOutput {
+        withSolveLock(coinOrSolveLock, interrupt: options.interrupt, sense: form.sense) {
+            let warm = solved, dual = boundsChanged
+            solved = true
+            boundsChanged = false
+            return ClpSolver.run(model, form: form, options: options) { model in
+                if !warm {
+                    Clp_initialSolve(model)
+                } else if dual {
+                    Clp_dual(model, 0)
+                } else {
+                    Clp_primal(model, 0)
+                }
+            }
         }
     }
 }
@@ -123,7 +200,7 @@ private final class LPStopCheck: Sendable {
     init(interrupt: InterruptFlag?, timeLimit: Double?, progress: ProgressRelay?) {
         self.interrupt = interrupt
         self.progress = progress
-        deadline = timeLimit.map { ContinuousClock.now + .seconds(max($0, 0)) }
+        deadline = timeLimit.flatMap { $0 < 1e12 ? ContinuousClock.now + .seconds(max($0, 0)) : nil }  // inf, NaN: none
     }
 
     var interrupted: Bool { interrupt?.isSet == true }

@@ -64,7 +64,8 @@ public struct GlpkSolver: Solver {
                 row_lower: rowLower.baseAddress, row_upper: rowUpper.baseAddress,
                 maximize: form.sense == .maximize ? 1 : 0, is_mip: form.isMIP ? 1 : 0, start: start)
             var glpkOptions = milpkit_glpk_options(
-                time_limit: options.timeLimit ?? -1, relative_gap: options.relativeGap ?? -1,
+                // An infinite or NaN limit is none.
+                time_limit: options.timeLimit.flatMap { $0 < 1e12 ? max($0, 0) : nil } ?? -1, relative_gap: options.relativeGap ?? -1,
                 // A zero gap is GLPK's own proof of optimality: no stop at it (it would read as a gap limit).
                 absolute_gap: options.absoluteGap.flatMap { $0 > 0 ? $0 : nil } ?? -1, node_limit: options.nodeLimit ?? -1,
                 solution_limit: options.solutionLimit ?? -1, log_level: Int32(clamping: options.logLevel),

@@ -6,6 +6,7 @@
 @_exported import MILPGenerators
 @_exported import MILPBench
 @_exported import MILPLNS
+@_exported import MILPIIS
 @_exported import MILPRemat
 @_exported import MILPCoreShape
 @_exported import MILPSynth
@@ -37,6 +38,24 @@ extension Model {
     /// search and returns the best point found so far.
     public func solve(with solver: (any Solver)? = nil, options: SolveOptions = SolveOptions()) async throws -> SolveResult {
         try await (solver ?? Solvers.automatic(for: self)).solve(self, options: options)
+    }
+}
+
+extension Model {
+    /// ``MILPIIS`` on CLP for an LP; on CBC for a MIP, with CLP for its LP relaxation.
+    public func computeIIS(options: IISOptions = IISOptions()) throws -> IISResult {
+        try computeIIS(solver: Solvers.automatic(for: self), options: Self.automaticRelaxation(options))
+    }
+
+    /// The async ``computeIIS(options:)``: cancelling the calling Task stops the search.
+    public func computeIIS(options: IISOptions = IISOptions()) async throws -> IISResult {
+        try await computeIIS(solver: Solvers.automatic(for: self), options: Self.automaticRelaxation(options))
+    }
+
+    private static func automaticRelaxation(_ options: IISOptions) -> IISOptions {
+        var options = options
+        if options.relaxationSolver == nil { options.relaxationSolver = ClpSolver() }
+        return options
     }
 }
 

@@ -2,8 +2,9 @@ import Foundation
 import MILPKit
 import Synchronization
 
-/// The progress of `milp solve` on standard error: on a terminal one line redrawn at most four
-/// times a second and cleared at the end; elsewhere a plain line every five seconds.
+/// The progress of `milp solve` (and `milp iis`) on standard error: the elapsed time and the
+/// latest state, on a terminal one line redrawn at most four times a second and cleared at the
+/// end; elsewhere a plain line every five seconds.
 final class SolveProgressDisplay: Sendable {
     enum Style: Sendable {
         /// One line, redrawn in place (`\r`, erase to the end of the line).
@@ -14,8 +15,8 @@ final class SolveProgressDisplay: Sendable {
 
     private let style: Style
     private let started: ContinuousClock.Instant
-    /// The solver's latest report; whether a redrawn line is on the screen; whether drawing ended.
-    private let state = Mutex<(latest: SolveProgress?, drawn: Bool, finished: Bool)>((nil, false, false))
+    /// The latest state as text; whether a redrawn line is on the screen; whether drawing ended.
+    private let state = Mutex<(latest: String?, drawn: Bool, finished: Bool)>((nil, false, false))
 
     /// Starts drawing on a thread of its own; `started` is when the command started (the elapsed
     /// time shown).
@@ -35,8 +36,11 @@ final class SolveProgressDisplay: Sendable {
     static var styleForStandardError: Style { isatty(2) != 0 ? .redrawn : .lines }
 
     /// Records the solver's report (called on the solving thread); the timer draws it.
-    func update(_ progress: SolveProgress) {
-        state.withLock { $0.latest = progress }
+    func update(_ progress: SolveProgress) { update(line: Self.describe(progress)) }
+
+    /// Records the latest state, as the text to show after the elapsed time.
+    func update(line: String) {
+        state.withLock { $0.latest = line }
     }
 
     /// Stops drawing and clears the redrawn line. Idempotent; returns once no draw is under way.
@@ -52,7 +56,7 @@ final class SolveProgressDisplay: Sendable {
     private func draw() -> Bool {
         state.withLock { state in
             guard !state.finished else { return false }
-            var line = Self.describe(state.latest, elapsed: (ContinuousClock.now - started).seconds)
+            var line = String(format: "%7.1f s  ", (ContinuousClock.now - started).seconds) + (state.latest ?? "solving")
             if style == .redrawn {
                 // A line longer than the terminal wraps, and "\r" would then redraw only its tail.
                 line = "\r" + String(line.prefix(max(20, terminalColumns() - 1))) + "\u{1B}[K"
@@ -65,21 +69,16 @@ final class SolveProgressDisplay: Sendable {
         }
     }
 
-    /// `  12.3 s  incumbent 3089  bound 3050  gap 1.26%  nodes 5123`, or for an LP
-    /// `  12.3 s  no solution yet  iterations 4096`
-    static func describe(_ progress: SolveProgress?, elapsed: Double) -> String {
-        var parts = [String(format: "%7.1f s", elapsed)]
-        if let progress {
-            parts.append(progress.incumbent.map { "incumbent \(formatNumber($0))" } ?? "no solution yet")
-            if progress.bestBound.isFinite { parts.append("bound \(formatNumber(progress.bestBound))") }
-            if let gap = progress.gap, gap.isFinite { parts.append(String(format: "gap %.2f%%", gap * 100)) }
-            if let iterations = progress.iterations {
-                parts.append("iterations \(iterations)")
-            } else {
-                parts.append("nodes \(progress.nodes)")
-            }
+    /// `incumbent 3089  bound 3050  gap 1.26%  nodes 5123`, or for an LP
+    /// `no solution yet  iterations 4096`
+    static func describe(_ progress: SolveProgress) -> String {
+        var parts = [progress.incumbent.map { "incumbent \(formatNumber($0))" } ?? "no solution yet"]
+        if progress.bestBound.isFinite { parts.append("bound \(formatNumber(progress.bestBound))") }
+        if let gap = progress.gap, gap.isFinite { parts.append(String(format: "gap %.2f%%", gap * 100)) }
+        if let iterations = progress.iterations {
+            parts.append("iterations \(iterations)")
         } else {
-            parts.append("solving")
+            parts.append("nodes \(progress.nodes)")
         }
         return parts.joined(separator: "  ")
     }

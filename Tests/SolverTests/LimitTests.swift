@@ -6,6 +6,20 @@ import MILPKit
 struct LimitTests {
     static let mipSolvers = ["cbc", "glpk"]
 
+    /// CLP and CBC turned the limit into a deadline with `Duration.seconds`, which traps on
+    /// infinity (found building `milp iis`, 2026-12-02).
+    @Test("an infinite or NaN time limit means no limit", arguments: ["cbc", "clp", "glpk"])
+    func infiniteTimeLimit(solverName: String) throws {
+        let solver = try #require(Solvers.named(solverName))
+        var model = Model()
+        let x = model.addVariable(upperBound: 3, name: "x")
+        model.maximize(x)
+        for limit in [Double.infinity, .nan] {
+            let result = try solver.solve(model, options: SolveOptions(timeLimit: limit))
+            #expect(result.termination == .optimal && result.objective == 3, "\(limit): \(result.summary)")
+        }
+    }
+
     @Test("time limit returns the incumbent with status limit/time", arguments: mipSolvers)
     func timeLimitKeepsIncumbent(solverName: String) throws {
         let solver = try #require(Solvers.named(solverName))
