@@ -20,5 +20,6 @@ let package = Package(
         .executableTarget(name: "Synthesis", dependencies: ["ExampleSupport", milpKit]),
         .executableTarget(name: "LargeNeighborhoodSearch", dependencies: ["ExampleSupport", milpKit]),
         .executableTarget(name: "Cancellation", dependencies: ["ExampleSupport", milpKit]),
+        .executableTarget(name: "InfeasibleModels", dependencies: ["ExampleSupport", milpKit]),
     ]
 )

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 mkdir -p .build/docs
-for target in MILPKit MILP MILPCbc MILPClp MILPGlpk MILPFormats MILPGenerators MILPLNS MILPBench MILPRemat MILPCoreShape MILPSynth; do
+for target in MILPKit MILP MILPCbc MILPClp MILPGlpk MILPFormats MILPGenerators MILPLNS MILPIIS MILPBench MILPRemat MILPCoreShape MILPSynth; do
     echo "== $target"
     extra=()
     if [[ "${1:-}" == "--static-hosting" ]]; then extra=(--transform-for-static-hosting --hosting-base-path "$target"); fi

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build --package-path Examples
 bin=$(swift build --package-path Examples --show-bin-path)
-for example in QuickStart Rematerialization CoreShapes Synthesis LargeNeighborhoodSearch Cancellation; do
+for example in QuickStart Rematerialization CoreShapes Synthesis LargeNeighborhoodSearch Cancellation InfeasibleModels; do
     echo "== Examples: $example"
     "$bin/$example"
 done

@@ -923,7 +923,9 @@ private struct LPParser {
             let token = try lexer.peek()
             switch token.lexeme {
             case .section, .endOfFile: return
-            case .name, .number where lexer.writtenByHiGHS:
+            case .name, .number:
+                // HiGHS writes names that start with a digit; elsewhere a number is no name.
+                if case .number = token.lexeme, !lexer.writtenByHiGHS { fallthrough }
                 _ = try lexer.take()
                 let j = column(token)
                 declared[j] |= bit

@@ -8,6 +8,8 @@ struct IISSearch {
     /// The elastic LP of the model (nil when no LP solver with duals is at hand, or for models
     /// with semi-continuous variables or SOS sets).
     let elastic: ElasticLP?
+    /// The alternative polyhedron on the same LP solver, whose vertices are IISs.
+    let alternative: AlternativeLP?
     let started = ContinuousClock.now
     private var solves = 0
     /// The smallest subsystem proven infeasible so far.
@@ -25,6 +27,7 @@ struct IISSearch {
         self.solver = solver
         self.options = options
         elastic = try ElasticLP(members, solver: options.relaxationSolver ?? solver)
+        alternative = elastic == nil ? nil : try AlternativeLP(members, solver: options.relaxationSolver ?? solver)
     }
 
     var model: Model { members.model }
@@ -46,6 +49,9 @@ struct IISSearch {
                 relaxationInfeasible = true
             case .unknown(let why, _):
                 throw IISError(description: "cannot decide whether the model\(model.isMIP ? "'s LP relaxation" : "") is feasible: \(why)")
+            }
+            if relaxationInfeasible {
+                start = try fewestMembers(start)
             }
             if relaxationInfeasible && model.isMIP && elastic != nil {
                 // The LP relaxation's IIS first, on cheap LP tests; integrality's share below.
@@ -139,6 +145,43 @@ struct IISSearch {
         return current.sorted()
     }
 
+    /// The infeasible subsystem with the fewest members among `first` and the alternative
+    /// polyhedron's vertices found by a local search: the vertex minimizing Σ y, then, for each
+    /// member of the best so far, the vertex without that member; a smaller one becomes the best.
+    /// At most twice as many solves as `first` has members.
+    mutating func fewestMembers(_ first: [Member]) throws -> [Member] {
+        guard let alternative else { return first }
+        var best = first, tried = Set<Member>()
+        let index = Dictionary(uniqueKeysWithValues: members.all.enumerated().map { ($1, $0) })
+        var budget = 2 * first.count + 1
+        func vertex(without excluded: Member?) throws -> [Member]? {
+            guard let remaining = remainingSeconds(), remaining > 0 else { throw Stop() }
+            budget -= 1
+            solves += 1
+            var lpOptions = SolveOptions(timeLimit: remaining.isFinite ? remaining : nil, interrupt: options.interrupt)
+            lpOptions.confirmsClaims = false
+            if let excluded { alternative.exclude(index[excluded]!, true) }
+            defer { if let excluded { alternative.exclude(index[excluded]!, false) } }
+            return alternative.certificate(options: lpOptions)
+        }
+        func consider(_ candidate: [Member]?) -> Bool {
+            guard let candidate, candidate.count < best.count else { return false }
+            best = candidate
+            if candidate.count < smallest?.count ?? .max { smallest = candidate }
+            return true
+        }
+        _ = consider(try vertex(without: nil))
+        search: while budget > 0 {
+            for member in best where !tried.contains(member) {
+                guard budget > 0 else { break search }
+                tried.insert(member)
+                if consider(try vertex(without: member)) { continue search }
+            }
+            break
+        }
+        return best
+    }
+
     /// QuickXplain (Junker 2004): a minimal infeasible subset of the infeasible `set` in
     /// O(k log(n/k)) tests for a subset of size k, by bisection; every member is a candidate,
     /// integrality the background.
@@ -187,6 +230,9 @@ struct IISSearch {
             }
         }
         var message = inconclusive.map { "not every deletion test was conclusive: \($0)" }
+        if set.isEmpty && !stopped {
+            message = "no row or bound takes part: the variables' own definitions (integrality, semi-continuity, SOS sets and the bounds that define them) conflict"
+        }
         if stopped {
             let why = options.interrupt?.isSet == true ? "interrupted" : "time limit reached"
             message = set.isEmpty ? "\(why) before infeasibility was established" : "\(why); the smallest infeasible subsystem found so far"
