@@ -1028,8 +1028,8 @@ private struct LPParser {
                 guard uses[j] == 0, data.lowerBounds[j] == 1, data.upperBounds[j] == 1 else { continue }
                 data.objectiveConstant += data.objective[j]
                 removed[j] = true
-            } else if names[j].hasPrefix(lpRangeColumnPrefix), uses[j] == 1, lastEntry[j] >= 0, data.objective[j] == 0,
-                      let r = rowNumber[String(names[j].dropFirst(lpRangeColumnPrefix.count))] {
+            } else if names[j].utf8.starts(with: lpRangeColumnPrefix.utf8), uses[j] == 1, lastEntry[j] >= 0, data.objective[j] == 0,
+                      let r = rowNumber[String(decoding: names[j].utf8.dropFirst(lpRangeColumnPrefix.utf8.count), as: UTF8.self)] {
                 if rowOfEntry.isEmpty {
                     rowOfEntry = [Int](repeating: 0, count: data.rowColumns.count)
                     for row in 0..<rows { for k in data.rowStarts[row]..<data.rowStarts[row + 1] { rowOfEntry[k] = row } }

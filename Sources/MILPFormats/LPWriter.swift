@@ -211,7 +211,7 @@ public struct LPWriter {
         var renamed = model
         func fix(_ count: Int, columns: Bool, _ given: (Int) -> String, _ generated: (Int) -> String, _ set: (inout Model, Int, String) -> Void) {
             func acceptable(_ name: String) -> Bool {
-                isValidLPName(name) && !(columns && (name == lpConstantColumn || name.hasPrefix(lpRangeColumnPrefix)))
+                isValidLPName(name) && !(columns && (name == lpConstantColumn || name.utf8.starts(with: lpRangeColumnPrefix.utf8)))
             }
             var taken = Set<String>()
             var invalid: [Int] = []
@@ -262,6 +262,8 @@ let lpConstantColumn = "~constant"
 /// `~r_<row>` carries the bounds of a ranged or free row (`row: expression - ~r_<row> = 0`): CBC
 /// misreads `lower <= expression <= upper` and GLPK rejects it, and GLPK rejects `>= -inf`.
 /// `LPReader` turns it back into the row's bounds.
+/// Compared byte by byte: a row name that starts with a combining mark would merge with the `_`
+/// into one Character, and `hasPrefix` would miss it.
 let lpRangeColumnPrefix = "~r_"
 
 /// Words LP readers take as keywords at the start of a line, or as values.

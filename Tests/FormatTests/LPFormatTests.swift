@@ -175,6 +175,16 @@ struct LPDialectTests {
         #expect(again.rowLowerBounds == m.rowLowerBounds && again.rowUpperBounds == m.rowUpperBounds)
     }
 
+    /// Found by the fuzz target (2026-12-02): a free row named with a combining mark (U+065C)
+    /// was written as `ٜ: + O - ~r_ٜ = 0`, and the reader, comparing Characters, did not see the
+    /// `~r_` prefix (the mark joins the `_`): the model came back with an extra column.
+    @Test("a free or ranged row whose name starts with a combining mark survives a round trip")
+    func combiningMarkRowName() throws {
+        let m = try LPReader().parse(Array("Subject To\n \u{065C}: O <= inf\n r\u{0301}: 1 <= O + P <= 2\nEnd\n".utf8), name: "mark.lp")
+        let again = try LPReader().parse(try LPWriter().data(for: m), name: "again.lp")
+        #expect(again.variableCount == 2 && again.rowUpperBounds == [inf, 2] && again.rowLowerBounds == [-inf, 1])
+    }
+
     @Test("objective name, constant terms anywhere, repeated variables summed")
     func objective() throws {
         let m = try parseLP("""
