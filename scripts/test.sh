@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The test suite: set up, then build and run every test against the real CBC, CLP and GLPK, then
-# build and run the Examples package. With arguments (e.g. --filter NAME) only `swift test` runs,
-# with them.
+# build and run the Examples package, then `milp bench --slurm` on a real single-node Slurm that
+# scripts/slurm-test.sh starts (installing slurm-wlm and munge when missing) and stops. With
+# arguments (e.g. --filter NAME) only `swift test` runs, with them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift test "$@"
-if (($# == 0)); then scripts/examples.sh; fi
+if (($# == 0)); then
+    scripts/examples.sh
+    scripts/slurm-test.sh
+fi

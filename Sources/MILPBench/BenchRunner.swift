@@ -109,6 +109,9 @@ public struct BenchRunner: Sendable {
     public var memoryLimitMiB: Int?
     /// Known answers that results are judged against.
     public var known: KnownOptima
+    /// Marks each run as begun in the store before it runs (`ResultStore.markStarted(_:)`), so
+    /// that a batch killed from outside (a Slurm task) leaves what it was doing on record.
+    public var journal = false
     /// Extra seconds past the time limit before a child is killed: `absolute + relative · limit`.
     package var killGrace: (absolute: Double, relative: Double) = (5, 0.1)
 
@@ -136,6 +139,11 @@ public struct BenchRunner: Sendable {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < runs.count, storeError.withLock({ $0 == nil }) else { return }
                 state.withLock { $0.running += 1 }
+                if journal {
+                    var begun = initialRecord(for: runs[index], host: host)
+                    begun.status = "killed"
+                    do { try store.markStarted(begun) } catch { storeError.withLock { $0 = error } }
+                }
                 let record = execute(runs[index], scratch: scratch, host: host)
                 do { try store.insert(record) } catch { storeError.withLock { $0 = error } }
                 let snapshot = state.withLock { p -> BenchProgress in
@@ -159,6 +167,16 @@ public struct BenchRunner: Sendable {
         ["failed to allocate", "bad_alloc", "out of memory", "Cannot allocate memory"].contains { standardError.contains($0) }
     }
 
+    /// The record of `run` before anything is known: status `error`, no solution, now.
+    func initialRecord(for run: PlannedRun, host: String) -> RunRecord {
+        RunRecord(
+            instance: run.instance.name, path: run.instance.path, instanceHash: run.instance.hash,
+            solver: run.solver.description, solverName: run.solver.name, solverVersion: "", seed: run.seed,
+            timeLimit: run.timeLimit, status: "error", hasSolution: false, seconds: 0, wallSeconds: 0,
+            sense: "minimize", timestamp: ISO8601DateFormatter().string(from: Date()), host: host,
+            markerIntegerBounds: run.instance.markerIntegerBounds.rawValue)
+    }
+
     /// One run in a child process, turned into a record whatever happens to the child.
     func execute(_ run: PlannedRun, scratch: String, host: String) -> RunRecord {
         var arguments = childCommand + [run.instance.path, "--solver", run.solver.description,
@@ -168,12 +186,7 @@ public struct BenchRunner: Sendable {
             arguments += ["--marker-integer-bounds", run.instance.markerIntegerBounds.rawValue]
         }
         let deadline = run.timeLimit * (1 + killGrace.relative) + killGrace.absolute
-        var record = RunRecord(
-            instance: run.instance.name, path: run.instance.path, instanceHash: run.instance.hash,
-            solver: run.solver.description, solverName: run.solver.name, solverVersion: "", seed: run.seed,
-            timeLimit: run.timeLimit, status: "error", hasSolution: false, seconds: 0, wallSeconds: 0,
-            sense: "minimize", timestamp: ISO8601DateFormatter().string(from: Date()), host: host,
-            markerIntegerBounds: run.instance.markerIntegerBounds.rawValue)
+        var record = initialRecord(for: run, host: host)
         let outcome: ChildOutcome
         do { outcome = try runChild(executable, arguments, deadline: deadline, scratch: scratch) } catch {
             record.message = "\(error)"

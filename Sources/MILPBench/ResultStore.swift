@@ -59,15 +59,63 @@ public final class ResultStore: Sendable {
             migrator.registerMigration("runs-v2-marker-integer-bounds") { db in
                 try db.alter(table: "runs") { t in t.add(column: "marker_integer_bounds", .text) }
             }
+            migrator.registerMigration("started-v1") { db in
+                // Runs begun by a journaled batch (a Slurm task) and not finished yet: when the
+                // process dies, they are what it was doing.
+                try db.create(table: "started") { t in
+                    t.column("instance_hash", .text).notNull()
+                    t.column("solver", .text).notNull()
+                    t.column("seed", .integer).notNull()
+                    t.column("time_limit", .double).notNull()
+                    t.column("record", .text).notNull()  // the run as a JSON RunRecord, status "killed"
+                    t.primaryKey(["instance_hash", "solver", "seed", "time_limit"], onConflict: .replace)
+                }
+            }
             try migrator.migrate(database)
         } catch {
             throw BenchError("\(path): not a usable results database (\(Self.describe(error)))")
         }
     }
 
-    /// Stores one run in its own transaction.
+    /// Stores one run in its own transaction (and clears its `started` mark).
     public func insert(_ record: RunRecord) throws {
-        try database.write { db in try record.insert(db) }
+        try database.write { db in
+            try record.insert(db)
+            try db.execute(sql: "DELETE FROM started WHERE instance_hash = ? AND solver = ? AND seed = ? AND time_limit = ?",
+                           arguments: [record.instanceHash, record.solver, record.seed, record.timeLimit])
+        }
+    }
+
+    /// Marks a run as begun: the record to store, as `killed`, should the process die before the
+    /// run ends (``recordInterruptedRuns(reason:)``).
+    public func markStarted(_ record: RunRecord) throws {
+        let json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO started (instance_hash, solver, seed, time_limit, record) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [record.instanceHash, record.solver, record.seed, record.timeLimit, json])
+        }
+    }
+
+    /// The runs marked as begun and not finished: what a process that died was doing.
+    public func interruptedRuns() throws -> [RunRecord] {
+        try database.read { db in
+            guard try db.tableExists("started") else { return [] }  // a database from before the journal
+            return try String.fetchAll(db, sql: "SELECT record FROM started").map { try JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }
+        }
+    }
+
+    /// Stores every run marked as begun and not finished as `killed` with `reason`, as a batch
+    /// stores a run it had to kill; returns them.
+    @discardableResult
+    public func recordInterruptedRuns(reason: String) throws -> [RunRecord] {
+        let interrupted = try interruptedRuns().map { run in
+            var run = run
+            run.status = "killed"
+            run.message = reason
+            return run
+        }
+        for run in interrupted { try insert(run) }
+        return interrupted
     }
 
     /// Every run, in insertion order.
