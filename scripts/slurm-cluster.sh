@@ -28,7 +28,8 @@
 #   accounting_storage/filetxt), and `squeue -t all` and `scontrol show job` forget a job MinJobAge
 #   (300 s) after its end, so each finished job is also a line of DIR/jobcomp.txt: `JobId=
 #   JobState=... ArrayJobId= ArrayTaskId= ... ExitCode=`. (`sacct -c` reads it but drops array ids.)
-#   An array task cancelled while pending leaves no record anywhere.
+#   A pending array task cancelled alone leaves no record anywhere; the still pending tasks of a
+#   cancelled array are one line, with the array's JobId and no ArrayTaskId.
 # - MailProg=/bin/true: the default /bin/mail is usually absent and slurmctld logs an error.
 # - ReturnToService=2: the node comes back by itself when slurmd restarts.
 # - SchedulerParameters=batch_sched_delay=0: a job submitted while the node is busy otherwise

@@ -354,10 +354,12 @@ struct NameTable {
     }
 }
 
-/// Writes bytes to a file, gzip-compressed when the path ends in `.gz`.
+/// Writes bytes to a file, gzip-compressed when the path ends in `.gz`. In place, not through a
+/// temporary file and a rename (`FileManager.createFile` does that): a rename would replace
+/// `/dev/null`, `/dev/stdout` or a symbolic link with a regular file.
 func writeFile(_ bytes: [UInt8], to path: String) throws {
     let data = path.hasSuffix(".gz") ? try Gzip.compress(bytes) : bytes
-    guard FileManager.default.createFile(atPath: path, contents: Data(data)) else {
-        throw FormatError("cannot write \(path): \(String(cString: strerror(errno)))")
+    do { try Data(data).write(to: URL(fileURLWithPath: path)) } catch {
+        throw FormatError("cannot write \(path): \(error.localizedDescription)")
     }
 }

@@ -55,7 +55,8 @@ struct Report: ParsableCommand {
             let report = BenchReport(runs: runs, options: ReportOptions(shift: shift, known: known, source: db))
             let text = report.render(chosen)
             if let output {
-                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                // In place: a rename would replace /dev/stdout or a symbolic link with a file.
+                do { try text.write(toFile: output, atomically: false, encoding: .utf8) } catch {
                     throw BenchError("cannot write \(output): \(error.localizedDescription)")
                 }
                 printError("milp report: \(chosen.rawValue) report of \(runs.count) runs written to \(output)\(report.wrongRuns.isEmpty ? "" : "; \(report.wrongRuns.count) WRONG")")

@@ -136,6 +136,22 @@ struct LPCommandLineTests {
         }
     }
 
+    /// Found when a session's `milp iis … -o /dev/null` turned /dev/null into a regular file: the
+    /// writers went through FileManager.createFile, which writes a temporary file and renames it.
+    @Test("writing through a symbolic link keeps the link (and /dev/null a device)")
+    func writeInPlace() throws {
+        let target = scratchDirectory.appendingPathComponent("target-\(UUID().uuidString).lp").path
+        let link = scratchDirectory.appendingPathComponent("link-\(UUID().uuidString).lp").path
+        try "old".write(toFile: target, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        var model = Model()
+        let x = model.addVariable(name: "x")
+        model.add(x >= 1, name: "c")
+        try ModelFile.write(model, to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try ModelFile.read(target).constraintCount == 1)
+    }
+
     @Test("milp solve and convert report a bad LP file with its line and exit non-zero")
     func badFile() throws {
         let path = scratchDirectory.appendingPathComponent("cli-bad.lp").path
