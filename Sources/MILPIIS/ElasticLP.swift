@@ -2,8 +2,8 @@ import MILP
 
 /// What a feasibility test of a subsystem found.
 enum TestOutcome {
-    /// A point satisfying every member of the tested set (checked here), per model column.
-    case feasible([Double])
+    /// A point satisfies every member of the tested set (checked against the members).
+    case feasible
     /// The tested set is infeasible; `support` is an infeasible subset of it (the whole set when
     /// the test gives no certificate).
     case infeasible(support: [Member])
@@ -103,7 +103,7 @@ final class ElasticLP {
         let x = Array(values[0..<members.model.variableCount])
         let tested = members.all.indices.filter { active[$0] }
         let worst = tested.lazy.map { self.members.violation(of: self.members.all[$0], at: x) }.max() ?? 0
-        if worst <= Self.feasibilityTolerance { return .feasible(x) }
+        if worst <= Self.feasibilityTolerance { return .feasible }
         guard let duals = output.duals else { return .unknown("the LP solver gave no duals", stop: false) }
         // A row's dual is positive when its lower side binds and negative for its upper side
         // (∂objective/∂bound, minimization); multipliers below the threshold are noise.

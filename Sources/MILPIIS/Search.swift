@@ -37,10 +37,10 @@ struct IISSearch {
             var start: [Member]
             var relaxationInfeasible = false
             switch try test(members.all, integrality: false) {
-            case .feasible(let x):
-                if !model.isMIP { return feasible(x) }
+            case .feasible:
+                if !model.isMIP { return feasible() }
                 switch try test(members.all) {
-                case .feasible(let x): return feasible(x)
+                case .feasible: return feasible()
                 case .infeasible(let support): start = support
                 case .unknown(let why, _): throw IISError(description: "cannot decide whether the model is feasible: \(why)")
                 }
@@ -51,11 +51,9 @@ struct IISSearch {
                 throw IISError(description: "cannot decide whether the model\(model.isMIP ? "'s LP relaxation" : "") is feasible: \(why)")
             }
             if relaxationInfeasible {
+                // For a MIP, the LP relaxation's IIS is the start; the deletion filter's MIP
+                // tests then find integrality's share.
                 start = try fewestMembers(start)
-            }
-            if relaxationInfeasible && model.isMIP && elastic != nil {
-                // The LP relaxation's IIS first, on cheap LP tests; integrality's share below.
-                start = try deletionFilter(start, integrality: false)
             }
             if start.count == members.all.count && start.count > 8 {
                 // No certificate narrowed the candidates (MIP solves, or an LP solver without
@@ -111,7 +109,7 @@ struct IISSearch {
         } catch {
             return .unknown("\(solver.name) could not take a subsystem: \(error)", stop: false)
         }
-        if let values = result.values { return .feasible(values) }  // checked by Solver.solve
+        if result.values != nil { return .feasible }  // a point Solver.solve checked
         switch result.termination {
         case .infeasible: return .infeasible(support: set)
         case .limitReached:
@@ -208,7 +206,7 @@ struct IISSearch {
         return limit - elapsed
     }
 
-    func feasible(_ x: [Double]) -> IISResult {
+    func feasible() -> IISResult {
         IISResult(status: .feasible, rows: [], bounds: [], isIrreducible: false, solves: solves, seconds: elapsed,
                   message: "the model is feasible: a point satisfying every row and bound\(model.isMIP ? " and integrality" : "") was found and checked")
     }
