@@ -183,8 +183,10 @@ public struct MPSWriter {
 }
 
 /// How a ranged row lo ≤ a·x ≤ up is written so that a reader recomputes both bounds exactly:
-/// `L` with RHS up and range R when up − R == lo, else `G` with RHS lo when lo + R == up, else
-/// `E` with the nearest R that works.
+/// `L` with RHS up and range R when up − R == lo, else `G` with RHS lo when lo + R == up (R within
+/// two ulps of up − lo). For some bounds no R works (lo = −0.0328, up = 1: every lo + R rounds
+/// past 1): then `L` with R = up − lo, and a reader gets the lower bound within an ulp or two —
+/// the nearest MPS can state (LPWriter states such rows exactly, with a bounded column).
 func rangedRowForm(_ lo: Double, _ up: Double) -> (type: String, rhs: Double, range: Double) {
     let r = up - lo
     for candidate in [r, r.nextUp, r.nextDown, r.nextUp.nextUp, r.nextDown.nextDown] {

@@ -4,8 +4,11 @@ import MILP
 
 /// The first difference between a model and its rewritten copy, or nil. With `freeRowsDropped`,
 /// free rows of `a` (both bounds infinite) are left out: the MPS writer writes them as extra N rows,
-/// which readers drop. Model names are not compared (writers may fill in or normalize them).
-public func difference(_ a: Model, _ b: Model, freeRowsDropped: Bool = true) -> String? {
+/// which readers drop. With `rangesRounded`, a ranged row's bounds may differ by 2 ulps: MPS states
+/// a range as RHS and RANGES, and readers compute the other bound as RHS ± |R| in floating point,
+/// which for some bounds (−0.0328 and 1) no RHS and R give exactly (MPSWriter writes the nearest).
+/// Model names are not compared (writers may fill in or normalize them).
+public func difference(_ a: Model, _ b: Model, freeRowsDropped: Bool = true, rangesRounded: Bool = false) -> String? {
     if a.sense != b.sense { return "sense \(a.sense) vs \(b.sense)" }
     if differs(a.objectiveConstant, b.objectiveConstant) { return "objective constant \(a.objectiveConstant) vs \(b.objectiveConstant)" }
     if a.variableCount != b.variableCount { return "columns \(a.variableCount) vs \(b.variableCount)" }
@@ -28,7 +31,9 @@ public func difference(_ a: Model, _ b: Model, freeRowsDropped: Bool = true) -> 
         let ca = a.constraint(at: r), cb = b.constraint(at: r2)
         let name = a.name(of: ca)
         if name != b.name(of: cb) { return "row \(r) name \(name) vs \(b.name(of: cb))" }
-        if differs(a.rowLowerBounds[r], b.rowLowerBounds[r2]) || differs(a.rowUpperBounds[r], b.rowUpperBounds[r2]) {
+        let (lo, up) = (a.rowLowerBounds[r], a.rowUpperBounds[r])
+        let slack = rangesRounded && lo.isFinite && up.isFinite && lo != up ? 2 * max(abs(lo), abs(up)).ulp : 0
+        if differs(lo, b.rowLowerBounds[r2], within: slack) || differs(up, b.rowUpperBounds[r2], within: slack) {
             return "row \(name) bounds [\(a.rowLowerBounds[r]), \(a.rowUpperBounds[r])] vs [\(b.rowLowerBounds[r2]), \(b.rowUpperBounds[r2])]"
         }
         let ra = a.row(ca), rb = b.row(cb)
@@ -42,8 +47,9 @@ public func difference(_ a: Model, _ b: Model, freeRowsDropped: Bool = true) -> 
     return nil
 }
 
-/// Whether two values read from a file differ (NaN, which the readers accept, equals NaN here).
-public func differs(_ x: Double, _ y: Double) -> Bool { !(x == y || (x.isNaN && y.isNaN)) }
+/// Whether two values read from a file differ by more than `slack` (NaN, which the readers
+/// accept, equals NaN here).
+public func differs(_ x: Double, _ y: Double, within slack: Double = 0) -> Bool { !(x == y || (x.isNaN && y.isNaN) || abs(x - y) <= slack) }
 
 /// The first `limit` bytes as text, for trap messages.
 public func excerpt(_ bytes: [UInt8], limit: Int = 2000) -> String { String(decoding: bytes.prefix(limit), as: UTF8.self) }
