@@ -115,7 +115,9 @@ struct LimitTests {
         // The call's wall time, less any wait for another suite's in-process CBC solve to finish
         // (the limit starts when this solve gets the library).
         let wall = result.seconds
-        #expect(wall <= 2 * 1.05 + 1, "took \(wall) s for a 2 s limit")
+        // 2 s of slack: on a loaded 2-core machine (a fuzzer and a test run side by side) the
+        // call took 3.17 s; without the stop inside root processing it takes ~50 s.
+        #expect(wall <= 2 * 1.05 + 2, "took \(wall) s for a 2 s limit")
         #expect(result.termination == .limitReached && result.limit == .time, "\(result.summary)")
         if let values = result.values { #expect(model.checkFeasibility(of: values).isFeasible) }
     }
