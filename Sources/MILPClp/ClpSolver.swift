@@ -137,11 +137,15 @@ private func toCoin(_ x: Double) -> Double {
     x == .infinity ? .greatestFiniteMagnitude : (x == -.infinity ? -.greatestFiniteMagnitude : x)
 }
 
-/// An LP held in CLP between solves (see `ClpSolver.makeLPSession`).
+/// An LP held in CLP between solves (see `ClpSolver.makeLPSession`). Changes are collected in
+/// `form` and handed to CLP before the next solve through its `Clp_chg…` calls, which tell CLP
+/// what changed (writing into its arrays directly leaves its scaled working copy stale: CLP then
+/// aborts on `lowerValue <= upperValue`).
 private final class ClpSession: LPSession {
     private(set) var form: StandardForm
     private let model: UnsafeMutableRawPointer?
     private var solved = false
+    private var objectiveChanged = false
     private var boundsChanged = false
 
     init(_ form: StandardForm) {
@@ -154,29 +158,31 @@ private final class ClpSession: LPSession {
     func setColumnBounds(_ column: Int, lower: Double, upper: Double) {
         form.columnLower[column] = lower
         form.columnUpper[column] = upper
-        Clp_columnLower(model)[column] = toCoin(lower)
-        Clp_columnUpper(model)[column] = toCoin(upper)
         boundsChanged = true
     }
 
     func setRowBounds(_ row: Int, lower: Double, upper: Double) {
         form.rowLower[row] = lower
         form.rowUpper[row] = upper
-        Clp_rowLower(model)[row] = toCoin(lower)
-        Clp_rowUpper(model)[row] = toCoin(upper)
         boundsChanged = true
     }
 
     func setObjectiveCoefficient(_ column: Int, to value: Double) {
         form.objective[column] = value
-        Clp_objective(model)[column] = value
+        objectiveChanged = true
     }
 
     func solve(options: SolveOptions) -> SolverOutput {
         withSolveLock(coinOrSolveLock, interrupt: options.interrupt, sense: form.sense) {
+            if objectiveChanged { Clp_chgObjCoefficients(model, form.objective) }
+            if boundsChanged {
+                Clp_chgColumnLower(model, form.columnLower.map(toCoin))
+                Clp_chgColumnUpper(model, form.columnUpper.map(toCoin))
+                Clp_chgRowLower(model, form.rowLower.map(toCoin))
+                Clp_chgRowUpper(model, form.rowUpper.map(toCoin))
+            }
             let warm = solved, dual = boundsChanged
-            solved = true
-            boundsChanged = false
+            (solved, objectiveChanged, boundsChanged) = (true, false, false)
             return ClpSolver.run(model, form: form, options: options) { model in
                 if !warm {
                     Clp_initialSolve(model)

@@ -9,7 +9,7 @@ struct IIS: ParsableCommand {
         discussion: """
         An IIS is a set of row sides and variable bounds that cannot all hold, while dropping any one of them leaves a system that can: the smallest story of the conflict, to read instead of the whole model. Integrality, and the bounds of semi-continuous variables and of SOS members, belong to every subsystem of a MIP; the rows and bounds are the members.
 
-        LPs are analysed on CLP (default) or GLPK through the elastic LP: one solve's Farkas certificate names an infeasible subsystem, then a deletion filter drops each member in turn, re-solving from the last basis. MIPs are analysed on CBC (default) or GLPK: the LP relaxation's IIS first when the relaxation is already infeasible (CLP solves it when the solver is CBC), otherwise a bisection over all members (QuickXplain), then a deletion filter with MIP solves, so that the subsystem is infeasible with integrality and every proper subset is feasible with it. Every infeasible claim is proven (a certificate checked in the model's numbers, or a solver's claim confirmed on a second path) and every feasible one by a checked point; when a test settles nothing, its member stays and the subsystem is reported as not proven irreducible.
+        LPs are analysed on CLP (default) or GLPK: the elastic LP establishes infeasibility, the alternative polyhedron (whose vertices are exactly the IISs) gives a small IIS and a local search smaller ones, then a deletion filter drops each member in turn, re-solving from the last basis. MIPs are analysed on CBC (default) or GLPK: the LP relaxation's IIS first when the relaxation is already infeasible (CLP solves the LPs when the solver is CBC), otherwise a bisection over all members (QuickXplain), then a deletion filter with MIP solves, so that the subsystem is infeasible with integrality and every proper subset is feasible with it; each MIP solve runs in a child process, so that a solver crash costs one test. Every infeasible claim is proven (a certificate checked in the model's numbers, or a solver's claim confirmed on a second path) and every feasible one by a checked point; when a test settles nothing, its member stays and the subsystem is reported as not proven irreducible.
 
         The report lists the rows with their IIS sides (a row `= 4` of which only `>= 4` takes part reads `>= 4`) and the variable bounds, then the counts and the time. -o writes the subsystem as a model (.lp or .mps by the extension) that any solver reads and finds infeasible: its rows with their IIS sides only, its variables with their IIS bounds only (other sides free), a zero objective.
 
@@ -77,7 +77,11 @@ struct IIS: ParsableCommand {
         var options = IISOptions(timeLimit: timeLimit.map { max(0, $0 - (ContinuousClock.now - started).seconds) },
                                  interrupt: interrupt)
         options.testTimeLimit = testTimeLimit
-        if !chosen.capabilities.contains(.duals) { options.relaxationSolver = ClpSolver() }
+        // LPs are solved here (CLP, GLPK: stable, and warm-started); MIP subsystems, whose dropped
+        // bounds leave free integers that have crashed CBC (an assertion in its dive heuristic),
+        // each in a child process, so that a crash costs one test, not the search.
+        options.relaxationSolver = chosen.capabilities.contains(.duals) ? chosen : ClpSolver()
+        let tester: any Solver = model.isMIP ? ChildProcessSolver(chosen.name, executable: currentExecutable()) ?? chosen : chosen
         let display = progress || (isatty(2) != 0 && !json && !quiet)
             ? SolveProgressDisplay(style: SolveProgressDisplay.styleForStandardError, started: started) : nil
         defer { display?.finish() }
@@ -89,7 +93,7 @@ struct IIS: ParsableCommand {
         }
         let result: IISResult
         do {
-            result = try model.computeIIS(solver: chosen, options: options)
+            result = try model.computeIIS(solver: tester, options: options)
         } catch let error as IISError {
             printError("milp: \(file): \(error)")
             throw ExitStatus.error.exitCode

@@ -193,6 +193,11 @@ struct IISTests {
         let (feasible, feasibleOut, _) = try run(milpExecutable, ["iis", repositoryRoot.appendingPathComponent("instances/netlib/afiro.mps.gz").path, "--json"])
         #expect(feasible == 0 && feasibleOut.contains("\"status\":\"feasible\""), "\(feasibleOut)")
 
+        // A MIP: its subsystems are solved in child processes (a solver crash costs one test).
+        let (mip, mipOut, mipErr) = try run(milpExecutable, ["iis", repositoryRoot.appendingPathComponent("instances/sample/exmip1.5.mps.gz").path, "--json"])
+        let mipJSON = try #require(try JSONSerialization.jsonObject(with: Data(mipOut.utf8)) as? [String: Any], "\(mipErr)")
+        #expect(mip == 0 && mipJSON["status"] as? String == "iis" && mipJSON["irreducible"] as? Bool == true, "\(mipOut)")
+
         let (refused, _, refusal) = try run(milpExecutable, ["iis", repositoryRoot.appendingPathComponent("instances/miplib3/p0033.mps.gz").path, "--solver", "clp"])
         #expect(refused == 2 && refusal.contains("LPs only"), "\(refusal)")
     }
