@@ -45,7 +45,11 @@ struct IISTests {
         let model = try ModelFile.read(repositoryRoot.appendingPathComponent("instances/infeasible/\(name).mps.gz").path)
         for (solver, checker) in [(ClpSolver() as any Solver, GlpkSolver() as any Solver), (GlpkSolver(), ClpSolver())] {
             let iis = try model.computeIIS(solver: solver)
-            #expect(iis.status == .iis && iis.isIrreducible, "\(name) on \(solver.name): \(iis.status) \(iis.message ?? "")")
+            #expect(iis.status == .iis, "\(name) on \(solver.name): \(iis.status) \(iis.message ?? "")")
+            // On klein1 one deletion test's certificate does not check out in floating point: the
+            // member stays and the result says so (the set is still irreducible, as checked below).
+            #expect(iis.isIrreducible || (name == "klein1" && iis.message?.contains("not every deletion test was conclusive") == true),
+                    "\(name) on \(solver.name): \(iis.message ?? "")")
             #expect(iis.size > 0 && iis.size <= iis.solves)
             #expect(try membersNotNeeded(in: iis.subsystem(of: model), checkedWith: checker) == [], "\(name) on \(solver.name)")
         }
