@@ -270,9 +270,9 @@ let lpRangeColumnPrefix = "~r_"
 private let reservedLPWords: Set<String> = [
     "minimize", "minimise", "minimum", "min", "maximize", "maximise", "maximum", "max",
     "subject", "such", "st", "s.t.", "st.", "bound", "bounds", "general", "generals", "gen",
-    "integer", "integers", "binary", "binaries", "bin", "semi", "semis", "semicontinuous", "sos",
-    "end", "free", "inf", "infinity",
-]
+    "integer", "integers", "binary", "binaries", "bin", "semi", "semis", "semicontinuous",
+    "semiinteger", "semiintegers", "sos", "end", "free", "inf", "infinity",
+]  // every word LPReader takes as a section keyword at a line's start (`sectionKeyword`), and more
 
 private let lpNameSymbols = Set("!\"#$%&()/,.;?@_`'{}|~".utf8)
 

@@ -201,6 +201,18 @@ struct LPDialectTests {
         #expect(again.variableCount == 2 && again.rowUpperBounds == [inf, 2] && again.rowLowerBounds == [-inf, 1])
     }
 
+    /// Found by the fuzz target (2026-12-02): a variable named `semiinteger` (a section keyword
+    /// since semi-integer support) was written as it is, and `semiinteger free` in Bounds read
+    /// back as the Semi-integer section.
+    @Test("variables named like section keywords are renamed when written", arguments: ["semiinteger", "SemiIntegers", "semis", "end"])
+    func keywordNames(name: String) throws {
+        var model = Model()
+        let x = model.addFreeVariable(name: name)
+        model.add(x <= 3, name: "c")
+        let again = try LPReader().parse(try LPWriter().data(for: model), name: "again.lp")
+        #expect(again.variableCount == 1 && again.lowerBounds == [-inf] && again.constraintCount == 1)
+    }
+
     @Test("objective name, constant terms anywhere, repeated variables summed")
     func objective() throws {
         let m = try parseLP("""
