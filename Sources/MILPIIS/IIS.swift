@@ -46,7 +46,7 @@ public struct IISProgress: Sendable {
     public var needed: Int
 }
 
-/// Settings of ``MILP/Model/computeIIS(solver:options:)``.
+/// Settings of `Model.computeIIS(solver:options:)`.
 public struct IISOptions: Sendable {
     /// Wall-clock limit in seconds for the whole search; when it runs out, the smallest
     /// infeasible subsystem found so far is returned (`isIrreducible` false).
@@ -129,7 +129,7 @@ public struct IISResult: Sendable {
     }
 }
 
-/// Errors of ``MILP/Model/computeIIS(solver:options:)`` that are not the model's or the
+/// Errors of `Model.computeIIS(solver:options:)` that are not the model's or the
 /// solver's (those throw `ModelValidationError` and `SolverError`).
 public struct IISError: Error, CustomStringConvertible, Sendable {
     /// What went wrong.
@@ -171,7 +171,7 @@ extension Model {
         return try search.run()
     }
 
-    /// ``computeIIS(solver:options:)`` on a thread of its own; cancelling the calling Task stops
+    /// `computeIIS(solver:options:)` on a thread of its own; cancelling the calling Task stops
     /// the search as ``IISOptions/interrupt`` does (status `limit`).
     public func computeIIS(solver: any Solver, options: IISOptions = IISOptions()) async throws -> IISResult {
         var options = options

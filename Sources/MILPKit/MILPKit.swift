@@ -42,12 +42,12 @@ extension Model {
 }
 
 extension Model {
-    /// ``MILPIIS`` on CLP for an LP; on CBC for a MIP, with CLP for its LP relaxation.
+    /// `MILPIIS` on CLP for an LP; on CBC for a MIP, with CLP for its LP relaxation.
     public func computeIIS(options: IISOptions = IISOptions()) throws -> IISResult {
         try computeIIS(solver: Solvers.automatic(for: self), options: Self.automaticRelaxation(options))
     }
 
-    /// The async ``computeIIS(options:)``: cancelling the calling Task stops the search.
+    /// The async `computeIIS(options:)`: cancelling the calling Task stops the search.
     public func computeIIS(options: IISOptions = IISOptions()) async throws -> IISResult {
         try await computeIIS(solver: Solvers.automatic(for: self), options: Self.automaticRelaxation(options))
     }
