@@ -72,7 +72,8 @@ struct IISSearch {
     /// Tests whether `set` is feasible: on the elastic LP when there is one (with integrality,
     /// only an infeasible LP settles it), then — for a MIP, or without an elastic LP — by solving
     /// the subsystem on `solver`, whose claims `Solver.solve` confirms and whose points it checks.
-    /// An LP test is never settled by `solver`'s claim where the elastic LP's certificate failed.
+    /// An LP model's test is never settled by `solver`'s claim where the elastic LP's certificate
+    /// failed.
     mutating func test(_ set: [Member], integrality: Bool = true) throws -> TestOutcome {
         guard let remaining = remainingSeconds(), remaining > 0 else { throw Stop() }
         var outcome: TestOutcome?
@@ -81,12 +82,12 @@ struct IISSearch {
             var lpOptions = SolveOptions(timeLimit: remaining.isFinite ? remaining : nil, interrupt: options.interrupt)
             lpOptions.confirmsClaims = false
             outcome = elastic.test(options: lpOptions)
-            // With integrality, an LP that is feasible settles nothing. Without, an inconclusive
-            // elastic LP stays inconclusive: the solver's own claim on the same LP is no better
-            // (on netlib's vol1, CLP called a subsystem infeasible that GLPK, HiGHS and exact
-            // arithmetic find feasible).
+            // With integrality, an LP that is feasible settles nothing. For an LP model, an
+            // inconclusive elastic LP stays inconclusive: the solver's own claim on the same LP is
+            // no better (on netlib's vol1, CLP called a subsystem infeasible that GLPK, HiGHS and
+            // exact arithmetic find feasible); a MIP's subsystem is solved as a MIP instead.
             if case .feasible = outcome, integrality && model.isMIP { outcome = nil }
-            if case .unknown(_, stop: false) = outcome, integrality { outcome = nil }
+            if case .unknown(_, stop: false) = outcome, model.isMIP { outcome = nil }
         }
         if outcome == nil { outcome = solveSubsystem(set, timeLimit: remaining) }
         solves += 1
