@@ -325,12 +325,15 @@ struct NameTable {
         self.objective = objective
     }
 
+    /// Compares the first byte, not the first Character: `$` followed by a combining mark is one
+    /// Character, but readers see a `$`.
     private static func check(_ name: String, _ what: String, _ index: Int, _ fixedWidth: Int?) throws {
+        let first = name.utf8.first
         if let width = fixedWidth {
-            if name.isEmpty || name.utf8.count > width || name.first == " " {
+            if name.isEmpty || name.utf8.count > width || first == UInt8(ascii: " ") {
                 throw FormatError("\(what) \(index) is called \"\(name)\": fixed-format MPS names must have 1 to \(width) characters and not start with a space")
             }
-        } else if name.isEmpty || name.contains(where: { $0.isWhitespace }) || name.first == "$" || name.first == "*" {
+        } else if name.isEmpty || name.contains(where: { $0.isWhitespace }) || first == UInt8(ascii: "$") || first == UInt8(ascii: "*") {
             throw FormatError("\(what) \(index) is called \"\(name)\": free-format MPS names must be non-empty, without spaces, and not start with $ or *")
         }
     }

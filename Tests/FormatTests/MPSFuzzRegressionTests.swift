@@ -4,6 +4,18 @@ import MILPKit
 /// Inputs found by fuzzing the MPS reader (`scripts/fuzz.sh mps`; docs/fuzzing.md), minimized.
 @Suite("MPS fuzz regressions")
 struct MPSFuzzRegressionTests {
+    /// Found by the LP fuzz target's LP → MPS check (2026-12-02): a column named `$` + U+073C (a
+    /// combining mark) passed the free-format name check, which compared the first Character
+    /// (`$̼` is one), and its BOUNDS line read back with the name taken as a `$` comment.
+    @Test func dollarWithACombiningMarkIsRefused() throws {
+        var model = Model()
+        model.addVariable(upperBound: 3, kind: .integer, name: "$\u{073C}")
+        #expect(throws: FormatError.self) { try MPSWriter(layout: .free).data(for: model) }
+        model = Model()
+        model.addVariable(name: "*\u{0301}")
+        #expect(throws: FormatError.self) { try MPSWriter(layout: .free).data(for: model) }
+    }
+
     /// Finding 1 (round trip): an integer column named "5" is written with `LO BND 5 0` and
     /// `PL BND 5`; the second line used to be read as column "BND" with value 5 ("unknown column").
     @Test func valuelessBoundOnAColumnNamedLikeANumber() throws {
