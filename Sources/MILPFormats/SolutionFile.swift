@@ -84,11 +84,13 @@ public enum SolutionFile {
     private static func isBlank(_ c: Character) -> Bool { c == " " || c == "\t" || c == "\r" }
 
     /// The line without its comment: `#` starts one at the start of the line or after the first
-    /// field; inside the first field it belongs to the name (`a#1`, a valid LP name).
+    /// field; inside the first field it belongs to the name (`a#1`, a valid LP name). The `#` is
+    /// looked for among Unicode scalars: followed by a combining mark it is part of a Character
+    /// that is not `#`.
     private static func withoutComment(_ line: Substring) -> Substring {
         let body = line.drop(while: isBlank)
-        if body.first == "#" { return body[body.startIndex..<body.startIndex] }
+        if body.unicodeScalars.first == "#" { return body[body.startIndex..<body.startIndex] }
         let nameEnd = body.firstIndex(where: isBlank) ?? body.endIndex
-        return body[..<(body[nameEnd...].firstIndex(of: "#") ?? body.endIndex)]
+        return body[..<(body[nameEnd...].unicodeScalars.firstIndex(of: "#") ?? body.endIndex)]
     }
 }

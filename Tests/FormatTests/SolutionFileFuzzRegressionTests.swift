@@ -31,6 +31,13 @@ struct SolutionFileFuzzRegressionTests {
 
     /// Finding 3 (write → read): lines starting with "solution" were skipped as SCIP's
     /// `solution status:` header, so `solution_rate 3` was silently dropped.
+    /// Same class as the LP and MPS combining-mark findings (2026-12-02): `#` followed by a
+    /// combining mark is one Character, and the comment was not seen.
+    @Test func hashFollowedByACombiningMark() throws {
+        let c = try SolutionFile.parse("#\u{0301} a comment line\nx 1 #\u{0301} trailing\n", for: Self.model)
+        #expect(c.values == [1, 0, 0])
+    }
+
     @Test func variableNamedLikeTheSolutionHeader() throws {
         let c = try SolutionFile.parse("solution status: optimal solution found\nsolution_rate 3\nSolution 4\n", for: Self.model)
         #expect(c.values == [0, 0, 3])
