@@ -100,6 +100,6 @@ let package = Package(
         .testTarget(name: "SynthTests", dependencies: ["MILPKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CoreShapeTests", dependencies: ["MILPKit"], resources: [.copy("Fixtures")]),
         // Formats, bundled instances and the milp executable run as a real process.
-        .testTarget(name: "FormatTests", dependencies: ["MILPKit", "milp"]),
+        .testTarget(name: "FormatTests", dependencies: ["MILPKit", "milp", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -77,6 +77,21 @@ public final class ResultStore: Sendable {
         }
     }
 
+    /// Whether the file at `path` is a database without any table yet: what a writer that has
+    /// just created it (a Slurm task starting) leaves for a moment before its first transaction.
+    public static func hasNoTables(path: String) throws -> Bool {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.readonly = true
+        do {
+            return try DatabaseQueue(path: path, configuration: configuration).read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") == 0
+            }
+        } catch {
+            throw BenchError("\(path): not a usable results database (\(describe(error)))")
+        }
+    }
+
     /// Stores one run in its own transaction (and clears its `started` mark).
     public func insert(_ record: RunRecord) throws {
         try database.write { db in

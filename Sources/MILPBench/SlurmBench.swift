@@ -147,17 +147,24 @@ public struct SlurmBench: Sendable {
     /// Where each task stands: runs stored, interrupted (begun by a task that died), planned.
     public func progress() throws -> [(stored: Int, interrupted: Int, planned: Int)] {
         try (0..<identity.tasks).map { k in
-            guard FileManager.default.fileExists(atPath: shardPath(k)) else { return (0, 0, planned[k].count) }
-            let store = try ResultStore(path: shardPath(k), readOnly: true)
+            guard let store = try shard(k) else { return (0, 0, planned[k].count) }
             return (try store.finishedKeys().count, try store.interruptedRuns().count, planned[k].count)
         }
     }
 
+    /// Task `k`'s shard database, or nil while there is none: not created yet, or created by its
+    /// task and not yet given its tables (the moment a task starts, which `--wait` may catch).
+    func shard(_ k: Int) throws -> ResultStore? {
+        let path = shardPath(k)
+        guard FileManager.default.fileExists(atPath: path), !(try ResultStore.hasNoTables(path: path)) else { return nil }
+        return try ResultStore(path: path, readOnly: true)
+    }
+
     /// Refuses shards that hold runs of another batch.
     func checkShards() throws {
-        for k in 0..<identity.tasks where FileManager.default.fileExists(atPath: shardPath(k)) {
+        for k in 0..<identity.tasks {
+            guard let runs = try shard(k)?.runs() else { continue }
             let keys = Set(planned[k].map(\.key))
-            let runs = try ResultStore(path: shardPath(k), readOnly: true).runs()
             if let stranger = runs.first(where: { !keys.contains($0.key) }) {
                 throw BenchError("\(shardPath(k)) holds runs that are not runs of this batch's task \(k) (e.g. \(stranger.instance) with \(stranger.solver), seed \(stranger.seed), time limit \(formatNumber(stranger.timeLimit)) s): refusing to merge it; remove it, or use another --db")
             }
@@ -322,7 +329,7 @@ public struct SlurmBench: Sendable {
     /// writes `report.md` and `collect.json` beside them.
     public func collect() throws -> Collected {
         try checkShards()
-        let shards = (0..<identity.tasks).map(shardPath).filter { FileManager.default.fileExists(atPath: $0) }
+        let shards = try (0..<identity.tasks).filter { try shard($0) != nil }.map(shardPath)
         let store = try ResultStore(path: database)
         try store.merge(from: shards)
         let keys = Set(planned.joined().map(\.key))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MILPKit
+import GRDB
 @testable import MILPBench
 
 /// The parts of `milp bench --slurm` that need no cluster; scripts/slurm-test.sh (run by the
@@ -46,6 +47,22 @@ struct SlurmBenchTests {
                                    hasSolution: false, seconds: 0, wallSeconds: 0, sense: "minimize", timestamp: "", host: ""))
         let refusal = #expect(throws: BenchError.self) { try batch(path) }
         #expect("\(refusal!)".contains("refusing to merge it"), "\(refusal!)")
+    }
+
+    @Test("a shard its task has just created, without tables yet, counts as no runs (CI caught --wait reading one)")
+    func shardBeingCreated() throws {
+        let bench = try batch(folder())
+        try bench.save()
+        FileManager.default.createFile(atPath: bench.shardPath(0), contents: Data())  // as open(2) leaves it
+        let tablesLess = try DatabaseQueue(path: bench.shardPath(1))
+        try tablesLess.write { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        #expect(try bench.progress().map(\.stored) == [0, 0])
+        #expect(try bench.unfinishedTasks() == [0, 1])
+        #expect(try bench.collect().runs == 0)
+        // A database with tables, none of them runs, is still refused.
+        try tablesLess.write { try $0.execute(sql: "CREATE TABLE other (x)") }
+        let refusal = #expect(throws: BenchError.self) { try bench.progress() }
+        #expect("\(refusal!)".contains("no runs table"), "\(refusal!)")
     }
 
     @Test("a run begun and not finished is stored as killed by the next start; a finished one clears its mark")
