@@ -24,11 +24,12 @@ public struct AlgebraicReader: Sendable {
     /// Reads `text` into a validated spec named `name`; throws a ``SpecError`` listing every problem,
     /// each naming its line.
     public func read(_ text: String, name: String? = nil) throws(SpecError) -> FormulationSpec {
-        var state = ReaderState()
-        var problems: [String] = []
         // "\r\n" is one Character in Swift: splitting at "\n" alone would read CRLF text as one line.
-        for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
-            do { try state.statement(String(raw), line: n + 1) } catch { problems += error.problems }
+        let lines = modelLines(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { withoutComment(String($0)) })
+        var state = ReaderState(dashedRows: dashedRowCount(lines))
+        var problems: [String] = []
+        for (n, line) in lines.enumerated() {
+            do { try state.statement(line, line: n + 1) } catch { problems += error.problems }
         }
         if problems.isEmpty { problems += state.finish() }
         if !problems.isEmpty { throw SpecError(problems) }
@@ -82,6 +83,13 @@ struct AffineSum {
     var affine: Affine { Affine(terms: terms, constant: constant, mTerms: mTerms, mConstant: mConstant) }
 }
 
+/// `line` without its comment (`#` or `//` to the end).
+func withoutComment(_ line: String) -> String {
+    var text = line
+    for marker in ["#", "//"] { if let r = text.range(of: marker) { text = String(text[..<r.lowerBound]) } }
+    return text
+}
+
 private enum Token: Equatable {
     case number(Double)
     case name(String)
@@ -99,16 +107,46 @@ private struct ReaderState {
     var lowerBounds: [String: Double] = [:]
     var labels: [String: Int] = [:]
 
-    static let skipped: Set<String> = ["subject to", "subject to:", "s.t.", "s.t", "st", "st.", "such that", "constraints", "constraints:", "where", "where:", "end"]
+    /// Lines with a relation that start with "- ": two or more are a Markdown list.
+    let dashedRows: Int
+    /// The section the last header opened.
+    var section: ModelSection?
+    /// `maximize` alone on a line: the objective's expression is on the next one.
+    var pendingObjective: (sense: ObjectiveSense, line: Int, text: String)?
+    /// A variable list (`var x, y`, descriptions, a Variables section) was read: every name must be declared.
+    var namesListed = false
+
+    init(dashedRows: Int) {
+        self.dashedRows = dashedRows
+    }
 
     mutating func statement(_ raw: String, line: Int) throws(SpecError) {
-        var text = raw
-        for marker in ["#", "//"] { if let r = text.range(of: marker) { text = String(text[..<r.lowerBound]) } }
+        var text = raw.trimmingCharacters(in: .whitespaces)
+        // Markdown emphasis and list markers (code fences are gone: `modelLines`).
+        if dashedRows == 1, text.hasPrefix("- "), text.contains(where: { "<>=≤≥".contains($0) }) {
+            throw SpecError("line \(line) \"\(text)\": a leading \"- \" is ambiguous (a list bullet, or a minus sign?); write -2x without the space, or drop the bullet")
+        }
+        text = withoutMarkup(text, dashBullets: dashedRows >= 2)
+        while let last = text.last, last == ";" || last == "," || last == "." { text.removeLast() }
         text = text.trimmingCharacters(in: .whitespaces)
-        while let last = text.last, last == ";" || last == "," { text.removeLast() }
-        guard !text.isEmpty, !Self.skipped.contains(text.lowercased()) else { return }
+        guard !text.isEmpty else { return }
         let place = "line \(line) \"\(text)\""
         func fail(_ message: String) -> SpecError { SpecError("\(place): \(message)") }
+        if let (opened, rest) = splitHeader(text) {
+            if let opened { section = opened }
+            guard !rest.isEmpty else { return }
+            text = rest
+        }
+
+        // The expression of an objective whose `maximize` stood alone on its line.
+        if let pending = pendingObjective {
+            pendingObjective = nil
+            guard !text.contains(where: { "<>≤≥".contains($0) }), variableDescription(text) == nil else {
+                throw SpecError("line \(pending.line) \"\(pending.text)\": empty objective: write the expression after \(pending.text) (on the same line or the next), e.g. maximize 5 trucks + 10 planes")
+            }
+            try objective(pending.sense, body: text, text: "\(pending.text) \(text)", line: pending.line, fail)
+            return
+        }
 
         // Objective.
         let firstWord = String(text.prefix { $0.isLetter }).lowercased()
@@ -117,21 +155,30 @@ private struct ReaderState {
         if wordEnds, let sense = ["maximize": ObjectiveSense.maximize, "maximise": .maximize, "max": .maximize,
                                   "minimize": .minimize, "minimise": .minimize, "min": .minimize][firstWord] {
             if objective != nil { throw fail("a second objective (the first is on line \(objectiveLine))") }
-            var body = String(rest)
-            // "maximize z = 3x + 2y", "max profit: …"
-            if let eq = body.firstIndex(of: "="), !body[..<eq].contains(where: { "<>!".contains($0) }),
-               isIdentifier(body[..<eq].trimmingCharacters(in: .whitespaces)) {
-                body = String(body[body.index(after: eq)...])
+            if rest.isEmpty {
+                pendingObjective = (sense, line, text)
+                return
             }
-            var tokens = try tokenize(body, fail)
-            if tokens.contains(where: { if case .relation = $0 { true } else { false } }) { throw fail("an objective has no <=, >= or =") }
-            if tokens.isEmpty { throw fail("empty objective: write e.g. maximize 5 trucks + 10 planes") }
-            let e = try parse(&tokens, fail)
-            if e.hasM { throw fail("M (big-M) cannot appear in the objective") }
-            if e.terms.allSatisfy({ $0.coefficient == 0 }) { throw fail("empty objective: it has no variable with a nonzero coefficient") }
-            note(e.terms.map(\.variable), line)
-            objective = SpecObjective(sense: sense, terms: e.terms, constant: e.constant, sentence: text)
-            objectiveLine = line
+            try objective(sense, body: String(rest), text: text, line: line, fail)
+            return
+        }
+
+        // Variable descriptions ("x: number of trucks") and domains written after the names.
+        if let (name, kind) = variableDescription(text) {
+            try declare([name], kind, fail)
+            namesListed = true
+            return
+        }
+        let postfix: (names: [String], kind: SpecKind, rest: String?)?
+        do { postfix = try postfixDeclaration(text) } catch { throw fail(error.problems.joined(separator: "; ")) }
+        if let postfix {
+            try declare(postfix.names, postfix.kind, fail)
+            guard let rest = postfix.rest else { return }
+            text = rest
+        }
+        // Several rows on one line.
+        if let rows = splitRows(text) {
+            for row in rows { try statement(row, line: line) }
             return
         }
 
@@ -141,11 +188,8 @@ private struct ReaderState {
         if wordEnds, let kind = kinds[firstWord], !rest.contains(where: { "<>=≤≥".contains($0) }) {
             let names = rest.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
             if names.isEmpty { throw fail("a declaration lists no variables") }
-            for n in names {
-                guard isIdentifier(n), n != "M" else { throw fail("\"\(n)\" is not a variable name (letters, digits, _)") }
-                if let previous = declared[n], previous != kind { throw fail("\"\(n)\" is declared twice with different kinds") }
-                declared[n] = kind
-            }
+            try declare(names, kind, fail)
+            if kind == nil || section == .variables { namesListed = true }
             return
         }
 
@@ -153,8 +197,13 @@ private struct ReaderState {
         var body = text
         var label: String?
         if let colon = text.firstIndex(of: ":") {
-            let candidate = text[..<colon].trimmingCharacters(in: .whitespaces)
-            guard isIdentifier(candidate) else { throw fail("\"\(candidate)\" is not a constraint label (letters, digits, _)") }
+            // "c1:", and the labels LLMs write: "Budget constraint:", "Constraint 2:", "(1):".
+            var candidate = text[..<colon].trimmingCharacters(in: .whitespaces)
+            if candidate.hasPrefix("("), candidate.hasSuffix(")") { candidate = "c" + candidate.dropFirst().dropLast() }
+            guard candidate.range(of: #"^[A-Za-z_][A-Za-z0-9_ '\-]*$"#, options: .regularExpression) != nil else {
+                throw fail("\"\(candidate)\" is not a constraint label (letters, digits, _, spaces)")
+            }
+            candidate = identifier(from: candidate)
             if let first = labels[candidate] { throw fail("duplicate label \"\(candidate)\" (also line \(first))") }
             labels[candidate] = line
             label = candidate
@@ -217,26 +266,51 @@ private struct ReaderState {
             constraints.append(SpecConstraint(.linear(terms: terms, op: op, rhs: -e.constant), sentence: sentence, name: label, origin: origin))
             return
         }
-        // Big-M: e + M·(m + k·b) (op) 0 must read b = 0 ⇒ e (op) 0 (M·b relaxes) or b = 1 ⇒ … (M·(1 − b)).
-        if op == .equal { throw fail("M (big-M) cannot appear in an equality") }
+        // Big-M: e + M·g (op) 0, i.e. (as ≤) e ≤ M·h with h = −g: enforced where h = 0, relaxed where h > 0.
+        if op == .equal { throw fail("M (big-M) cannot appear in an equality: an equality cannot be relaxed one way; write two rows, <= and >=") }
         if op == .greaterOrEqual { e = e.scaled(-1); op = .lessOrEqual }
-        let m = e.mTerms.filter { $0.coefficient != 0 }
-        guard m.count == 1, abs(m[0].coefficient) == 1, m[0].coefficient == -1 && e.mConstant == 0 || m[0].coefficient == 1 && e.mConstant == -1 else {
-            throw fail("M must multiply one binary b so that it relaxes the row: write e <= M*b (enforced when b = 0), e <= M*(1 - b) (when b = 1), or the same with >= and -M")
-        }
-        let b = m[0].variable
-        guard isBinary(b) else {
-            throw fail("M multiplies \"\(b)\", which is not binary (declare `binary \(b)` or name it bi_…)")
-        }
+        let h = e.mTerms.filter { $0.coefficient != 0 }.map { SpecTerm($0.variable, -$0.coefficient) }, hConstant = -e.mConstant
+        if h.isEmpty { throw fail("M multiplies no variable here, so the row would always hold; M (big-M) must multiply a variable or an expression with variables, as in x <= M*b") }
         let rowTerms = e.terms.filter { $0.coefficient != 0 }
-        if rowTerms.isEmpty { throw fail("the big-M row has no other variable") }
-        if relation == ">=" {
-            // Keep the row in the user's direction: -e ≥ -rhs.
-            constraints.append(SpecConstraint(.indicator(indicator: b, active: m[0].coefficient == 1, terms: rowTerms.map { SpecTerm($0.variable, -$0.coefficient) },
-                                                         op: .greaterOrEqual, rhs: e.constant, bigM: nil), sentence: sentence, name: label, origin: origin))
+        if rowTerms.isEmpty { throw fail("the big-M row has no variable besides those M multiplies") }
+        // Keep the row in the user's direction: for >=, -e ≥ e's constant - M·h.
+        let userTerms = relation == ">=" ? rowTerms.map { SpecTerm($0.variable, -$0.coefficient) } : rowTerms
+        let rowOp: RowOperator = relation == ">=" ? .greaterOrEqual : .lessOrEqual, rhs = relation == ">=" ? e.constant : -e.constant
+        let template: Template
+        if h.count == 1, isBinary(h[0].variable), h[0].coefficient == 1 && hConstant == 0 || h[0].coefficient == -1 && hConstant == 1 {
+            // M·b or M·(1 − b): an indicator row (b = 0, resp. b = 1, enforces it).
+            template = .indicator(indicator: h[0].variable, active: hConstant == 1, terms: userTerms, op: rowOp, rhs: rhs, bigM: nil)
         } else {
-            constraints.append(SpecConstraint(.indicator(indicator: b, active: m[0].coefficient == 1, terms: rowTerms, op: .lessOrEqual, rhs: -e.constant, bigM: nil),
-                                              sentence: sentence, name: label, origin: origin))
+            template = .relaxed(terms: userTerms, op: rowOp, rhs: rhs, relaxedBy: h, relaxedByConstant: hConstant, bigM: nil)
+        }
+        constraints.append(SpecConstraint(template, sentence: sentence, name: label, origin: origin))
+    }
+
+    /// The objective from the expression after `maximize`/`minimize` (`z = 3x + 2y`, `profit: …`).
+    mutating func objective(_ sense: ObjectiveSense, body text: String, text sentence: String, line: Int, _ fail: (String) -> SpecError) throws(SpecError) {
+        var body = text
+        // "maximize z = 3x + 2y", "max profit: …"
+        if let eq = body.firstIndex(where: { $0 == "=" || $0 == ":" }), !body[..<eq].contains(where: { "<>!".contains($0) }),
+           isIdentifier(body[..<eq].trimmingCharacters(in: .whitespaces)) {
+            body = String(body[body.index(after: eq)...])
+        }
+        var tokens = try tokenize(body, fail)
+        if tokens.contains(where: { if case .relation = $0 { true } else { false } }) { throw fail("an objective has no <=, >= or =") }
+        if tokens.isEmpty { throw fail("empty objective: write e.g. maximize 5 trucks + 10 planes") }
+        let e = try parse(&tokens, fail)
+        if e.hasM { throw fail("M (big-M) cannot appear in the objective") }
+        if e.terms.allSatisfy({ $0.coefficient == 0 }) { throw fail("empty objective: it has no variable with a nonzero coefficient") }
+        note(e.terms.map(\.variable), line)
+        objective = SpecObjective(sense: sense, terms: e.terms, constant: e.constant, sentence: sentence)
+        objectiveLine = line
+    }
+
+    /// Declares `names` with `kind` (nil: no domain given).
+    mutating func declare(_ names: [String], _ kind: SpecKind?, _ fail: (String) -> SpecError) throws(SpecError) {
+        for n in names {
+            guard isIdentifier(n), n != "M" else { throw fail("\"\(n)\" is not a variable name (letters, digits, _)") }
+            if let previous = declared[n], let previous, let kind, previous != kind { throw fail("\"\(n)\" is declared twice with different kinds") }
+            if declared[n] == nil || kind != nil { declared[n] = kind }
         }
     }
 
@@ -256,7 +330,7 @@ private struct ReaderState {
     func finish() -> [String] {
         var problems: [String] = []
         if objective == nil { problems.append("no objective: add a line such as `maximize 5 trucks + 10 planes` or `minimize cost`") }
-        if !declared.isEmpty {
+        if namesListed {
             let declaredNames = Set(declared.keys)
             for n in used where declared[n] == nil {
                 problems.append("line \(usedLine[n]!): unknown variable \"\(n)\" (not declared)\(suggestion(n, declaredNames))")
@@ -331,9 +405,16 @@ private struct ReaderState {
             if c.isLetter || c == "_" {
                 var j = i
                 while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" { j += 1 }
-                tokens.append(.name(String(chars[i..<j])))
+                let name = String(chars[i..<j])
+                if j < chars.count, chars[j] == "(", Self.functions.contains(name.lowercased()) {
+                    throw fail("unknown function \"\(name)\": the model must be linear (sums written out term by term; no abs, min, max, powers or logs)")
+                }
+                tokens.append(.name(name))
                 i = j
                 continue
+            }
+            if c == "^" || (c == "*" && i + 1 < chars.count && chars[i + 1] == "*") {
+                throw fail("a power (\(c == "^" ? "^" : "**")) is not linear; the model must be linear")
             }
             let two = i + 1 < chars.count ? String(chars[i...i + 1]) : ""
             if ["<=", ">=", "==", "=<", "=>"].contains(two) {
@@ -342,12 +423,15 @@ private struct ReaderState {
                 continue
             }
             switch c {
-            case "≤": tokens.append(.relation("<="))
-            case "≥": tokens.append(.relation(">="))
+            case "≤", "⩽", "≦": tokens.append(.relation("<="))
+            case "≥", "⩾", "≧": tokens.append(.relation(">="))
+            case "≠": throw fail("'≠' cannot be modeled as one linear row; write the two cases with a binary (x <= a - 1 + M*b, x >= a + 1 - M*(1 - b))")
+            case "∑", "Σ": throw fail("a summation sign: write the sum out term by term (one row per line, numbers instead of indices)")
+            case "∀": throw fail("an indexed row (∀): write one row per index, with the numbers filled in")
             case "=", "<", ">": tokens.append(.relation(String(c)))
             case "+", "-", "*", "/", "(", ")", ",": tokens.append(.op(c))
-            case "−": tokens.append(.op("-"))
-            case "·", "×": tokens.append(.op("*"))
+            case "−", "–": tokens.append(.op("-"))
+            case "·", "×", "⋅", "∙", "∗": tokens.append(.op("*"))
             case "[": tokens.append(.op("("))
             case "]": tokens.append(.op(")"))
             default: throw fail("unexpected character '\(c)'")
@@ -361,9 +445,16 @@ private struct ReaderState {
     private func parse(_ tokens: inout [Token], _ fail: (String) -> SpecError) throws(SpecError) -> Affine {
         var position = 0
         let e = try expression(tokens, &position, depth: 0, fail)
-        if position < tokens.count { throw fail("unexpected \(describe(tokens[position])) after \(render(Array(tokens[..<position])))") }
+        if position < tokens.count {
+            if tokens[position] == .op(")") { throw fail("a ')' has no matching '(' (after \(render(Array(tokens[..<position]))))") }
+            throw fail("unexpected \(describe(tokens[position])) after \(render(Array(tokens[..<position])))")
+        }
         return e
     }
+
+    /// Function names LLMs write that a linear model cannot hold.
+    static let functions: Set<String> = ["abs", "max", "min", "sum", "exp", "log", "ln", "sqrt", "sin", "cos", "tan", "floor", "ceil", "round",
+                                         "pow", "if", "mod", "prod", "avg", "mean", "sign", "sumproduct", "norm"]
 
     /// How deeply parentheses and unary signs after `*` or `/` may nest: each level is a few stack
     /// frames, and a few thousand of them (a line of `(((…`) would overflow the stack.

@@ -153,8 +153,12 @@ public enum Template: Sendable, Equatable {
     case linear(terms: [SpecTerm], op: RowOperator, rhs: Double)
     /// indicator = active ⇒ Σ a_i x_i (op) b, with big-M from bounds unless `bigM` is given.
     case indicator(indicator: String, active: Bool, terms: [SpecTerm], op: RowOperator, rhs: Double, bigM: Double?)
+    /// Σ a_i x_i ≤ b + M·h (or ≥ b − M·h) with h = Σ k_j y_j + c ≥ 0: the row holds where h = 0
+    /// and is relaxed where h > 0 (an algebraic `x <= M*(b1 + b2)`); M is derived from bounds, else
+    /// `bigM`, else the compiler's default.
+    case relaxed(terms: [SpecTerm], op: RowOperator, rhs: Double, relaxedBy: [SpecTerm], relaxedByConstant: Double, bigM: Double?)
 
-    /// The class number 1–13, or nil for `linear` and `indicator`.
+    /// The class number 1–13, or nil for `linear`, `indicator` and `big_m`.
     public var classNumber: Int? {
         switch self {
         case .upperBound: 1
@@ -170,15 +174,18 @@ public enum Template: Sendable, Equatable {
         case .exactlyOne: 11
         case .atLeastOne: 12
         case .atMostOne: 13
-        case .linear, .indicator: nil
+        case .linear, .indicator, .relaxed: nil
         }
     }
 
-    /// "3", "linear" or "indicator": the value of the JSON `class` field.
+    /// "3", "linear", "indicator" or "big_m": the value of the JSON `class` field.
     public var classLabel: String {
-        if let n = classNumber { return String(n) }
-        if case .linear = self { return "linear" }
-        return "indicator"
+        switch self {
+        case .linear: "linear"
+        case .indicator: "indicator"
+        case .relaxed: "big_m"
+        default: String(classNumber!)
+        }
     }
 
     /// The quantities (or binaries) a logic class (10–13) refers to; empty otherwise.
@@ -194,7 +201,7 @@ public enum Template: Sendable, Equatable {
     public var bigM: Double? {
         switch self {
         case .implication(_, _, let m), .exactlyOne(_, let m), .atLeastOne(_, let m), .atMostOne(_, let m): m
-        case .indicator(_, _, _, _, _, let m): m
+        case .indicator(_, _, _, _, _, let m), .relaxed(_, _, _, _, _, let m): m
         default: nil
         }
     }
@@ -344,6 +351,11 @@ extension FormulationSpec {
                     problems.append("\(label).indicator: \"\(b)\" must be a binary variable")
                 }
                 checkTerms(t, "\(label).terms"); finite(rhs, "rhs")
+            case .relaxed(let t, let op, let rhs, let h, let constant, _):
+                checkTerms(t, "\(label).terms"); finite(rhs, "rhs")
+                checkTerms(h, "\(label).relaxed_by"); finite(constant, "relaxed_by_constant")
+                if op == .equal { problems.append("\(label).operator: a big-M row is <= or >= (an equality cannot be relaxed one way)") }
+                if h.allSatisfy({ $0.coefficient == 0 }) { problems.append("\(label).relaxed_by: no variable with a nonzero coefficient") }
             }
             if let m = c.template.bigM, !(m.isFinite && m > 0) {
                 problems.append("\(label).big_m: must be a finite number > 0")

@@ -35,16 +35,17 @@ public struct SynthesisPipeline: Sendable {
     public var client: LLMClient
     /// Replies allowed per phase (at least 1) before the pipeline gives up.
     public var attempts: Int
-    /// The domain of variables whose kind the LLM does not declare.
-    public var reading: VariableReading
+    /// Compiles each spec: the domain of variables whose kind the LLM does not declare, the
+    /// default big-M.
+    public var compiler: TemplateCompiler
     /// Progress messages (phase, attempt, rejected replies); never contains the API key.
     public var log: (@Sendable (String) -> Void)?
 
     /// A pipeline over `client`; `attempts` below 1 counts as 1.
-    public init(client: LLMClient, attempts: Int = 3, reading: VariableReading = .integer, log: (@Sendable (String) -> Void)? = nil) {
+    public init(client: LLMClient, attempts: Int = 3, compiler: TemplateCompiler = TemplateCompiler(), log: (@Sendable (String) -> Void)? = nil) {
         self.client = client
         self.attempts = max(1, attempts)
-        self.reading = reading
+        self.compiler = compiler
         self.log = log
     }
 
@@ -74,7 +75,6 @@ public struct SynthesisPipeline: Sendable {
         let prompt = Prompts.instantiate(problem, variables: variablesJSON,
                                          classified: classified.map { (sentences[$0.sentence - 1], $0.label) },
                                          objective: sentences[objective - 1])
-        let compiler = TemplateCompiler(reading: reading)
         let (compiled, n3) = try phase("formulation", [.system(Prompts.system), .user(prompt)]) { object throws(SpecError) in
             let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
             return try compiler.compile(try FormulationSpec(json: data))

@@ -108,6 +108,9 @@ extension SpecConstraint {
         case .linear(let t, let op, let b): o = ["terms": termsObject(t), "operator": op.rawValue, "rhs": b]
         case .indicator(let y, let active, let t, let op, let b, _):
             o = ["indicator": y, "active": active ? 1 : 0, "terms": termsObject(t), "operator": op.rawValue, "rhs": b]
+        case .relaxed(let t, let op, let b, let h, let constant, _):
+            o = ["terms": termsObject(t), "operator": op.rawValue, "rhs": b, "relaxed_by": termsObject(h)]
+            if constant != 0 { o["relaxed_by_constant"] = constant }
         }
         if let m = template.bigM { o["big_m"] = m }
         o["class"] = template.classNumber.map { $0 as Any } ?? template.classLabel
@@ -241,7 +244,7 @@ struct JSONFields {
         var label: String?
         if let n = classValue.flatMap(jsonDouble), n == n.rounded(), abs(n) < 1e15 { label = String(Int(n)) } else if let s = classValue as? String { label = s.lowercased() }
         guard let label else {
-            fail("class", classValue == nil ? "missing (1–13, \"linear\" or \"indicator\")" : "must be a class number 1–13, \"linear\" or \"indicator\"")
+            fail("class", classValue == nil ? "missing (1–13, \"linear\", \"indicator\" or \"big_m\")" : "must be a class number 1–13, \"linear\", \"indicator\" or \"big_m\"")
             return nil
         }
         let common = ["class", "sentence", "name"]
@@ -285,11 +288,15 @@ struct JSONFields {
             }
             template = .indicator(indicator: string("indicator", required: true) ?? "", active: active, terms: terms("terms", order: order),
                                   op: rowOperator("operator"), rhs: number("rhs", required: true) ?? 0, bigM: number("big_m"))
+        case "big_m":
+            allow(common + ["terms", "operator", "rhs", "relaxed_by", "relaxed_by_constant", "big_m"])
+            template = .relaxed(terms: terms("terms", order: order), op: rowOperator("operator"), rhs: number("rhs", required: true) ?? 0,
+                                relaxedBy: terms("relaxed_by", order: order), relaxedByConstant: number("relaxed_by_constant") ?? 0, bigM: number("big_m"))
         case "0":
             fail("class", "class 0 is the objective: put it in \"objective\", not in constraints")
             return nil
         default:
-            fail("class", "\"\(label)\" is not a class number 1–13, \"linear\" or \"indicator\"")
+            fail("class", "\"\(label)\" is not a class number 1–13, \"linear\", \"indicator\" or \"big_m\"")
             return nil
         }
         return SpecConstraint(template, sentence: string("sentence"), name: string("name"))

@@ -18,8 +18,16 @@ public struct CompiledFormulation: Sendable {
     public let constraintRows: [[Constraint]]
     /// The linking rows of indicators, by indicator name.
     public let linkRows: [(indicator: String, rows: [Constraint])]
-    /// The model as algebraic text, readable by `AlgebraicReader`, with the sentences as comments.
+    /// The model as algebraic text, readable by `AlgebraicReader`, with the sentences, the big-M
+    /// derivations and the implied bounds as comments.
     public let rendering: String
+    /// Every big-M put in the model, in row order, with how it was found.
+    public let bigM: [BigMValue]
+    /// The variable bounds the rows imply (those tighter than declared), from which big-M derives.
+    public let impliedBounds: [ImpliedBound]
+
+    /// Warnings for the user: each big-M that no bound gives, naming its row and the value used.
+    public var warnings: [String] { bigM.filter { !$0.derived }.map(\.explanation) }
 
     /// The column of `name`.
     public func variable(named name: String) -> Variable? {
@@ -30,19 +38,30 @@ public struct CompiledFormulation: Sendable {
 /// Compiles a `FormulationSpec` to a `Model` through the DSL: template rows, indicator variables for
 /// the logic classes with their linking rows, and bounds-aware big-M.
 ///
-/// Linking for an indicator y of a quantity x: x ≤ M·y, and y ≤ x when x is integer (a used
-/// quantity is ≥ 1), y ≤ M·x otherwise. M is x's upper bound (declared, or implied by the rows:
-/// single-variable rows and ≤ rows with nonnegative coefficients over variables ≥ 0); a `big_m`
-/// given on the constraint is used only when no finite bound exists, and without either the
-/// compiler reports an error naming the constraint.
+/// One mechanism gives every big-M: a row relaxed by M·h (h ≥ 0: a binary, 1 − b, a sum of
+/// binaries, any integer or continuous expression) gets the smallest M that relaxes it wherever
+/// h > 0 within the variables' bounds — declared, or implied by the plain rows (bound propagation,
+/// done once): M = largest violation / smallest positive h. Indicator linking for a quantity x and
+/// its indicator y is the pair x ≤ M·y (M = x's largest value) and y ≤ M·x (M = 1 for integer x: a
+/// used quantity is ≥ 1). Where no finite M keeps the meaning (an unbounded variable, a continuous
+/// h), a `big_m` given on the constraint is used, else ``defaultBigM``, with a warning naming the row.
 public struct TemplateCompiler: Sendable {
     /// The domain of spec variables that declare no kind.
     public var reading: VariableReading
+    /// The big-M used, with a warning, where none can be derived (`milp synth --big-m`). Moderate
+    /// on purpose: at the solvers' integrality tolerance (1e-6) a binary at 1e-6 lets M·1e-6 leak
+    /// through, 0.01 at this default.
+    public var defaultBigM: Double
 
-    /// A compiler that gives undeclared variables the `reading` domain (integer by default).
-    public init(reading: VariableReading = .integer) {
+    /// A compiler that gives undeclared variables the `reading` domain (integer by default) and
+    /// uses `defaultBigM` where no big-M can be derived.
+    public init(reading: VariableReading = .integer, defaultBigM: Double = TemplateCompiler.standardBigM) {
         self.reading = reading
+        self.defaultBigM = defaultBigM
     }
+
+    /// The default of ``defaultBigM``: 10⁴.
+    public static let standardBigM = 10_000.0
 
     /// A row before it becomes part of the model.
     struct Row {
@@ -112,60 +131,59 @@ public struct TemplateCompiler: Sendable {
             case .atLeastOne(let vs, _): rows.append([Row(terms: ones(vs.map(used)), op: .greaterOrEqual, rhs: 1)])
             case .atMostOne(let vs, _): rows.append([Row(terms: ones(vs.map(used)), op: .lessOrEqual, rhs: 1)])
             case .linear(let t, let op, let b): rows.append([Row(terms: t, op: op, rhs: b)])
-            case .indicator: rows.append([])  // needs the implied bounds: below
+            case .indicator, .relaxed: rows.append([])  // needs the implied bounds: below
             }
         }
 
-        let bounds = impliedBounds(variables, kinds, column, rows.flatMap { $0 })
-        func upper(_ x: String) -> Double { bounds[column[x]!].upper }
-
-        // Indicator templates: indicator = active ⇒ row, relaxed by M when inactive.
+        // Bounds the plain rows imply (done once), then every big-M from them: rows relaxed by M
+        // (indicator and big_m constraints) and the indicators' linking rows.
+        let rowSources = spec.constraints.enumerated().map { i, c in c.name.map(identifier(from:)) ?? "c\(i + 1)" }
+        let bounds = ImpliedBounds(lower: variables.indices.map { kinds[$0] == .binary ? max(variables[$0].lower, 0) : variables[$0].lower },
+                                   upper: variables.indices.map { kinds[$0] == .binary ? min(variables[$0].upper, 1) : variables[$0].upper }, kinds: kinds,
+                                   rows: rows.indices.flatMap { i in rows[i].map { row in
+                                       ImpliedBounds.Row(terms: row.terms.map { (column[$0.variable]!, $0.coefficient) }, op: row.op, rhs: row.rhs, source: rowSources[i])
+                                   } })
+        var bigMValues: [BigMValue] = []
+        var rowNotes = rows.map { $0.map { _ in String?.none } }
+        func substitute(_ relaxed: RelaxedRow) -> (Row, String)? {
+            do {
+                let m = try relaxed.deriveM(bounds, kinds, column, fallback: defaultBigM)
+                bigMValues.append(m)
+                return (relaxed.row(m.value), m.derived ? m.explanation : "M = \(formatCoefficient(m.value)) (no finite M derives from the bounds)")
+            } catch {
+                problems += error.problems
+                return nil
+            }
+        }
         for (i, c) in spec.constraints.enumerated() {
-            guard case .indicator(let y, let active, let terms, let op, let rhs, let bigM) = c.template else { continue }
-            var lo = 0.0, hi = 0.0
-            for t in terms {
-                let (l, u) = bounds[column[t.variable]!]
-                if t.coefficient > 0 { lo += t.coefficient * l; hi += t.coefficient * u } else { lo += t.coefficient * u; hi += t.coefficient * l }
-            }
-            var out: [Row] = []
-            for (sign, limit, activity) in [(1.0, rhs, hi), (-1.0, -rhs, -lo)] {
-                if (sign > 0 && op == .greaterOrEqual) || (sign < 0 && op == .lessOrEqual) { continue }
-                let m = bigM ?? max(activity - limit, 0)
-                guard m.isFinite else {
-                    let missing = terms.filter { (sign * $0.coefficient > 0 ? upper($0.variable) : -bounds[column[$0.variable]!].lower).isInfinite }.map(\.variable)
-                    problems.append("\(c.label(index: i)): cannot derive big-M: \(missing.map { "\"\($0)\"" }.joined(separator: ", ")) \(missing.count == 1 ? "has" : "have") no finite \(sign > 0 ? "upper" : "lower") bound; give a bound (e.g. \(missing.first ?? "x") <= 100) or big_m")
-                    continue
-                }
-                // active: e + m·y ≤ limit + m; inactive (active = 0): e − m·y ≤ limit.
-                let scaled = terms.map { SpecTerm($0.variable, sign * $0.coefficient) }
-                out.append(Row(terms: scaled + [SpecTerm(y, active ? m : -m)], op: .lessOrEqual, rhs: active ? limit + m : limit))
-            }
-            rows[i] = out
+            let relaxed = c.template.relaxedRows(label: c.label(index: i))
+            guard !relaxed.isEmpty else { continue }
+            let substituted = relaxed.compactMap(substitute)
+            rows[i] = substituted.map(\.0)
+            rowNotes[i] = substituted.map(\.1)
         }
 
-        // Linking rows, with M from bounds, else the largest big_m given where the quantity is used.
-        var links: [(String, [Row])] = []
+        // Linking rows: x ≤ M·y and y ≤ M·x (M = 1 for an integer x: a used quantity is ≥ 1); a
+        // big_m given where the quantity is used serves when its bounds give no M.
+        var links: [(String, [Row], [String?])] = []
         for (q, y) in indicatorOf.sorted(by: { column[$0.value]! < column[$1.value]! }) {
-            var m = upper(q)
-            if !m.isFinite {
-                let given = spec.constraints.filter { $0.template.logicOperands.contains(q) }.compactMap(\.template.bigM)
-                if let g = given.max() {
-                    m = g
-                } else {
-                    let place = spec.constraints.enumerated().first { $0.element.template.logicOperands.contains(q) }
-                    let label = place.map { $0.element.label(index: $0.offset) } ?? "variables[\(column[y]!)] (\(y))"
-                    problems.append("\(label): cannot derive big-M for the indicator of \"\(q)\": \"\(q)\" has no finite upper bound; give \"\(q)\" an upper bound (e.g. \(q) <= 100) or big_m")
-                    continue
-                }
-            }
-            let back = kinds[column[q]!] == .continuous ? [SpecTerm(y, 1), SpecTerm(q, -m)] : [SpecTerm(y, 1), SpecTerm(q, -1)]
-            // x ≤ M·y is left out when the spec states it already (an algebraic `x <= M * bi_x`).
-            let stated = spec.constraints.contains { c in
+            let given = spec.constraints.filter { $0.template.logicOperands.contains(q) }.compactMap(\.template.bigM).max()
+            let label = "the indicator \"\(y)\" of \"\(q)\""
+            // A linking row the spec states already (an algebraic `x <= M * bi_x`, `bi_x <= M * x`) is left out.
+            let statesForward = spec.constraints.contains { c in
                 if case .indicator(y, false, [SpecTerm(q, 1)], .lessOrEqual, 0, _) = c.template { return true }
                 return false
             }
-            let forward = Row(terms: [SpecTerm(q, 1), SpecTerm(y, -m)], op: .lessOrEqual, rhs: 0)
-            links.append((y, (stated ? [] : [forward]) + [Row(terms: back, op: .lessOrEqual, rhs: 0)]))
+            let statesBack = spec.constraints.contains { c in
+                if case .relaxed([SpecTerm(y, 1)], .lessOrEqual, 0, [SpecTerm(q, 1)], 0, _) = c.template { return true }
+                return false
+            }
+            let forward = RelaxedRow(terms: [SpecTerm(q, 1)], op: .lessOrEqual, rhs: 0, relaxedBy: [SpecTerm(y, 1)], relaxedByConstant: 0,
+                                     given: given, label: "\(label) (\(q) <= M * \(y))")
+            let back = RelaxedRow(terms: [SpecTerm(y, 1)], op: .lessOrEqual, rhs: 0, relaxedBy: [SpecTerm(q, 1)], relaxedByConstant: 0,
+                                  given: nil, label: "\(label) (\(y) <= M * \(q))")
+            let substituted = ((statesForward ? [] : [forward]) + (statesBack ? [] : [back])).compactMap(substitute)
+            links.append((y, substituted.map(\.0), substituted.map(\.1)))
         }
         if !problems.isEmpty { throw SpecError(problems) }
 
@@ -200,60 +218,25 @@ public struct TemplateCompiler: Sendable {
             let base = c.name.map(identifier(from:)) ?? "c\(i + 1)"
             rowNames.append(rows[i].indices.map { k in unique(rows[i].count > 1 ? "\(base)_\(k + 1)" : base) })
         }
-        let linkNames = links.map { y, rs in rs.indices.map { k in unique("link_\(y)_\(k + 1)") } }
+        let linkNames = links.map { y, rs, _ in rs.indices.map { k in unique("link_\(y)_\(k + 1)") } }
         let constraintRows = rows.indices.map { i in rows[i].indices.map { k in add(rows[i][k], rowNames[i][k]) } }
         let linkRows = links.indices.map { j in (links[j].0, links[j].1.indices.map { k in add(links[j].1[k], linkNames[j][k]) }) }
         let objective = expression(spec.objective.terms) + spec.objective.constant
         if spec.objective.sense == .maximize { model.maximize(objective) } else { model.minimize(objective) }
 
-        let rendering = render(spec, variables, kinds, rows, rowNames, links, linkNames)
+        let implied = variables.indices.compactMap { c -> ImpliedBound? in
+            guard bounds.lowerSource[c] != nil || bounds.upperSource[c] != nil else { return nil }
+            return ImpliedBound(variable: variables[c].name, lower: bounds.lower[c], upper: bounds.upper[c],
+                                lowerSource: bounds.lowerSource[c], upperSource: bounds.upperSource[c])
+        }
+        let rendering = render(spec, variables, kinds, rows, rowNames, rowNotes, links, linkNames, implied)
         return CompiledFormulation(spec: spec, model: model, names: variables.map(\.name), constraintRows: constraintRows,
-                                   linkRows: linkRows, rendering: rendering)
-    }
-
-    /// Variable bounds tightened by single-variable rows, then by ≤ rows (and ≥ rows, negated) whose
-    /// coefficients all have one sign over variables with finite lower bounds. Integers are rounded in.
-    func impliedBounds(_ variables: [SpecVariable], _ kinds: [VariableKind], _ column: [String: Int], _ rows: [Row]) -> [(lower: Double, upper: Double)] {
-        var b = variables.enumerated().map { i, v in
-            kinds[i] == .binary ? (lower: max(v.lower, 0), upper: min(v.upper, 1)) : (lower: v.lower, upper: v.upper)
-        }
-        func tightenUpper(_ c: Int, _ u: Double) {
-            let u = kinds[c] == .continuous ? u : (u + 1e-9).rounded(.down)
-            if u < b[c].upper { b[c].upper = u }
-        }
-        // Each row as one or two "Σ a x ≤ r" forms.
-        let forms: [([SpecTerm], Double)] = rows.flatMap { row -> [([SpecTerm], Double)] in
-            let negated = row.terms.map { SpecTerm($0.variable, -$0.coefficient) }
-            switch row.op {
-            case .lessOrEqual: return [(row.terms, row.rhs)]
-            case .greaterOrEqual: return [(negated, -row.rhs)]
-            case .equal: return [(row.terms, row.rhs), (negated, -row.rhs)]
-            }
-        }
-        for _ in 0..<2 {
-            for (terms, r) in forms {
-                let nonzero = terms.filter { $0.coefficient != 0 }
-                if nonzero.count == 1, let t = nonzero.first {
-                    let c = column[t.variable]!
-                    if t.coefficient > 0 { tightenUpper(c, r / t.coefficient) } else if r / t.coefficient > b[c].lower {
-                        b[c].lower = kinds[c] == .continuous ? r / t.coefficient : (r / t.coefficient - 1e-9).rounded(.up)
-                    }
-                    continue
-                }
-                guard nonzero.allSatisfy({ $0.coefficient > 0 && b[column[$0.variable]!].lower.isFinite }) else { continue }
-                let minimum = nonzero.reduce(0.0) { $0 + $1.coefficient * b[column[$1.variable]!].lower }
-                for t in nonzero {
-                    let c = column[t.variable]!
-                    tightenUpper(c, (r - minimum + t.coefficient * b[c].lower) / t.coefficient)
-                }
-            }
-        }
-        return b
+                                   linkRows: linkRows, rendering: rendering, bigM: bigMValues, impliedBounds: implied)
     }
 
     /// The algebraic text of the compiled model: objective, declarations, rows with their sentences.
     func render(_ spec: FormulationSpec, _ variables: [SpecVariable], _ kinds: [VariableKind], _ rows: [[Row]], _ rowNames: [[String]],
-                _ links: [(String, [Row])], _ linkNames: [[String]]) -> String {
+                _ rowNotes: [[String?]], _ links: [(String, [Row], [String?])], _ linkNames: [[String]], _ implied: [ImpliedBound]) -> String {
         func comment(_ s: String?) -> String {
             guard let s, !s.isEmpty else { return "" }
             return "  # " + s.replacingOccurrences(of: "\n", with: " ")
@@ -269,17 +252,25 @@ public struct TemplateCompiler: Sendable {
         for (i, c) in spec.constraints.enumerated() {
             let tag = c.template.classNumber.map { "[\($0)]" } ?? "[\(c.template.classLabel)]"
             for (k, row) in rows[i].enumerated() {
-                lines.append("\(rowNames[i][k]): \(renderRow(row))\(comment(k == 0 ? tag + " " + (c.sentence ?? "") : nil))")
+                let note = [k == 0 ? tag + " " + (c.sentence ?? "") : nil, rowNotes[i][k]].compactMap { $0 }.joined(separator: "; ")
+                lines.append("\(rowNames[i][k]): \(renderRow(row))\(comment(note))")
             }
         }
-        for (j, (_, rs)) in links.enumerated() {
+        for (j, (_, rs, notes)) in links.enumerated() {
             for (k, row) in rs.enumerated() {
-                lines.append("\(linkNames[j][k]): \(renderRow(row))\(k == 0 ? "  # indicator linking" : "")")
+                lines.append("\(linkNames[j][k]): \(renderRow(row))\(comment(["indicator linking", notes[k]].compactMap { $0 }.joined(separator: "; ")))")
             }
         }
         for (i, v) in variables.enumerated() where kinds[i] != .binary {
             if v.lower != 0 { lines.append("\(v.name) >= \(formatCoefficient(v.lower))") }
             if v.upper.isFinite { lines.append("\(v.name) <= \(formatCoefficient(v.upper))") }
+        }
+        if !implied.isEmpty {
+            lines.append("# bounds the rows imply (big-M values derive from them):")
+            for b in implied {
+                let parts = [b.lowerSource.map { "\(b.variable) >= \(formatCoefficient(b.lower)) (\($0))" }, b.upperSource.map { "\(b.variable) <= \(formatCoefficient(b.upper)) (\($0))" }]
+                lines.append("#   " + parts.compactMap { $0 }.joined(separator: ", "))
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -53,6 +53,8 @@ struct SynthSolve: ParsableCommand {
     @Option(help: "A formulation spec (JSON) to compile and solve.") var spec: String?
     @Option(help: "An algebraic model (text) to compile and solve.") var algebraic: String?
     @Option(help: "integer or continuous: the domain of variables without a declared kind.") var vars: String = "integer"
+    @Option(help: "The big-M used where none can be derived from the variables' bounds (an unbounded variable, a continuous factor); each use is reported as a warning naming its row.")
+    var bigM: Double = TemplateCompiler.standardBigM
     @OptionGroup var mipSolver: MIPSolverOption
     @Option(help: "Wall-clock time limit of the solve, in seconds.") var timeLimit: Double?
     @Option(help: "Write the compiled model (.mps, .mps.gz, .lp).") var writeModel: String?
@@ -75,21 +77,23 @@ struct SynthSolve: ParsableCommand {
         if attempts < 1 { throw ValidationError("--attempts must be at least 1") }
         if let timeLimit, !(timeLimit >= 0) { throw ValidationError("--time-limit must be ≥ 0") }
         if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
+        if !(bigM.isFinite && bigM > 0) { throw ValidationError("--big-m must be a finite number > 0") }
     }
 
     func run() throws {
         let reading = VariableReading(rawValue: vars)!
+        let compiler = TemplateCompiler(reading: reading, defaultBigM: bigM)
         let compiled: CompiledFormulation
         var source = ""
         var replies: [(phase: String, count: Int)] = []
         do {
             if let path = spec {
                 source = path
-                compiled = try TemplateCompiler(reading: reading).compile(try FormulationSpec(json: try readInput(path)))
+                compiled = try compiler.compile(try FormulationSpec(json: try readInput(path)))
             } else if let path = algebraic {
                 source = path
                 let text = String(decoding: try readInput(path), as: UTF8.self)
-                compiled = try TemplateCompiler(reading: reading).compile(try AlgebraicReader().read(text, name: path))
+                compiled = try compiler.compile(try AlgebraicReader().read(text, name: path))
             } else {
                 source = problem!
                 let environment = ProcessInfo.processInfo.environment
@@ -101,7 +105,7 @@ struct SynthSolve: ParsableCommand {
                 configuration.jsonMode = !noJsonMode
                 var log: (@Sendable (String) -> Void)?
                 if verbose { log = { message in printError("milp synth: " + message) } }
-                let pipeline = SynthesisPipeline(client: LLMClient(configuration), attempts: attempts, reading: reading, log: log)
+                let pipeline = SynthesisPipeline(client: LLMClient(configuration), attempts: attempts, compiler: compiler, log: log)
                 let text = String(decoding: try readInput(problem!), as: UTF8.self)
                 do {
                     let synthesis = try pipeline.run(problem: text)
@@ -120,6 +124,7 @@ struct SynthSolve: ParsableCommand {
             throw ExitStatus.badInput.exitCode
         }
 
+        for warning in compiled.warnings { printError("milp synth: warning: \(warning)") }
         if let writeSpec {
             try compiled.spec.jsonData().write(to: URL(fileURLWithPath: writeSpec))
         }
@@ -178,7 +183,8 @@ struct SynthSolve: ParsableCommand {
             "source": source, "status": r.termination.rawValue, "limit": r.limit?.rawValue ?? NSNull(),
             "objective": jsonNumber(r.objective), "sense": c.spec.objective.sense.rawValue, "reading": reading.rawValue,
             "solver": r.solverName, "seconds": r.seconds, "columns": c.model.variableCount, "rows": c.model.constraintCount,
-            "model": c.rendering, "spec": c.spec.jsonObject,
+            "model": c.rendering, "spec": c.spec.jsonObject, "warnings": c.warnings,
+            "big_m": c.bigM.map { ["row": $0.row, "value": $0.value, "derived": $0.derived, "explanation": $0.explanation] as [String: Any] },
         ]
         if let values = r.values {
             object["values"] = Dictionary(c.namedValues(values).map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })

@@ -60,7 +60,7 @@ import Testing
         let declared = (0..<1500).map { "v\($0)" }.joined(separator: ", ")
         let used = (0..<1500).map { "u\($0)" }.joined(separator: " + ")
         let elapsed = ContinuousClock().measure {
-            let errors = problems { _ = try AlgebraicReader().read("maximize x\ninteger x, \(declared)\nx <= \(used)") }
+            let errors = problems { _ = try AlgebraicReader().read("maximize x\nvar x, \(declared)\nx <= \(used)") }
             #expect(errors.count == 1500)
         }
         #expect(elapsed < .seconds(5))
