@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef void CURL;
 struct curl_slist;
@@ -16,6 +17,10 @@ enum {
     CURLE_OK = 0,
     CURLE_OPERATION_TIMEDOUT = 28,
     CURLOPT_WRITEDATA = 10001,
+    CURLOPT_HEADERDATA = 10029,
+    CURLOPT_HEADERFUNCTION = 20079,
+    CURLOPT_LOW_SPEED_LIMIT = 19,
+    CURLOPT_LOW_SPEED_TIME = 20,
     CURLOPT_URL = 10002,
     CURLOPT_ERRORBUFFER = 10010,
     CURLOPT_POSTFIELDS = 10015,
@@ -87,11 +92,26 @@ static size_t write_body(char *chunk, size_t size, size_t count, void *context) 
     return n;
 }
 
+/// Keeps the Retry-After header's delay in seconds (its HTTP-date form is left out: servers of
+/// chat APIs send seconds).
+static size_t read_header(char *line, size_t size, size_t count, void *context) {
+    size_t n = size * count;
+    if (n > 12 && strncasecmp(line, "retry-after:", 12) == 0) {
+        char copy[64] = { 0 };
+        memcpy(copy, line + 12, n - 12 < sizeof copy - 1 ? n - 12 : sizeof copy - 1);
+        char *end = NULL;
+        double seconds = strtod(copy, &end);
+        if (end != copy && seconds >= 0) *(double *)context = seconds;
+    }
+    return n;
+}
+
 curl_shim_response curl_shim_post(const char *url, const char *const *headers, int header_count,
                                   const char *body, size_t body_length,
-                                  long connect_timeout_ms, long timeout_ms) {
+                                  long connect_timeout_ms, long timeout_ms, int idle) {
     curl_shim_response r;
     memset(&r, 0, sizeof r);
+    r.retry_after = -1;
     if (!curl_shim_available(r.error, sizeof r.error)) return r;
     CURL *h = curl.easy_init();
     if (!h) { snprintf(r.error, sizeof r.error, "curl_easy_init failed"); return r; }
@@ -109,7 +129,14 @@ curl_shim_response curl_shim_post(const char *url, const char *const *headers, i
     curl.easy_setopt(h, CURLOPT_WRITEDATA, &b);
     curl.easy_setopt(h, CURLOPT_ERRORBUFFER, message);
     curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
-    curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, read_header);
+    curl.easy_setopt(h, CURLOPT_HEADERDATA, &r.retry_after);
+    if (idle) {
+        curl.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (timeout_ms + 999) / 1000);
+    } else {
+        curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    }
     CURLcode code = curl.easy_perform(h);
     if (code == CURLE_OK) {
         r.ok = 1;

@@ -4,12 +4,14 @@ import Foundation
 import Glibc
 #endif
 
-/// An HTTP response: status and body.
+/// An HTTP response: status, body, and the delay a Retry-After header asks for.
 package struct HTTPResponse: Sendable {
     /// The HTTP status code, including 4xx and 5xx (they are not errors here).
     public var status: Int
     /// The response body.
     public var body: Data
+    /// Seconds from a `Retry-After: <seconds>` header, if any.
+    public var retryAfter: Double? = nil
 }
 
 /// Why an HTTP request failed before a response arrived.
@@ -26,13 +28,18 @@ package struct HTTPError: Error, CustomStringConvertible, Sendable {
 package struct HTTPClient: Sendable {
     /// Seconds to wait for the TCP connection.
     public var connectTimeout: Double
-    /// Seconds to wait for the whole response once the request is sent.
+    /// Seconds to wait for the whole response once the request is sent, or, when `idleTimeout`,
+    /// for each next part of it.
     public var readTimeout: Double
+    /// Whether `readTimeout` bounds the wait between parts (a streamed reply, which may take long
+    /// in all while each token comes quickly) rather than the whole response.
+    public var idleTimeout: Bool
 
     /// A client with the given timeouts, in seconds.
-    public init(connectTimeout: Double = 10, readTimeout: Double = 120) {
+    public init(connectTimeout: Double = 10, readTimeout: Double = 120, idleTimeout: Bool = false) {
         self.connectTimeout = connectTimeout
         self.readTimeout = readTimeout
+        self.idleTimeout = idleTimeout
     }
 
     /// POSTs `body` with `headers` to an `http://` or `https://` URL and returns the response, whatever
@@ -50,7 +57,7 @@ package struct HTTPClient: Sendable {
         var response = withCStrings(lines) { pointers in
             body.withUnsafeBytes { raw in
                 curl_shim_post(url, pointers, Int32(lines.count), raw.bindMemory(to: CChar.self).baseAddress, body.count,
-                               Int(connectTimeout * 1000), Int((connectTimeout + readTimeout) * 1000))
+                               Int(connectTimeout * 1000), Int(((idleTimeout ? 0 : connectTimeout) + readTimeout) * 1000), idleTimeout ? 1 : 0)
             }
         }
         defer { curl_shim_free(&response) }
@@ -59,7 +66,7 @@ package struct HTTPClient: Sendable {
             throw HTTPError(description: "\(hostOf(url)): \(message)", timedOut: response.timed_out == 1)
         }
         let data = response.body.map { Data(bytes: $0, count: response.body_length) } ?? Data()
-        return HTTPResponse(status: response.status, body: data)
+        return HTTPResponse(status: response.status, body: data, retryAfter: response.retry_after >= 0 ? response.retry_after : nil)
     }
 
     func postOverSocket(_ url: String, headers: [(String, String)], body: Data) throws(HTTPError) -> HTTPResponse {
@@ -158,10 +165,11 @@ package struct HTTPClient: Sendable {
     private func receive(_ fd: Int32, deadline: ContinuousClock.Instant, host: String) throws(HTTPError) -> HTTPResponse {
         var buffer = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 65536)
-        var head: (status: Int, bodyStart: Int, length: Int?, chunked: Bool)?
+        var head: Head?
+        var deadline = deadline
         while true {
             if let h = head, let length = h.length, buffer.count - h.bodyStart >= length { break }
-            if let h = head, h.chunked, let body = dechunk(buffer[h.bodyStart...]) { return HTTPResponse(status: h.status, body: body) }
+            if let h = head, h.chunked, let body = dechunk(buffer[h.bodyStart...]) { return HTTPResponse(status: h.status, body: body, retryAfter: h.retryAfter) }
             try wait(fd, Int32(POLLIN), deadline, host)
             let n = recv(fd, &chunk, chunk.count, 0)
             if n < 0 {
@@ -170,23 +178,33 @@ package struct HTTPClient: Sendable {
             }
             if n == 0 { break }
             buffer += chunk[0..<n]
+            if idleTimeout { deadline = ContinuousClock.now + .milliseconds(Int64(readTimeout * 1000)) }
             if head == nil { head = try parseHead(buffer, host) }
         }
         guard let h = head else { throw HTTPError(description: "\(host): the connection closed before an HTTP response arrived") }
         let body = buffer[h.bodyStart...]
         if h.chunked {
             guard let data = dechunk(body) else { throw HTTPError(description: "\(host): truncated chunked response") }
-            return HTTPResponse(status: h.status, body: data)
+            return HTTPResponse(status: h.status, body: data, retryAfter: h.retryAfter)
         }
         if let length = h.length {
             guard body.count >= length else { throw HTTPError(description: "\(host): truncated response (\(body.count) of \(length) bytes)") }
-            return HTTPResponse(status: h.status, body: Data(body.prefix(length)))
+            return HTTPResponse(status: h.status, body: Data(body.prefix(length)), retryAfter: h.retryAfter)
         }
-        return HTTPResponse(status: h.status, body: Data(body))
+        return HTTPResponse(status: h.status, body: Data(body), retryAfter: h.retryAfter)
+    }
+
+    /// What the status line and headers say.
+    private struct Head {
+        var status: Int
+        var bodyStart: Int
+        var length: Int?
+        var chunked: Bool
+        var retryAfter: Double?
     }
 
     /// The status line and headers, once the blank line has arrived.
-    private func parseHead(_ buffer: [UInt8], _ host: String) throws(HTTPError) -> (status: Int, bodyStart: Int, length: Int?, chunked: Bool)? {
+    private func parseHead(_ buffer: [UInt8], _ host: String) throws(HTTPError) -> Head? {
         guard let end = buffer.indices.dropLast(3).first(where: { buffer[$0] == 13 && buffer[$0 + 1] == 10 && buffer[$0 + 2] == 13 && buffer[$0 + 3] == 10 }) else { return nil }
         let lines = String(decoding: buffer[..<end], as: UTF8.self).components(separatedBy: "\r\n")
         let parts = lines[0].split(separator: " ")
@@ -195,13 +213,15 @@ package struct HTTPClient: Sendable {
         }
         var length: Int?
         var chunked = false
+        var retryAfter: Double?
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].lowercased(), value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             if name == "content-length" { length = Int(value) }
             if name == "transfer-encoding" && value.lowercased().contains("chunked") { chunked = true }
+            if name == "retry-after", let seconds = Double(value), seconds >= 0 { retryAfter = seconds }
         }
-        return (status, end + 4, chunked ? nil : length, chunked)
+        return Head(status: status, bodyStart: end + 4, length: chunked ? nil : length, chunked: chunked, retryAfter: retryAfter)
     }
 
     /// The body of a complete chunked transfer, or nil while incomplete.

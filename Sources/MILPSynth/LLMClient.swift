@@ -17,6 +17,15 @@ public struct LLMConfiguration: Sendable {
     public var temperature: Double = 0
     /// Ask for `response_format: {"type": "json_object"}` (turn off for servers that reject it).
     public var jsonMode = true
+    /// Ask for a streamed reply (server-sent events); `readTimeout` then bounds the wait for each
+    /// next event rather than for the whole reply.
+    public var stream = false
+    /// Further tries after a transient failure: HTTP 408, 429 (not an exhausted quota), 500, 502,
+    /// 503, 504, a timeout, a refused or reset connection.
+    public var retries = 2
+    /// Seconds before the first retry, doubled for each next one (at most 30) unless the server
+    /// sends `Retry-After` (honoured up to 60 s).
+    public var retryDelay = 1.0
 
     /// A configuration with the default timeouts, temperature 0 and JSON mode on.
     public init(endpoint: String, model: String, apiKey: String? = nil) {
@@ -57,62 +66,126 @@ public struct ChatMessage: Sendable, Equatable {
 
 /// Why a chat completion failed. Messages never contain the API key.
 public enum LLMError: Error, CustomStringConvertible, Sendable {
-    /// No HTTP response (connect failure, timeout, TLS, DNS).
-    case transport(String)
-    /// The server answered with a 4xx/5xx status.
-    case http(status: Int, message: String)
+    /// No HTTP response (connect failure, timeout, TLS, DNS); `transient` for a timeout.
+    case transport(String, transient: Bool = false)
+    /// The server answered with a 4xx/5xx status, possibly asking to retry after some seconds.
+    case http(status: Int, message: String, retryAfter: Double? = nil)
     /// The server's reply is not a chat-completions response.
     case malformedResponse(String)
 
     /// A one-line message naming the kind of failure (never the API key).
     public var description: String {
         switch self {
-        case .transport(let m): "LLM request failed: \(m)"
-        case .http(let status, let m): "LLM server returned HTTP \(status)\(status == 401 || status == 403 ? " (check the API key)" : ""): \(m)"
+        case .transport(let m, _): "LLM request failed: \(m)"
+        case .http(let status, let m, _): "LLM server returned HTTP \(status)\(status == 401 || status == 403 ? " (check the API key)" : ""): \(m)"
         case .malformedResponse(let m): "LLM server sent a malformed response: \(m)"
         }
     }
 }
 
-/// A client for the OpenAI-compatible `POST /chat/completions` API (non-streaming).
+/// A client for the OpenAI-compatible `POST /chat/completions` API, plain or streamed, retrying
+/// transient failures.
 public struct LLMClient: Sendable {
     /// The server, model and request settings.
     public var configuration: LLMConfiguration
+    /// Told about each retry (what failed, the wait); never given the API key.
+    public var log: (@Sendable (String) -> Void)?
 
     /// A client for the server in `configuration`; nothing is sent until ``complete(_:)``.
-    public init(_ configuration: LLMConfiguration) {
+    public init(_ configuration: LLMConfiguration, log: (@Sendable (String) -> Void)? = nil) {
         self.configuration = configuration
+        self.log = log
     }
 
-    /// The assistant's reply text for `messages`.
+    /// The assistant's reply text for `messages`, after up to `configuration.retries` retries of
+    /// transient failures.
     public func complete(_ messages: [ChatMessage]) throws(LLMError) -> String {
+        var retry = 0
+        while true {
+            let wait: Double
+            do { return try completeOnce(messages) } catch {
+                guard retry < configuration.retries, let delay = retryDelay(after: error, retry: retry) else { throw error }
+                wait = delay
+                log?("\(error); retry \(retry + 1)/\(configuration.retries) in \(formatCoefficient((wait * 10).rounded() / 10)) s")
+            }
+            Thread.sleep(forTimeInterval: wait)
+            retry += 1
+        }
+    }
+
+    /// Seconds to wait before retrying after `error`, or nil when retrying cannot help.
+    func retryDelay(after error: LLMError, retry: Int) -> Double? {
+        let backoff = min(configuration.retryDelay * pow(2, Double(retry)), 30)
+        switch error {
+        case .http(let status, let message, let retryAfter):
+            // An exhausted quota (OpenAI's insufficient_quota) will not come back in seconds.
+            guard [408, 429, 500, 502, 503, 504].contains(status), !message.lowercased().contains("quota") else { return nil }
+            return retryAfter.map { min($0, 60) } ?? backoff
+        case .transport(let message, let transient):
+            return transient || message.contains("refused") || message.contains("reset") ? backoff : nil
+        case .malformedResponse:
+            return nil
+        }
+    }
+
+    /// One request and its reply.
+    func completeOnce(_ messages: [ChatMessage]) throws(LLMError) -> String {
         var request: [String: Any] = [
             "model": configuration.model,
             "messages": messages.map { ["role": $0.role, "content": $0.content] },
             "temperature": configuration.temperature,
-            "stream": false,
+            "stream": configuration.stream,
         ]
         if configuration.jsonMode { request["response_format"] = ["type": "json_object"] }
         let body = (try? JSONSerialization.data(withJSONObject: request, options: [.sortedKeys])) ?? Data()
-        var headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
+        var headers = [("Content-Type", "application/json"), ("Accept", configuration.stream ? "text/event-stream" : "application/json")]
         if let key = configuration.apiKey, !key.isEmpty { headers.append(("Authorization", "Bearer \(key)")) }
-        let client = HTTPClient(connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout)
+        let client = HTTPClient(connectTimeout: configuration.connectTimeout, readTimeout: configuration.readTimeout, idleTimeout: configuration.stream)
         let response: HTTPResponse
         do { response = try client.post(configuration.completionsURL, headers: headers, body: body) } catch {
-            throw .transport(redact(error.description))
+            throw .transport(redact(error.description), transient: error.timedOut)
         }
         let text = String(decoding: response.body, as: UTF8.self)
         let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
         guard (200..<300).contains(response.status) else {
             // OpenAI-style {"error": {"message": …}}, else the start of the body.
             let message = ((object?["error"] as? [String: Any])?["message"] as? String) ?? (object?["error"] as? String) ?? String(text.prefix(300))
-            throw .http(status: response.status, message: redact(message))
+            throw .http(status: response.status, message: redact(message), retryAfter: response.retryAfter)
         }
+        // A server may stream although asked not to, or answer in one piece although asked to stream.
+        if object == nil, text.hasPrefix("data:") || text.contains("\ndata:") { return try streamedContent(text) }
         guard let object else { throw .malformedResponse("the body is not JSON: \(redact(String(text.prefix(200))))") }
         guard let choices = object["choices"] as? [Any], let first = choices.first as? [String: Any],
               let message = first["message"] as? [String: Any]
         else { throw .malformedResponse("no choices[0].message in \(redact(String(text.prefix(200))))") }
         guard let content = message["content"] as? String else { throw .malformedResponse("choices[0].message.content is not a string") }
+        return content
+    }
+
+    /// The reply text of a server-sent event stream: each `data:` event's choices[0].delta.content,
+    /// in order, up to `data: [DONE]`.
+    func streamedContent(_ text: String) throws(LLMError) -> String {
+        var content = ""
+        var events = 0
+        var done = false
+        for line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) where line.hasPrefix("data:") {
+            let payload = line.dropFirst(5).trimmingCharacters(in: .whitespaces)
+            if payload == "[DONE]" { done = true; break }
+            guard let event = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else {
+                throw .malformedResponse("a stream event is not JSON: \(redact(String(payload.prefix(200))))")
+            }
+            if let error = event["error"] {
+                let message = ((error as? [String: Any])?["message"] as? String) ?? "\(error)"
+                throw .malformedResponse("the stream ended with an error: \(redact(String(message.prefix(300))))")
+            }
+            events += 1
+            guard let choices = event["choices"] as? [Any] else { throw .malformedResponse("a stream event has no choices: \(redact(String(payload.prefix(200))))") }
+            if let first = choices.first as? [String: Any], let delta = first["delta"] as? [String: Any], let piece = delta["content"] as? String {
+                content += piece
+            }
+        }
+        guard events > 0 else { throw .malformedResponse("the stream holds no data events") }
+        guard done else { throw .malformedResponse("the stream ended without data: [DONE] (\(events) events, \(content.count) characters received)") }
         return content
     }
 

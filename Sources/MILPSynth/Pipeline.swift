@@ -44,6 +44,7 @@ public struct SynthesisPipeline: Sendable {
     /// A pipeline over `client`; `attempts` below 1 counts as 1.
     public init(client: LLMClient, attempts: Int = 3, compiler: TemplateCompiler = TemplateCompiler(), log: (@Sendable (String) -> Void)? = nil) {
         self.client = client
+        if self.client.log == nil { self.client.log = log }
         self.attempts = max(1, attempts)
         self.compiler = compiler
         self.log = log

@@ -68,6 +68,8 @@ struct SynthSolve: ParsableCommand {
     @Option(help: "Replies per phase before giving up.") var attempts: Int = 3
     @Option(help: "Seconds to wait for one LLM reply.") var timeout: Double = 120
     @Flag(help: "Do not send response_format json_object (for servers that reject it).") var noJsonMode = false
+    @Flag(help: "Ask for streamed replies (server-sent events); --timeout then bounds the wait for each next part of a reply.") var stream = false
+    @Option(help: "Retries of a request after a transient failure (HTTP 408, 429, 5xx, a timeout, a refused connection), with exponential backoff or the server's Retry-After.") var retries: Int = 2
     @Flag(name: .shortAndLong, help: "Print the pipeline's progress on stderr.") var verbose = false
 
     func validate() throws {
@@ -75,6 +77,7 @@ struct SynthSolve: ParsableCommand {
         if sources.count != 1 { throw ValidationError("give exactly one of PROBLEM.txt, --spec FILE or --algebraic FILE") }
         if VariableReading(rawValue: vars) == nil { throw ValidationError("--vars must be integer or continuous") }
         if attempts < 1 { throw ValidationError("--attempts must be at least 1") }
+        if retries < 0 { throw ValidationError("--retries must be ≥ 0") }
         if let timeLimit, !(timeLimit >= 0) { throw ValidationError("--time-limit must be ≥ 0") }
         if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
         if !(bigM.isFinite && bigM > 0) { throw ValidationError("--big-m must be a finite number > 0") }
@@ -103,6 +106,8 @@ struct SynthSolve: ParsableCommand {
                 var configuration = LLMConfiguration(endpoint: url, model: name, apiKey: apiKey ?? LLMConfiguration.apiKey(from: environment))
                 configuration.readTimeout = timeout
                 configuration.jsonMode = !noJsonMode
+                configuration.stream = stream
+                configuration.retries = retries
                 var log: (@Sendable (String) -> Void)?
                 if verbose { log = { message in printError("milp synth: " + message) } }
                 let pipeline = SynthesisPipeline(client: LLMClient(configuration), attempts: attempts, compiler: compiler, log: log)

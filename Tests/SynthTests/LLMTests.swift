@@ -15,9 +15,12 @@ import Testing
         Due to pollution, the number of rickshaws must not exceed the number of ox carts. Formulate a LP to maximize the number of coconuts that can be transported.
         """
 
-    func client(_ server: LoopbackServer, readTimeout: Double = 10) -> LLMClient {
+    func client(_ server: LoopbackServer, readTimeout: Double = 10, retries: Int = 0, stream: Bool = false) -> LLMClient {
         var c = LLMConfiguration(endpoint: server.url, model: "test-model", apiKey: Self.key)
         c.readTimeout = readTimeout
+        c.retries = retries
+        c.retryDelay = 0.05
+        c.stream = stream
         return LLMClient(c)
     }
 
@@ -83,7 +86,7 @@ import Testing
         #expect {
             try client(server).complete([.user("hi")])
         } throws: { error in
-            guard case .http(401, let message) = error as? LLMError else { return false }
+            guard case .http(401, let message, _) = error as? LLMError else { return false }
             let text = "\(error)"
             return message == "Incorrect API key provided: ***" && text.contains("HTTP 401 (check the API key)") && !text.contains(LLMTests.key)
         }
@@ -93,15 +96,15 @@ import Testing
         let server = try LoopbackServer { _ in .init(status: 503, body: "upstream overloaded") }
         defer { server.stop() }
         #expect { try client(server).complete([.user("hi")]) } throws: { error in
-            guard case .http(503, "upstream overloaded") = error as? LLMError else { return false }
+            guard case .http(503, "upstream overloaded", _) = error as? LLMError else { return false }
             return true
         }
-        // The pipeline stops at once on HTTP errors (no retries).
-        #expect { try SynthesisPipeline(client: client(server)).run(problem: Self.problem) } throws: { error in
-            guard case .llm(.http(503, _)) = error as? SynthesisError else { return false }
+        // The pipeline ends with the HTTP error once the client's retries are spent (1 + 2 requests).
+        #expect { try SynthesisPipeline(client: client(server, retries: 2)).run(problem: Self.problem) } throws: { error in
+            guard case .llm(.http(503, _, _)) = error as? SynthesisError else { return false }
             return true
         }
-        #expect(server.requests.count == 2)
+        #expect(server.requests.count == 4)
     }
 
     @Test func malformedServerResponses() throws {
@@ -124,7 +127,7 @@ import Testing
         defer { server.stop() }
         let start = ContinuousClock.now
         #expect { try client(server, readTimeout: 0.3).complete([.user("hi")]) } throws: { error in
-            guard case .transport(let m) = error as? LLMError else { return false }
+            guard case .transport(let m, true) = error as? LLMError else { return false }
             return m.contains("read timeout")
         }
         #expect((ContinuousClock.now - start).seconds < 1.5)
@@ -135,8 +138,50 @@ import Testing
         let url = server.url
         server.stop()
         #expect { try LLMClient(LLMConfiguration(endpoint: url, model: "m", apiKey: Self.key)).complete([.user("hi")]) } throws: { error in
-            guard case .transport(let m) = error as? LLMError else { return false }
+            guard case .transport(let m, _) = error as? LLMError else { return false }
             return m.contains("cannot connect") && !m.contains(LLMTests.key)
+        }
+    }
+
+    @Test("429 with Retry-After, then 503, then the reply: retried, waiting what the server asks")
+    func transientFailuresAreRetried() throws {
+        let counter = Counter()
+        let flaky = try LoopbackServer { _ in
+            switch counter.next() {
+            case 1: .init(status: 429, body: #"{"error": {"message": "Rate limit reached", "type": "rate_limit_error"}}"#, headers: [("Retry-After", "0.4")])
+            case 2: .init(status: 503, body: "overloaded")
+            default: .init(body: completion("third time"))
+            }
+        }
+        defer { flaky.stop() }
+        let start = ContinuousClock.now
+        #expect(try client(flaky, retries: 2).complete([.user("hi")]) == "third time")
+        #expect(flaky.requests.count == 3 && (ContinuousClock.now - start).seconds >= 0.4)
+        // Not retried: a wrong key, an exhausted quota; retries spent: the last error.
+        for (status, body, requests) in [(401, #"{"error": {"message": "bad key"}}"#, 1), (429, #"{"error": {"message": "You exceeded your current quota"}}"#, 1), (500, "boom", 3)] {
+            let server = try LoopbackServer { _ in .init(status: status, body: body) }
+            defer { server.stop() }
+            #expect(throws: LLMError.self) { try client(server, retries: 2).complete([.user("hi")]) }
+            #expect(server.requests.count == requests, "HTTP \(status)")
+        }
+    }
+
+    @Test("streamed replies: deltas joined up to [DONE]; an idle timeout, not a total one; a cut stream is an error")
+    func streamedReplies() throws {
+        let server = try LoopbackServer { r in
+            let stream = (try? JSONSerialization.jsonObject(with: r.body) as? [String: Any])?["stream"] as? Bool == true
+            let cut = messages(r).first?["content"] == "cut"
+            return .init(body: streamedCompletion([#"{"ok""#, ": ", "true}"], done: !cut), chunked: true, contentType: stream ? "text/event-stream" : "text/plain",
+                         pieces: 4, gap: 0.25)
+        }
+        defer { server.stop() }
+        // 0.75 s in all, 0.25 s between parts: a 0.5 s idle timeout holds; a 0.5 s total one would not.
+        #expect(try client(server, readTimeout: 0.5, stream: true).complete([.user("hi")]) == #"{"ok": true}"#)
+        #expect(server.requests.last?.headers["accept"] == "text/event-stream")
+        #expect(throws: LLMError.self) { try client(server, readTimeout: 0.5).complete([.user("hi")]) }
+        #expect { try client(server, stream: true).complete([.user("cut")]) } throws: { error in
+            guard case .malformedResponse(let m) = error as? LLMError else { return false }
+            return m.contains("without data: [DONE]")
         }
     }
 
@@ -165,4 +210,11 @@ import Testing
         #expect(try jsonObject(inReply: "Here it is:\n```json\n{\"a\": 1}\n```\nDone.")["a"] as? Int == 1)
         #expect(throws: SpecError.self) { try jsonObject(inReply: "[1, 2]") }
     }
+}
+
+/// A thread-safe request counter for servers whose reply depends on the request's position.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.withLock { value += 1; return value } }
 }

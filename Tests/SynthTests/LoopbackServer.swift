@@ -18,6 +18,12 @@ final class LoopbackServer: @unchecked Sendable {
         var body: String
         var delay: Double = 0
         var chunked = false
+        /// Extra header lines, e.g. ("Retry-After", "1").
+        var headers: [(String, String)] = []
+        var contentType = "application/json"
+        /// Chunks a chunked body is sent in, with `gap` seconds between them.
+        var pieces = 2
+        var gap: Double = 0
     }
 
     let port: UInt16
@@ -65,18 +71,21 @@ final class LoopbackServer: @unchecked Sendable {
             let reply = handler(request)
             if reply.delay > 0 { Thread.sleep(forTimeInterval: reply.delay) }
             let body = Data(reply.body.utf8)
-            var head = "HTTP/1.1 \(reply.status) \(reply.status < 400 ? "OK" : "Error")\r\nContent-Type: application/json\r\nConnection: close\r\n"
-            var payload = body
+            var head = "HTTP/1.1 \(reply.status) \(reply.status < 400 ? "OK" : "Error")\r\nContent-Type: \(reply.contentType)\r\nConnection: close\r\n"
+            for (name, value) in reply.headers { head += "\(name): \(value)\r\n" }
+            func write(_ bytes: Data) { _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) } }
             if reply.chunked {
-                head += "Transfer-Encoding: chunked\r\n\r\n"
-                let half = body.count / 2
-                payload = Data(String(half, radix: 16).utf8) + Data("\r\n".utf8) + body.prefix(half) + Data("\r\n".utf8)
-                    + Data(String(body.count - half, radix: 16).utf8) + Data("\r\n".utf8) + body.suffix(body.count - half) + Data("\r\n0\r\n\r\n".utf8)
+                write(Data((head + "Transfer-Encoding: chunked\r\n\r\n").utf8))
+                let size = (body.count + reply.pieces - 1) / max(1, reply.pieces)
+                for start in stride(from: 0, to: body.count, by: max(1, size)) {
+                    let piece = body[start..<min(start + size, body.count)]
+                    write(Data(String(piece.count, radix: 16).utf8) + Data("\r\n".utf8) + piece + Data("\r\n".utf8))
+                    if reply.gap > 0 { Thread.sleep(forTimeInterval: reply.gap) }
+                }
+                write(Data("0\r\n\r\n".utf8))
             } else {
-                head += "Content-Length: \(body.count)\r\n\r\n"
+                write(Data((head + "Content-Length: \(body.count)\r\n\r\n").utf8) + body)
             }
-            let bytes = Data(head.utf8) + payload
-            _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }
         }
     }
 
@@ -116,6 +125,17 @@ func completion(_ content: String) -> String {
         "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],
     ]
     return String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+}
+
+/// A streamed chat-completions reply (server-sent events) whose deltas spell `parts`, ending with
+/// `data: [DONE]` unless `done` is false.
+func streamedCompletion(_ parts: [String], done: Bool = true) -> String {
+    let events = parts.map { part -> String in
+        let object: [String: Any] = ["id": "chatcmpl-test", "object": "chat.completion.chunk", "model": "test-model",
+                                     "choices": [["index": 0, "delta": ["content": part], "finish_reason": NSNull()]]]
+        return "data: " + String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n\n"
+    }
+    return events.joined() + (done ? "data: [DONE]\n\n" : "")
 }
 
 /// The messages of a chat-completions request.
