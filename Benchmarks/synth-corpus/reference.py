@@ -70,6 +70,11 @@ LATEX_SUBS = [
     (re.compile(r"\\(cdot|times)(?![A-Za-z])"), "*"),
     (re.compile(r"\\in(?![A-Za-z])"), "∈"),
     (re.compile(r"\\[{}]"), lambda m: m.group(0)[1]),
+    (re.compile(r"\\(?:qquad|quad|;|,|!|:)"), " "),
+    (re.compile(r"\\(min|max)(?![A-Za-z])"), r"\1"),
+    (re.compile(r"\\(?:text|mathrm|mathbf|operatorname)\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"_\{([A-Za-z0-9_,]+)\}"), lambda m: "_" + m.group(1).replace(",", "_")),
+    (re.compile(r"\\\\"), "\n"),
 ]
 
 
@@ -396,7 +401,7 @@ SECTION_RE = re.compile(
     r"^(subject\s+to|s\.\s*t\.?|such\s+that|constraints?|where|decision\s+variables?|variables?"
     r"|bounds?|non-?negativity(?:\s+constraints?)?|integrality(?:\s+constraints?)?"
     r"|variable\s+(?:types?|domains?)|domains?|integers?|general|binar(?:y|ies)|objective(?:\s+function)?)"
-    r"\b\s*(?:\([^)]*\))?\s*:?\s*(.*)$", re.I)
+    r"(?![A-Za-z0-9_])\s*(?:\([^)]*\))?\s*:?\s*(.*)$", re.I)
 
 TYPE_PATTERNS = [
     ("binary", re.compile(r"\{\s*0\s*,\s*1\s*\}|\bbinar(?:y|ies)\b|\b0\s*(?:or|/)\s*1\b|\b1 if\b", re.I)),
@@ -485,7 +490,7 @@ DEF_RE = re.compile(
 
 
 def try_definition(line, model):
-    pieces = re.split(r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=%s\s*(?:=|:)\s*[A-Za-z])" % IDENT, line)
+    pieces = re.split(r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=%s\s*(?:=|:)\s*[A-Za-z0-9])" % IDENT, line)
     if len(pieces) > 1:
         trial = Model()
         if all(try_single_definition(pc, trial) for pc in pieces):
@@ -516,7 +521,7 @@ def try_single_definition(line, model):
     return True
 
 
-TRAILING_PROSE_PAREN = re.compile(r"\s\(([A-Za-z][A-Za-z0-9 ,'/&=:;%.-]*)\)\s*$")
+TRAILING_PROSE_PAREN = re.compile(r"\s\(([A-Za-z.][A-Za-z0-9 ,'/&=:;%.-]*)\)\s*$")
 TRAILING_PROSE_WORDS = re.compile(r"^(.*?[\w)%])\s{2,}([A-Za-z][A-Za-z0-9 %,'/-]*)$")
 
 
@@ -532,7 +537,8 @@ def annotation_paren(content):
 def strip_trailing_words(line):
     """'5f + 3a >= 200     tons transported' -> '5f + 3a >= 200'."""
     m = TRAILING_PROSE_WORDS.match(line)
-    if m and is_prose(m.group(2)) and not re.search(r"\s-\s", m.group(2)):
+    if m and not re.search(r"\s-\s", m.group(2)) and (
+            is_prose(m.group(2)) or re.fullmatch(r"[A-Za-z]{2,}", m.group(2).strip())):
         return m.group(1)
     return line
 
@@ -832,10 +838,34 @@ def choose_big_m(mrows, vtype, lo, hi):
     return out
 
 
+_HIGHS_STARTED = False
+
+
+def new_highs():
+    """highspy.Highs(), keeping the one-time HiGHS banner off stdout."""
+    global _HIGHS_STARTED
+    import highspy
+    if _HIGHS_STARTED:
+        return highspy.Highs()
+    import os
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    try:
+        h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    _HIGHS_STARTED = True
+    return h
+
+
 def solve(names, vtype, lb, ub, obj, sense, plain, mrows_m, m_scale=1.0):
     import highspy
     import numpy as np
-    h = highspy.Highs()
+    h = new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", 1e-9)
     h.setOptionValue("mip_abs_gap", 1e-9)
@@ -898,7 +928,7 @@ def exact_disjunctive(names, vtype, lb, ub, obj, sense, plain, mrows):
             return None, "not applicable (M term with a general integer expression)"
     if len(gvars) > 12:
         return None, "not applicable (too many cases)"
-    best, ncases = None, 0
+    best, best_sol, ncases, unbounded = None, None, 0, False
     import itertools
     for combo in itertools.product(*[cases[y] for y in gvars]):
         lb2, ub2 = dict(lb), dict(ub)
@@ -934,10 +964,16 @@ def exact_disjunctive(names, vtype, lb, ub, obj, sense, plain, mrows):
             if not feasible:
                 continue
             ncases += 1
-            st, val, _ = solve(names, vtype, lb2, ub2, obj, sense, plain + extra, [])
+            st, val, sol = solve(names, vtype, lb2, ub2, obj, sense, plain + extra, [])
             if st == "optimal" and (best is None or (val > best if sense == "max" else val < best)):
-                best = val
-    return best, "%d feasible case(s) of %d variable(s)" % (ncases, len(gvars))
+                best, best_sol = val, sol
+            elif st not in ("optimal", "Infeasible"):
+                unbounded = True
+    how = "%d case(s) over %d variable(s) solved without M" % (ncases, len(gvars))
+    if unbounded:
+        return None, how + "; a case is unbounded or not solved"
+    exact_disjunctive.last_solution = best_sol
+    return best, how
 
 
 def clean_number(v):
@@ -953,8 +989,28 @@ def run_model(path):
     names, vtype, lb, ub, plain, mrows = build(model)
     if not names:
         raise Refused("no variables")
+    # a variable used in a single row and not in the objective is usually
+    # misread prose ("<= 20000  budget"); report it so the corpus stays clean
+    uses = {n: 0 for n in names}
+    for p, _, _, _ in model.rows:
+        for n in p.symbols():
+            uses[n] += 1
+    for n in names:
+        if uses[n] == 1 and (n,) not in model.obj.t:
+            model.notes.append("suspicious: variable %s occurs in one row only and not in the objective" % n)
     lo, hi = propagate(names, vtype, lb, ub, plain)
-    mrows_m = choose_big_m(mrows, vtype, lo, hi)
+    try:
+        mrows_m = choose_big_m(mrows, vtype, lo, hi)
+    except Refused as e:
+        if not str(e).startswith("cannot derive finite bounds"):
+            raise
+        # No safe M from the rows: the M-free case enumeration is exact, use it if it applies.
+        ex, how = exact_disjunctive(names, vtype, lb, ub, model.obj, model.sense, plain, mrows)
+        if ex is None:
+            raise Refused("%s; M-free case enumeration: %s" % (e, how))
+        return {"status": "optimal", "objective": ex, "solution": exact_disjunctive.last_solution,
+                "vtype": vtype, "big_m_rows": len(mrows), "notes": model.notes,
+                "exact_check": "used as the answer (no finite bound to choose M): " + how}
     status, val, sol = solve(names, vtype, lb, ub, model.obj, model.sense, plain, mrows_m)
     info = {"status": status, "objective": val, "solution": sol, "vtype": vtype,
             "big_m_rows": len(mrows), "notes": model.notes}
@@ -975,6 +1031,31 @@ def run_model(path):
     return info
 
 
+def check_sources(manifest, data_dir):
+    """Compare the published values copied into manifest.json with the source data."""
+    problems = []
+    answers = {}
+    ans_path = data_dir / "answers.jsonl"
+    if ans_path.exists():
+        for line in ans_path.open():
+            a = json.loads(line)
+            answers[a["nl4opt_hash"]] = a
+    for e in manifest.values():
+        src, pub = e["source"], e.get("published")
+        if src.startswith("ComplexOR/"):
+            sample = data_dir / "ComplexOR" / src.split("/", 1)[1] / "sample.json"
+            if sample.exists():
+                out = json.loads(sample.read_text())[0]["output"][0]
+                if out != pub:
+                    problems.append("%s: manifest %s != sample.json %s" % (e["id"], pub, out))
+        elif src.startswith("NL4Opt test "):
+            h = src.split()[-1]
+            if answers and (h not in answers or answers[h]["optimum"] != pub):
+                problems.append("%s: manifest %s != answers.jsonl %s" % (
+                    e["id"], pub, answers.get(h, {}).get("optimum")))
+    return problems
+
+
 def close(a, b):
     return abs(a - b) <= 1e-5 * max(1.0, abs(a), abs(b))
 
@@ -983,14 +1064,25 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dir", default=str(HERE))
     ap.add_argument("--verbose", action="store_true", help="print solutions")
+    ap.add_argument("--data", default="/work/shared/data/nl4opt",
+                    help="NL4Opt/ComplexOR data folder; when present, the published values in "
+                         "manifest.json are checked against it")
     ap.add_argument("ids", nargs="*", help="only these model ids (no answers.jsonl written)")
     args = ap.parse_args()
     base = Path(args.dir)
     manifest = {e["id"]: e for e in json.loads((base / "manifest.json").read_text())}
+    data_dir = Path(args.data)
+    if data_dir.is_dir():
+        src_problems = check_sources(manifest, data_dir)
+        print("published values checked against %s: %s" % (
+            data_dir, "all equal" if not src_problems else "%d differ" % len(src_problems)))
+    else:
+        src_problems = []
+        print("source data folder %s not found; published values not re-checked" % data_dir)
     files = sorted((base / "models").glob("*.txt"))
     if args.ids:
         files = [f for f in files if f.stem in args.ids]
-    out, problems = [], []
+    out, problems = [], list(src_problems)
     for f in files:
         mid = f.stem
         meta = manifest.get(mid)
@@ -1013,6 +1105,9 @@ def main():
             out.append(rec)
             print("%-28s refused   %s" % (mid, e))
             continue
+        for note in info["notes"]:
+            if note.startswith("suspicious"):
+                problems.append("%s: %s" % (mid, note))
         rec["status"] = info["status"]
         if info["status"] == "optimal":
             rec["objective"] = clean_number(info["objective"])

@@ -23,19 +23,58 @@ private let headers: [(words: String, section: ModelSection?)] = [
 /// Headers that may run into a statement without a colon ("subject to x + y <= 4", "where x >= 0").
 private let runOnHeaders: Set<String> = ["subject to", "such that", "s.t.", "s.t", "where", "with"]
 
-/// A header at the start of `text`: its section (nil: none changes) and the rest of the line.
-/// "Constraints:", "Subject to", "s.t. x + y <= 4", "Objective: maximize 3x".
-func splitHeader(_ text: String) -> (section: ModelSection?, rest: String)? {
+/// A header at the start of `text`: its section (nil: none changes), the domain a parenthesis
+/// after it names ("Variables (integers):"), and the rest of the line. "Constraints:",
+/// "Subject to", "s.t. x + y <= 4", "Objective: maximize 3x".
+func splitHeader(_ text: String) -> (section: ModelSection?, kind: SpecKind?, rest: String)? {
     let lower = text.lowercased()
     for (words, section) in headers where lower.hasPrefix(words) {
         let after = text.dropFirst(words.count)
-        if after.isEmpty { return (section, "") }
-        let rest = after.drop { $0 == " " || $0 == "\t" }
-        if rest.first == ":" { return (section, String(rest.dropFirst()).trimmingCharacters(in: .whitespaces)) }
+        if after.isEmpty { return (section, nil, "") }
+        var rest = after.drop { $0 == " " || $0 == "\t" }
+        var kind: SpecKind?
+        if rest.first == "(", let close = rest.firstIndex(of: ")"), rest[rest.index(after: close)...].drop(while: { $0 == " " }).first == ":" {
+            kind = domain(in: rest[..<close].lowercased())
+            rest = rest[rest.index(after: close)...].drop { $0 == " " }
+        }
+        if let mark = rest.first, ":-–—".contains(mark), mark == ":" || rest.dropFirst().first == " " {
+            return (section, kind, String(rest.dropFirst()).trimmingCharacters(in: .whitespaces))
+        }
         // "st" and "s.t" only as whole words; a header runs on only after a space.
-        if runOnHeaders.contains(words), rest.count < after.count { return (section, String(rest)) }
+        if runOnHeaders.contains(words), rest.count < after.count { return (section, nil, String(rest)) }
     }
     return nil
+}
+
+/// A line holding several statements separated by ";" outside parentheses, split; nil otherwise.
+func splitStatements(_ text: String) -> [String]? {
+    var parts: [String] = [], current = "", depth = 0
+    for c in text {
+        if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+        if c == ";" && depth == 0 { parts.append(current); current = "" } else { current.append(c) }
+    }
+    parts.append(current)
+    let statements = parts.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    return statements.count > 1 ? statements : nil
+}
+
+/// The lines of a text with continuations joined: a line starting with `+` continues the one
+/// before, and so does every line after one ending in an operator or `=` (a sum written over
+/// several lines). Joined lines become empty, so line numbers stay.
+func joinedContinuations(_ lines: [String]) -> [String] {
+    var out = lines
+    var open: Int?  // the line being continued
+    for k in out.indices {
+        let t = out[k].trimmingCharacters(in: .whitespaces)
+        let previous = open.map { out[$0].trimmingCharacters(in: .whitespaces) } ?? ""
+        if let o = open, !t.isEmpty, t.hasPrefix("+") || (previous.last.map({ "+-*/=(≤≥<>".contains($0) }) == true && !previous.hasSuffix("**")) {
+            out[o] += " " + t
+            out[k] = ""
+            continue
+        }
+        if !t.isEmpty { open = k }
+    }
+    return out
 }
 
 /// `text` without Markdown emphasis around a leading phrase (`**Objective:**`) and list markers:
@@ -47,12 +86,13 @@ func withoutMarkup(_ text: String, dashBullets: Bool) -> String {
         s = s[s.index(s.startIndex, offsetBy: 2)..<close.lowerBound] + s[close.upperBound...]
     }
     s = s.drop { $0 == " " }
-    if let first = s.first, first == "*" || first == "•" || (first == "-" && (dashBullets || !s.contains(where: { "<>=≤≥".contains($0) }))), s.dropFirst().first == " " {
+    if let first = s.first, first == "*" || first == "•" || (first == "-" && (dashBullets || !s.contains(where: { "<>=≤≥".contains($0) }) || commentary(String(s.dropFirst(2))) != nil)), s.dropFirst().first == " " {
         s = s.dropFirst(2)
     } else {
-        let digits = s.prefix { $0.isASCII && $0.isNumber }
-        let after = s.dropFirst(digits.count)
-        if !digits.isEmpty, digits.count <= 3, let mark = after.first, mark == "." || mark == ")", after.dropFirst().first == " " {
+        let open = s.first == "(" ? 1 : 0
+        let digits = s.dropFirst(open).prefix { $0.isASCII && $0.isNumber }
+        let after = s.dropFirst(open + digits.count)
+        if !digits.isEmpty, digits.count <= 3, let mark = after.first, (open == 0 && mark == ".") || mark == ")", after.dropFirst().first == " " {
             s = after.dropFirst(2)
         }
     }
@@ -77,7 +117,7 @@ func modelLines(_ lines: [String]) -> [String] {
 func dashedRowCount(_ lines: [String]) -> Int {
     lines.filter { line in
         let t = line.trimmingCharacters(in: .whitespaces)
-        return t.hasPrefix("- ") && t.contains(where: { "<>=≤≥".contains($0) })
+        return t.hasPrefix("- ") && t.contains(where: { "<>=≤≥".contains($0) }) && commentary(String(t.dropFirst(2))) == nil
     }.count
 }
 
@@ -116,12 +156,13 @@ private func domain(in words: String) -> SpecKind? {
 /// (`x, y >= 0`), if anything. Nil when the line is not one; throws for a domain it cannot model.
 func postfixDeclaration(_ text: String) throws(SpecError) -> (names: [String], kind: SpecKind, rest: String?)? {
     func names(_ list: Substring) -> [String]? {
-        let parts = list.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        let parts = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         return !parts.isEmpty && parts.allSatisfy({ isIdentifier($0) && $0 != "M" }) ? parts : nil
     }
-    if let member = text.firstIndex(where: { $0 == "∈" }) {
-        guard let list = names(text[..<member]) else { return nil }
-        let set = text[text.index(after: member)...].filter { $0 != " " }.lowercased()
+    let member = text.range(of: "∈") ?? text.range(of: #"\s+in\s+(?=[{ℤℝℕZRN])"#, options: .regularExpression)
+    if let member {
+        guard let list = names(text[..<member.lowerBound]) else { return nil }
+        let set = text[member.upperBound...].filter { $0 != " " }.lowercased()
         if ["{0,1}", "{0;1}", "𝔹", "b", "{0,1}^n"].contains(set) { return (list, .binary, nil) }
         if let f = set.first, "zℤnℕ".contains(f) || set.hasPrefix("integer") { return (list, .integer, nil) }
         if let f = set.first, "rℝ".contains(f) {
@@ -138,8 +179,11 @@ func postfixDeclaration(_ text: String) throws(SpecError) -> (names: [String], k
             guard lower.hasSuffix(ending) else { continue }
             let head = text.dropLast(ending.count).trimmingCharacters(in: .whitespaces)
             if let list = names(Substring(head)) { return (list, kind, nil) }
-            // "x, y >= 0 and integer": the names are the left side of the bound.
-            if let relation = head.firstIndex(where: { "<>=≤≥".contains($0) }), let list = names(head[..<relation]) { return (list, kind, head) }
+            // "x, y >= 0 and integer": the names are the left side of a bound.
+            if let relation = head.firstIndex(where: { ">≥".contains($0) }), let list = names(head[..<relation]),
+               Double(head[relation...].drop { ">=≥ ".contains($0) }) != nil {
+                return (list, kind, head)
+            }
         }
     }
     return nil
@@ -172,4 +216,103 @@ func splitRows(_ text: String) -> [String]? {
     let rows = parts.map { $0.trimmingCharacters(in: .whitespaces) }
     guard rows.count > 1, rows.allSatisfy({ $0.contains(where: { "<>=≤≥".contains($0) }) }) else { return nil }
     return rows
+}
+
+/// Whether `text` holds two words in a row (letters only): prose, not an expression.
+func hasProse(_ text: String) -> Bool {
+    text.range(of: #"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z'\-]+\s+[A-Za-z][A-Za-z'\-]+(?![A-Za-z0-9_])"#, options: .regularExpression) != nil
+}
+
+/// LaTeX an LLM may put in a model (`$x_{1} \leq 4$`, `\cdot`, `\in \{0,1\}`) as plain text.
+func withoutLaTeX(_ text: String) -> String {
+    guard text.contains("$") || text.contains("\\") else { return text }
+    var s = text
+    for (command, plain) in [("\\leq", "≤"), ("\\le", "≤"), ("\\geq", "≥"), ("\\ge", "≥"), ("\\neq", "≠"), ("\\cdot", "*"), ("\\times", "*"),
+                             ("\\in", "∈"), ("\\{", "{"), ("\\}", "}"), ("\\sum", "∑"), ("\\min", "min"), ("\\max", "max"), ("\\forall", "∀"), ("\\mathbb{Z}", "ℤ"), ("\\mathbb{R}", "ℝ"),
+                             ("\\mathbb{N}", "ℕ"), ("\\,", " "), ("\\;", " "), ("\\quad", " "), ("$", "")] {
+        s = s.replacingOccurrences(of: command, with: plain)
+    }
+    s = s.replacingOccurrences(of: #"\\text\{([^}]*)\}"#, with: "$1", options: .regularExpression)
+    return s.replacingOccurrences(of: #"_\{([A-Za-z0-9_,]*)\}"#, with: "_$1", options: .regularExpression)
+}
+
+/// What a line of prose says about the variables.
+enum Commentary: Equatable {
+    /// Names with the domain their description gives (nil: none).
+    case declarations([String], SpecKind?)
+    /// "All variables are integers": the domain of every variable that declares none.
+    case defaultKind(SpecKind)
+    /// Prose that says nothing the model needs ("Stock constraints", "Choose one supplier").
+    case note
+}
+
+/// A line of prose around the model — variable descriptions (`x = number of chairs`,
+/// `Let d = desk lamps, z = 1 if the night line runs (binary)`, `buses (number of buses)`),
+/// domain sentences (`H, L are non-negative integers`, `all variables are continuous`), headings
+/// and remarks — or nil when the line is a statement. A line with <, >, ≤ or ≥ is never prose.
+func commentary(_ text: String) -> [Commentary]? {
+    guard !text.contains(where: { "<>≤≥".contains($0) }) else { return nil }
+    // A heading: "Supply:", "Earliness / lateness:".
+    if text.hasSuffix(":"), !text.contains(where: { "=+*".contains($0) }), text.contains(where: \.isLetter) { return [.note] }
+    guard hasProse(text) else { return nil }
+    let lower = text.lowercased()
+    let nameList = #"[A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*|\s+and\s+[A-Za-z_][A-Za-z0-9_]*)*"#
+    if lower.range(of: #"^(all|the|every|each)( the)?( decision)? variables? (are|is|must be|should be)\b"#, options: .regularExpression) != nil {
+        return [domain(in: lower).map { .defaultKind($0) } ?? .note]
+    }
+    if let match = text.range(of: "^(" + nameList + #")\s+(are|is|must be|should be)\s+(.*)$"#, options: .regularExpression),
+       let kind = domain(in: String(text[match]).lowercased()), let verb = text.range(of: #"\s+(are|is|must be|should be)\s+"#, options: .regularExpression) {
+        return [.declarations(names(in: text[..<verb.lowerBound]), kind)]
+    }
+    // Descriptions: items "NAMES = prose", "NAME: prose", "NAME (prose)", "NAME be prose" from the start.
+    var body = Substring(text)
+    for prefix in ["let ", "where ", "with ", "and "] where body.lowercased().hasPrefix(prefix) { body = body.dropFirst(prefix.count) }
+    let string = String(body)
+    // With "=", every "=" must follow a name list and precede words ("x1 - I1 = 40 (period 1)" is a row).
+    let separators = string.contains("=") ? #"\s*=\s*(?=[A-Za-z]|[01] (?:if|or|when))"# : #"\s*(?::|–|—|\s-\s|\(|\s+be\s+|\s+is\s+|\s+are\s+)"#
+    let item = try! NSRegularExpression(pattern: #"(?:^|[,;]\s*|\s+and\s+)("# + nameList + ")" + separators)
+    let matches = item.matches(in: string, range: NSRange(string.startIndex..., in: string))
+    guard let first = matches.first, first.range.location == 0, !string.contains("=") || matches.count == string.filter({ $0 == "=" }).count else {
+        return text.contains("=") ? nil : [.note]
+    }
+    return matches.enumerated().map { k, m in
+        let names = String(string[Range(m.range(at: 1), in: string)!])
+        let end = k + 1 < matches.count ? Range(matches[k + 1].range, in: string)!.lowerBound : string.endIndex
+        let description = string[Range(m.range, in: string)!.upperBound..<end]
+        return .declarations(names.replacingOccurrences(of: " and ", with: ",").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "M" },
+                             domain(in: description.lowercased()))
+    }
+}
+
+/// The identifiers of a comma or space separated list.
+private func names(in list: Substring) -> [String] {
+    list.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init).filter { isIdentifier($0) && $0 != "M" && $0 != "and" }
+}
+
+/// A row's text without the note an LLM writes after it, and the note if it was words after the
+/// right-hand side. Notes: a parenthesised remark after a space (`<= 120 (wood)`,
+/// `p1 >= 4   (orders for width 2)`), unless it holds arithmetic; words after the right-hand side
+/// (`4k + 5m ≥ 550   people moved`): after two or more spaces any remark, after one space two or
+/// more words. The reader checks that no dropped word is a variable's name.
+func withoutTrailingNote(_ text: String) -> (row: String, words: String?) {
+    var s = text.trimmingCharacters(in: .whitespaces)
+    while s.hasSuffix(")") {
+        var depth = 0
+        guard let open = s.indices.reversed().first(where: { i in
+            if s[i] == ")" { depth += 1 } else if s[i] == "(" { depth -= 1 }
+            return depth == 0
+        }), open > s.startIndex, s[s.index(before: open)] == " " else { break }
+        let content = String(s[s.index(after: open)..<s.index(before: s.endIndex)])
+        let before = s[..<open].trimmingCharacters(in: .whitespaces)
+        let arithmetic = content.range(of: #"[+*/=<>≤≥]|\s-\s|^-|^\s*[0-9.]+\s*$"#, options: .regularExpression) != nil
+        guard content.contains(where: \.isLetter), !arithmetic || hasProse(content) || content.contains("..."),
+              let last = before.last, !"<>=≤≥+-*/(".contains(last) else { break }
+        s = before
+    }
+    guard let relation = s.lastIndex(where: { "<>=≤≥".contains($0) }) else { return (s, nil) }
+    let tail = String(s[s.index(after: relation)...])
+    let wide = tail.range(of: #"(?<=[0-9A-Za-z_)\]%])\s{2,}[A-Za-z][^<>=≤≥]*$"#, options: .regularExpression)
+    let narrow = tail.range(of: #"(?<=[0-9A-Za-z_)\]])\s[A-Za-z][A-Za-z'\-]*(\s+[A-Za-z][A-Za-z'\-,./]*)+\s*$"#, options: .regularExpression)
+    guard let note = wide ?? narrow, wide != nil || hasProse(String(tail[note])), !tail[note].split(separator: " ").contains("M") else { return (s, nil) }
+    return (String(s[...relation]) + tail[..<note.lowerBound], tail[note].trimmingCharacters(in: .whitespaces))
 }

@@ -25,7 +25,7 @@ public struct AlgebraicReader: Sendable {
     /// each naming its line.
     public func read(_ text: String, name: String? = nil) throws(SpecError) -> FormulationSpec {
         // "\r\n" is one Character in Swift: splitting at "\n" alone would read CRLF text as one line.
-        let lines = modelLines(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { withoutComment(String($0)) })
+        let lines = joinedContinuations(modelLines(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { withoutComment(String($0)) }))
         var state = ReaderState(dashedRows: dashedRowCount(lines))
         var problems: [String] = []
         for (n, line) in lines.enumerated() {
@@ -109,39 +109,52 @@ private struct ReaderState {
 
     /// Lines with a relation that start with "- ": two or more are a Markdown list.
     let dashedRows: Int
-    /// The section the last header opened.
-    var section: ModelSection?
-    /// `maximize` alone on a line: the objective's expression is on the next one.
+    /// The domain a header gives the names listed under it ("Variables (integers):").
+    var sectionKind: SpecKind?
+    /// "All variables are integers": the domain of every variable that declares none.
+    var defaultKind: SpecKind?
+    /// `maximize` alone on a line (or with a name only): the objective's expression is on the next one.
     var pendingObjective: (sense: ObjectiveSense, line: Int, text: String)?
-    /// A variable list (`var x, y`, descriptions, a Variables section) was read: every name must be declared.
+    /// A `var` list was read: every name must be declared.
     var namesListed = false
+    /// Words dropped as a remark after a row, by line: an error if one turns out to be a variable.
+    var droppedNotes: [(line: Int, note: String)] = []
+    /// Names that follow a number at the end of a row ("<= 40 hours"), by line: a unit, or a variable?
+    var unitCandidates: [String: Int] = [:]
+    /// The lines each name appears on.
+    var lines: [String: Set<Int>] = [:]
 
     init(dashedRows: Int) {
         self.dashedRows = dashedRows
     }
 
     mutating func statement(_ raw: String, line: Int) throws(SpecError) {
-        var text = raw.trimmingCharacters(in: .whitespaces)
-        // Markdown emphasis and list markers (code fences are gone: `modelLines`).
-        if dashedRows == 1, text.hasPrefix("- "), text.contains(where: { "<>=≤≥".contains($0) }) {
+        // Markdown emphasis and list markers (code fences are gone: `modelLines`), LaTeX.
+        var text = withoutLaTeX(raw.trimmingCharacters(in: .whitespaces))
+        if dashedRows == 1, text.hasPrefix("- "), text.contains(where: { "<>=≤≥".contains($0) }), commentary(String(text.dropFirst(2))) == nil {
             throw SpecError("line \(line) \"\(text)\": a leading \"- \" is ambiguous (a list bullet, or a minus sign?); write -2x without the space, or drop the bullet")
         }
         text = withoutMarkup(text, dashBullets: dashedRows >= 2)
         while let last = text.last, last == ";" || last == "," || last == "." { text.removeLast() }
         text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return }
+        // Statements separated by ";".
+        if let parts = splitStatements(text) {
+            for part in parts { try statement(part, line: line) }
+            return
+        }
         let place = "line \(line) \"\(text)\""
         func fail(_ message: String) -> SpecError { SpecError("\(place): \(message)") }
-        if let (opened, rest) = splitHeader(text) {
-            if let opened { section = opened }
+        if let (opened, kind, rest) = splitHeader(text) {
+            if opened != nil { sectionKind = kind }
             guard !rest.isEmpty else { return }
-            text = rest
+            text = withoutMarkup(rest, dashBullets: dashedRows >= 2)
         }
 
         // The expression of an objective whose `maximize` stood alone on its line.
         if let pending = pendingObjective {
             pendingObjective = nil
-            guard !text.contains(where: { "<>≤≥".contains($0) }), variableDescription(text) == nil else {
+            guard !text.contains(where: { "<>≤≥".contains($0) }) else {
                 throw SpecError("line \(pending.line) \"\(pending.text)\": empty objective: write the expression after \(pending.text) (on the same line or the next), e.g. maximize 5 trucks + 10 planes")
             }
             try objective(pending.sense, body: text, text: "\(pending.text) \(text)", line: pending.line, fail)
@@ -150,25 +163,36 @@ private struct ReaderState {
 
         // Objective.
         let firstWord = String(text.prefix { $0.isLetter }).lowercased()
-        let wordEnds = [nil, " ", ":"].contains(text.dropFirst(firstWord.count).first)
+        let wordEnds = [nil, " ", ":", "("].contains(text.dropFirst(firstWord.count).first)
         let rest = text.dropFirst(firstWord.count).drop { $0 == " " || $0 == ":" }
         if wordEnds, let sense = ["maximize": ObjectiveSense.maximize, "maximise": .maximize, "max": .maximize,
                                   "minimize": .minimize, "minimise": .minimize, "min": .minimize][firstWord] {
             if objective != nil { throw fail("a second objective (the first is on line \(objectiveLine))") }
-            if rest.isEmpty {
-                pendingObjective = (sense, line, text)
-                return
-            }
             try objective(sense, body: String(rest), text: text, line: line, fail)
             return
         }
 
-        // Variable descriptions ("x: number of trucks") and domains written after the names.
-        if let (name, kind) = variableDescription(text) {
-            try declare([name], kind, fail)
-            namesListed = true
+        // Declarations: integer a, b / continuous … / binary … / var …; "Binary: b1, b2 = 1 if …".
+        let kinds: [String: SpecKind?] = ["integer": .integer, "integers": .integer, "int": .integer, "general": .integer, "generals": .integer,
+                                          "continuous": .continuous, "binary": .binary, "binaries": .binary, "bin": .binary, "var": nil, "vars": nil]
+        if let kind = kinds[firstWord] ?? nil, text.dropFirst(firstWord.count).first == ":" {
+            sectionKind = kind
+            text = String(rest)
+            if text.isEmpty { return }
+            if let said = commentary(text) {
+                for case .declarations(let names, let k) in said { try declare(names, k ?? kind, fail) }
+                return
+            }
+        }
+        if wordEnds, let kind = kinds[firstWord], !rest.contains(where: { "<>=≤≥".contains($0) }), !hasProse(String(rest)) {
+            let names = rest.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            if names.isEmpty { throw fail("a declaration lists no variables") }
+            try declare(names, kind ?? sectionKind, fail)
+            if kind == nil { namesListed = true }
             return
         }
+        // Domains written after the names; "all variables >= 0" (implied).
+        if text.lowercased().range(of: #"^(all|the)( decision)? variables (are )?(>=|≥|=>)\s*0$"#, options: .regularExpression) != nil { return }
         let postfix: (names: [String], kind: SpecKind, rest: String?)?
         do { postfix = try postfixDeclaration(text) } catch { throw fail(error.problems.joined(separator: "; ")) }
         if let postfix {
@@ -176,22 +200,31 @@ private struct ReaderState {
             guard let rest = postfix.rest else { return }
             text = rest
         }
+        // Prose: variable descriptions, domain sentences, headings and remarks.
+        if let said = commentary(text) {
+            for s in said {
+                switch s {
+                case .declarations(let names, let kind): try declare(names, kind ?? sectionKind, fail)
+                case .defaultKind(let kind): defaultKind = kind
+                case .note: break
+                }
+            }
+            return
+        }
+        // A name list under a header that gives a domain: "Variables (integers):" then "z, s, w".
+        if let kind = sectionKind, text.split(whereSeparator: { $0 == "," || $0 == " " }).allSatisfy({ isIdentifier(String($0)) }) {
+            try declare(text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init), kind, fail)
+            return
+        }
         // Several rows on one line.
         if let rows = splitRows(text) {
             for row in rows { try statement(row, line: line) }
             return
         }
-
-        // Declarations: integer a, b / continuous … / binary … / var ….
-        let kinds: [String: SpecKind?] = ["integer": .integer, "integers": .integer, "int": .integer, "general": .integer, "generals": .integer,
-                                          "continuous": .continuous, "binary": .binary, "binaries": .binary, "bin": .binary, "var": nil, "vars": nil]
-        if wordEnds, let kind = kinds[firstWord], !rest.contains(where: { "<>=≤≥".contains($0) }) {
-            let names = rest.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-            if names.isEmpty { throw fail("a declaration lists no variables") }
-            try declare(names, kind, fail)
-            if kind == nil || section == .variables { namesListed = true }
-            return
-        }
+        // A remark after the row.
+        let (bare, words) = withoutTrailingNote(text)
+        if let words { droppedNotes.append((line, words)) }
+        text = bare
 
         // A constraint, with an optional label.
         var body = text
@@ -245,6 +278,11 @@ private struct ReaderState {
     mutating func constraint(_ lhs: [Token], _ relation: String, _ rhs: [Token], label: String?, source: String, line: Int,
                              _ fail: (String) -> SpecError) throws(SpecError) {
         guard !lhs.isEmpty, !rhs.isEmpty else { throw fail("a side of '\(relation)' is empty") }
+        // "<= 40 hours": a unit after the number, or a variable? Decided once every line is read.
+        if rhs.count >= 2, case .number = rhs[rhs.count - 2], case .name(let n) = rhs[rhs.count - 1], n != "M",
+           rhs.count == 2 || [Token.op("+"), .op("-")].contains(rhs[rhs.count - 3]) {
+            unitCandidates[n] = unitCandidates[n] ?? line
+        }
         var l = lhs, r = rhs
         let difference = try parse(&l, fail) + parse(&r, fail).scaled(-1)
         var op: RowOperator = relation == "<=" ? .lessOrEqual : relation == ">=" ? .greaterOrEqual : .equal
@@ -288,11 +326,17 @@ private struct ReaderState {
 
     /// The objective from the expression after `maximize`/`minimize` (`z = 3x + 2y`, `profit: …`).
     mutating func objective(_ sense: ObjectiveSense, body text: String, text sentence: String, line: Int, _ fail: (String) -> SpecError) throws(SpecError) {
-        var body = text
-        // "maximize z = 3x + 2y", "max profit: …"
-        if let eq = body.firstIndex(where: { $0 == "=" || $0 == ":" }), !body[..<eq].contains(where: { "<>!".contains($0) }),
-           isIdentifier(body[..<eq].trimmingCharacters(in: .whitespaces)) {
-            body = String(body[body.index(after: eq)...])
+        var body = withoutTrailingNote(text).row
+        // The objective's name: "z = 3x + 2y", "profit: …", "revenue R = …", "(vitamin D): …", "total covered population:".
+        if let eq = body.firstIndex(where: { $0 == "=" || $0 == ":" }),
+           body[..<eq].range(of: #"^[A-Za-z0-9_ ()'\-]*$"#, options: .regularExpression) != nil {
+            body = String(body[body.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+        } else if hasProse(body), body.range(of: #"^[A-Za-z '\-]+$"#, options: .regularExpression) != nil {
+            body = ""  // "Maximize net profit": the expression follows
+        }
+        if body.isEmpty, pendingObjective == nil, objective == nil {
+            pendingObjective = (sense, line, sentence)
+            return
         }
         var tokens = try tokenize(body, fail)
         if tokens.contains(where: { if case .relation = $0 { true } else { false } }) { throw fail("an objective has no <=, >= or =") }
@@ -320,16 +364,32 @@ private struct ReaderState {
     }
 
     mutating func note(_ names: [String], _ line: Int) {
-        for n in names where usedLine[n] == nil {
-            used.append(n)
-            usedLine[n] = line
+        for n in names {
+            lines[n, default: []].insert(line)
+            if usedLine[n] == nil {
+                used.append(n)
+                usedLine[n] = line
+            }
         }
     }
 
     /// Checks run once every line is read: an objective, declared names, likely typos.
     func finish() -> [String] {
         var problems: [String] = []
-        if objective == nil { problems.append("no objective: add a line such as `maximize 5 trucks + 10 planes` or `minimize cost`") }
+        if let pending = pendingObjective {
+            problems.append("line \(pending.line) \"\(pending.text)\": empty objective: write the expression after it (on the same line or the next), e.g. maximize 5 trucks + 10 planes")
+        } else if objective == nil {
+            problems.append("no objective: add a line such as `maximize 5 trucks + 10 planes` or `minimize cost`")
+        }
+        for (n, line) in unitCandidates.sorted(by: { $0.value < $1.value }) where lines[n] == [line] && declared[n] == nil {
+            problems.append("line \(line): \"\(n)\" follows a number and appears nowhere else: if it is a unit, drop it; if it is a variable, write the product with * or declare \(n)")
+        }
+        for (line, note) in droppedNotes {
+            let words = Set(note.split(whereSeparator: { " ,.;()".contains($0) }).map(String.init))
+            if let variable = used.first(where: words.contains) {
+                problems.append("line \(line): the words after the row, \"\(note)\", name the variable \"\(variable)\" (line \(usedLine[variable]!)); write the row with operators, or put the remark in a comment (#)")
+            }
+        }
         if namesListed {
             let declaredNames = Set(declared.keys)
             for n in used where declared[n] == nil {
@@ -361,7 +421,7 @@ private struct ReaderState {
         let names = used + declared.keys.filter { usedLine[$0] == nil }.sorted()
         let known = Set(names)
         return names.map { n in
-            let kind: SpecKind? = declared[n] ?? (n.hasPrefix("bi_") ? .binary : nil)
+            let kind: SpecKind? = declared[n] ?? (n.hasPrefix("bi_") ? .binary : defaultKind)
             let quantity = String(n.dropFirst(3))
             let indicatorOf = kind == .binary && n.hasPrefix("bi_") && known.contains(quantity) ? quantity : nil
             return SpecVariable(name: n, kind: kind, lower: lowerBounds[n] ?? 0, upper: kind == .binary ? 1 : .infinity, indicatorOf: indicatorOf)

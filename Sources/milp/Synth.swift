@@ -219,27 +219,40 @@ private func readInput(_ path: String) throws -> Data {
 struct SynthEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Compile and solve NL4Opt gold declarations; compare with published optima.",
+        abstract: "Evaluate the readers on a corpus: NL4Opt gold declarations against published optima, or a folder of algebraic models against their answers.",
         discussion: """
-        Each problem is compiled in both readings (all variables integer; all continuous) and solved. A reading reproduces a published optimum when its optimum, rounded to the decimals the published value has, is within a relative 1e-6 of it. The rule: integer first; continuous when only the continuous optimum reproduces the published value. The summary also counts rules that never look at the answer (integer alone; integer, or continuous when the integer model is infeasible) and the problems whose independent cross-check (the `crosscheck` field) agrees with the published value.
+        NL4Opt (--nl4opt FILE): each problem is compiled in both readings (all variables integer; all continuous) and solved. A reading reproduces a published optimum when its optimum, rounded to the decimals the published value has, is within a relative 1e-6 of it. The rule: integer first; continuous when only the continuous optimum reproduces the published value. The summary also counts rules that never look at the answer (integer alone; integer, or continuous when the integer model is infeasible) and the problems whose independent cross-check (the `crosscheck` field) agrees with the published value.
+
+        Algebraic models (--algebraic-dir DIR): every .txt or .md file of DIR is read as `milp synth --algebraic` reads it (in the --vars reading, with --big-m), compiled and solved, and compared with the line of --answers whose id is the file's name without extension: {"id", "status": optimal|infeasible|unbounded|refused, "objective", "source", "reason"}. Each file is matched (status and objective within a relative 1e-6), mismatched, refused (the reader's reason is shown), refused as expected (the answer marks the file invalid), accepted though invalid, or unanswered.
 
         Examples:
           milp synth eval --nl4opt test.jsonl --answers answers.jsonl
           milp synth eval --nl4opt test.jsonl --answers answers.jsonl --json \\
               | jq '.problems[] | select(.matched | not)'
+          milp synth eval --algebraic-dir corpus/models --answers corpus/answers.jsonl
         """
     )
 
-    @Option(help: "The NL4Opt problems (test.jsonl).") var nl4opt: String
-    @Option(help: "The published optima (answers.jsonl: id, nl4opt_hash, optimum, crosscheck).") var answers: String
+    @Option(help: "The NL4Opt problems (test.jsonl).") var nl4opt: String?
+    @Option(help: "A folder of algebraic models, one per .txt or .md file.") var algebraicDir: String?
+    @Option(help: "The answers: published optima for --nl4opt (id, nl4opt_hash, optimum, crosscheck), or one record per model file for --algebraic-dir (id, status, objective).") var answers: String
+    @Option(help: "integer or continuous: the domain of undeclared variables in algebraic models.") var vars: String = "integer"
+    @Option(help: "The big-M used where none can be derived from the variables' bounds (algebraic models).") var bigM: Double = TemplateCompiler.standardBigM
     @OptionGroup var mipSolver: MIPSolverOption
-    @Flag(help: "Print one JSON object: matched, total, the summary counts and a per-problem list.") var json = false
+    @Flag(help: "Print one JSON object: the summary counts and a per-problem list.") var json = false
+
+    func validate() throws {
+        if (nl4opt == nil) == (algebraicDir == nil) { throw ValidationError("give exactly one of --nl4opt FILE or --algebraic-dir DIR") }
+        if VariableReading(rawValue: vars) == nil { throw ValidationError("--vars must be integer or continuous") }
+        if !(bigM.isFinite && bigM > 0) { throw ValidationError("--big-m must be a finite number > 0") }
+    }
 
     func run() throws {
+        if let algebraicDir { return try evaluateAlgebraic(algebraicDir) }
         let problems: [NL4OptProblem]
         let published: [PublishedAnswer]
         do {
-            problems = try NL4OptReader.read(path: nl4opt)
+            problems = try NL4OptReader.read(path: nl4opt!)
             published = try PublishedAnswer.read(path: answers)
         } catch {
             printError("milp synth eval: \(error)")
@@ -276,6 +289,45 @@ struct SynthEval: ParsableCommand {
         if !misses.isEmpty {
             print("\nnot reproduced (\(misses.count)):")
             print(formatTable(["id", "crosscheck", "reason"], misses.map { [$0.id, $0.crosscheck ?? "-", $0.reason] }))
+        }
+    }
+
+    private func evaluateAlgebraic(_ directory: String) throws {
+        let files: [String]
+        let expected: [AlgebraicAnswer]
+        do {
+            files = try AlgebraicEvaluation.modelFiles(in: directory)
+            expected = try AlgebraicAnswer.read(path: answers)
+        } catch {
+            printError("milp synth eval: \(error)")
+            throw ExitStatus.badInput.exitCode
+        }
+        let compiler = TemplateCompiler(reading: VariableReading(rawValue: vars)!, defaultBigM: bigM)
+        let chatter = SolverChatterToStderr()
+        let (report, seconds) = timed { AlgebraicEvaluation(files: files, answers: expected, compiler: compiler, solver: mipSolver.chosen) }
+        chatter.restore()
+        let counts = Dictionary(uniqueKeysWithValues: AlgebraicEvaluation.Verdict.allCases.map { ($0.rawValue, report.count($0)) })
+        if json {
+            print(jsonText([
+                "counts": counts, "total": report.outcomes.count, "seconds": seconds, "solver": mipSolver.chosen.name, "reading": vars,
+                "models": report.outcomes.map { o -> [String: Any] in
+                    ["id": o.id, "verdict": o.verdict.rawValue, "status": o.status, "objective": jsonNumber(o.objective),
+                     "expected_status": o.answer?.status ?? NSNull(), "expected_objective": jsonNumber(o.answer?.objective),
+                     "source": o.answer?.source ?? NSNull(), "reason": o.reason, "big_m": o.bigM, "warnings": o.warnings]
+                },
+            ]))
+            return
+        }
+        let invalid = report.count(.refusedAsExpected) + report.count(.acceptedInvalid)
+        print("""
+        \(report.outcomes.count) models in \(String(format: "%.2f", seconds)) s: matched \(report.count(.matched)) of \(report.outcomes.count - invalid - report.count(.unanswered)) valid, mismatched \(report.count(.mismatched)), refused \(report.count(.refused))
+        invalid models: refused as expected \(report.count(.refusedAsExpected)) of \(invalid), accepted \(report.count(.acceptedInvalid)); unanswered \(report.count(.unanswered))
+        big-M: \(report.outcomes.map(\.bigM.count).reduce(0, +)) values, \(report.outcomes.map(\.warnings.count).reduce(0, +)) not derivable from bounds (--big-m used)
+        """)
+        let notable = report.outcomes.filter { $0.verdict != .matched }
+        if !notable.isEmpty {
+            print("")
+            print(formatTable(["model", "verdict", "reason"], notable.map { [$0.id, $0.verdict.rawValue, String($0.reason.prefix(160))] }))
         }
     }
 }
