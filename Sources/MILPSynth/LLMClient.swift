@@ -150,7 +150,9 @@ public struct LLMClient: Sendable {
         guard (200..<300).contains(response.status) else {
             // OpenAI-style {"error": {"message": …}}, else the start of the body.
             let message = ((object?["error"] as? [String: Any])?["message"] as? String) ?? (object?["error"] as? String) ?? String(text.prefix(300))
-            throw .http(status: response.status, message: redact(message), retryAfter: response.retryAfter)
+            // One line: servers put newlines in messages (LiteLLM adds a paragraph about fallbacks).
+            let line = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
+            throw .http(status: response.status, message: redact(line), retryAfter: response.retryAfter)
         }
         // A server may stream although asked not to, or answer in one piece although asked to stream.
         if object == nil, text.hasPrefix("data:") || text.contains("\ndata:") { return try streamedContent(text) }
