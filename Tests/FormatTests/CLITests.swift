@@ -375,6 +375,26 @@ struct RematCLITests {
         }
     }
 
+    @Test("milp synth eval --algebraic-dir: the development corpus against its independent answers, in JSON; --big-m and its warning")
+    func synthAlgebraicEvaluation() throws {
+        let corpus = repositoryRoot.appendingPathComponent("Benchmarks/synth-corpus").path
+        let (status, out, err) = try run(milpExecutable, ["synth", "eval", "--algebraic-dir", corpus + "/models", "--answers", corpus + "/answers.jsonl", "--json"])
+        #expect(status == 0, "\(err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let counts = try #require(report["counts"] as? [String: Int])
+        #expect(counts["matched"] == 59 && counts["refused_as_expected"] == 6 && report["total"] as? Int == 65, "\(counts)")
+        // A big-M no bound gives: the value from --big-m, and a warning naming the line.
+        let model = scratchDirectory.appendingPathComponent("unbounded-big-m.txt")
+        try "maximize b - x\nb <= M * x\nx <= 4\nbinary b\ncontinuous x\n".write(to: model, atomically: true, encoding: .utf8)
+        let (solved, json, warnings) = try run(milpExecutable, ["synth", "--algebraic", model.path, "--big-m", "50", "--json"])
+        #expect(solved == 0 && warnings.contains("warning: constraints[0] (line 2)") && warnings.contains("M = 50 (--big-m)"), "\(warnings)")
+        // b = 1 needs x ≥ 1/50: 1 − 0.02.
+        let objective = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["objective"] as? Double
+        #expect(objective.map { abs($0 - 0.98) < 1e-9 } == true, "\(json)")
+        // Both sources, or neither: exit 2.
+        #expect(try run(milpExecutable, ["synth", "eval", "--answers", corpus + "/answers.jsonl"]).0 == 2)
+    }
+
     @Test("bad input: an unknown order, a budget below the least feasible one: exit 2 with the reason")
     func badInput() throws {
         let vgg16 = Self.fixtures.appendingPathComponent("vgg16_train.json").path
