@@ -18,21 +18,15 @@ public struct AlgebraicAnswer: Sendable {
     /// Every record of an answers file: `{"id", "status", "objective"?, "source"?, "reason"?}`
     /// (`file` may stand for `id`: its name without directory and extension).
     public static func read(path: String) throws(SpecError) -> [AlgebraicAnswer] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SpecError("\(path): cannot read: \(error.localizedDescription)")
-        }
         var out: [AlgebraicAnswer] = []
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                throw SpecError("\(path):\(n + 1): not a JSON object")
-            }
+        for (n, o) in try jsonLines(path) {
+            guard let o else { throw SpecError("\(path):\(n): not a JSON object") }
             let id = (o["id"] as? String) ?? (o["file"] as? String).map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
             guard let id, let status = o["status"] as? String, ["optimal", "infeasible", "unbounded", "refused"].contains(status) else {
-                throw SpecError("\(path):\(n + 1): an answer needs id (or file) and status (optimal, infeasible, unbounded or refused)")
+                throw SpecError("\(path):\(n): an answer needs id (or file) and status (optimal, infeasible, unbounded or refused)")
             }
             let objective = o["objective"].flatMap(jsonDouble)
-            if status == "optimal" && objective == nil { throw SpecError("\(path):\(n + 1): status optimal needs a numeric objective") }
+            if status == "optimal" && objective == nil { throw SpecError("\(path):\(n): status optimal needs a numeric objective") }
             out.append(AlgebraicAnswer(id: id, status: status, objective: objective, source: o["source"] as? String, reason: o["reason"] as? String))
         }
         return out

@@ -17,19 +17,26 @@ public struct PublishedAnswer: Sendable {
 
     /// Every line of an answers file.
     public static func read(path: String) throws -> [PublishedAnswer] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SpecError("\(path): cannot read: \(error.localizedDescription)")
-        }
         var out: [PublishedAnswer] = []
-        for (n, line) in text.split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let id = o["id"] as? String, let hash = o["nl4opt_hash"] as? String
-            else { throw SpecError("\(path):\(n + 1): not an answer record (needs id and nl4opt_hash)") }
+        for (n, o) in try jsonLines(path) {
+            guard let o, let id = o["id"] as? String, let hash = o["nl4opt_hash"] as? String
+            else { throw SpecError("\(path):\(n): not an answer record (needs id and nl4opt_hash)") }
             let optimum = o["optimum"].flatMap { $0 is NSNull ? nil : (jsonDouble($0) ?? (($0 as? String).flatMap { Double($0) })) }
             out.append(PublishedAnswer(id: id, hash: hash, optimum: optimum, crosscheck: (o["crosscheck"] as? [String: Any])?["status"] as? String))
         }
         return out
+    }
+}
+
+/// The lines of a JSONL file that are not blank, numbered from 1, each with its JSON object (nil
+/// when the line is not one).
+func jsonLines(_ path: String) throws(SpecError) -> [(line: Int, object: [String: Any]?)] {
+    let text: String
+    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        throw SpecError("\(path): cannot read: \(error.localizedDescription)")
+    }
+    return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { n, line in
+        line.trimmingCharacters(in: .whitespaces).isEmpty ? nil : (n + 1, (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any])
     }
 }
 

@@ -33,20 +33,15 @@ public enum NL4OptReader {
     /// Every record of a JSONL file; a record that cannot be read keeps its errors (named by line
     /// and field) in `spec`. Throws only when the file cannot be read or a line is not a record.
     public static func read(path: String) throws(SpecError) -> [NL4OptProblem] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SpecError("\(path): cannot read: \(error.localizedDescription)")
-        }
         var problems: [NL4OptProblem] = []
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard let outer = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], outer.count == 1,
-                  let (hash, value) = outer.first, let record = value as? [String: Any]
-            else { throw SpecError("\(path):\(n + 1): not an NL4Opt record (a JSON object with one key, the problem hash)") }
+        for (n, outer) in try jsonLines(path) {
+            guard let outer, outer.count == 1, let (hash, value) = outer.first, let record = value as? [String: Any]
+            else { throw SpecError("\(path):\(n): not an NL4Opt record (a JSON object with one key, the problem hash)") }
             var warnings: [String] = []
             let spec = Result { () throws(SpecError) in try Self.spec(record: record, hash: hash, warnings: &warnings) }
-                .mapError { SpecError($0.problems.map { "\(path):\(n + 1): \($0)" }) }
-            problems.append(NL4OptProblem(hash: hash, line: n + 1, document: record["document"] as? String ?? "", spec: spec,
-                                          warnings: warnings.map { "\(path):\(n + 1): \($0)" }))
+                .mapError { SpecError($0.problems.map { "\(path):\(n): \($0)" }) }
+            problems.append(NL4OptProblem(hash: hash, line: n, document: record["document"] as? String ?? "", spec: spec,
+                                          warnings: warnings.map { "\(path):\(n): \($0)" }))
         }
         return problems
     }
