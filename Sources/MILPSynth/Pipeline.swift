@@ -57,7 +57,7 @@ public struct SynthesisPipeline: Sendable {
         var replies: [(String, Int)] = []
         let sentences = splitSentences(problem.replacingOccurrences(of: "\n", with: " "))
 
-        let (variables, n1) = try phase("variables", [.system(Prompts.system), .user(Prompts.variables(problem))]) { object throws(SpecError) in
+        let (variables, n1) = try phase("variables", [.system(Prompts.system), .user(Prompts.variables(problem))]) { object, _ throws(SpecError) in
             try Self.parseVariables(object)
         }
         replies.append(("variables", n1))
@@ -68,7 +68,7 @@ public struct SynthesisPipeline: Sendable {
             return o
         }, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
 
-        let ((objective, classified), n2) = try phase("classification", [.system(Prompts.system), .user(Prompts.classify(sentences, variables: variablesJSON))]) { object throws(SpecError) in
+        let ((objective, classified), n2) = try phase("classification", [.system(Prompts.system), .user(Prompts.classify(sentences, variables: variablesJSON))]) { object, _ throws(SpecError) in
             try Self.parseClassification(object, sentenceCount: sentences.count)
         }
         replies.append(("classification", n2))
@@ -76,16 +76,20 @@ public struct SynthesisPipeline: Sendable {
         let prompt = Prompts.instantiate(problem, variables: variablesJSON,
                                          classified: classified.map { (sentences[$0.sentence - 1], $0.label) },
                                          objective: sentences[objective - 1])
-        let (compiled, n3) = try phase("formulation", [.system(Prompts.system), .user(prompt)]) { object throws(SpecError) in
+        let (compiled, n3) = try phase("formulation", [.system(Prompts.system), .user(prompt)]) { object, last throws(SpecError) in
             let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-            return try compiler.compile(try FormulationSpec(json: data))
+            let compiled = try compiler.compile(try FormulationSpec(json: data))
+            // A big-M no bound gives is sent back while replies remain: a bound the model adds makes it exact.
+            if !last, !compiled.warnings.isEmpty { throw SpecError(compiled.warnings) }
+            return compiled
         }
         replies.append(("formulation", n3))
         return Synthesis(spec: compiled.spec, compiled: compiled, replies: replies)
     }
 
     /// Asks, parses, and on invalid replies asks again with the errors; returns the value and the number of replies.
-    private func phase<T>(_ name: String, _ messages: [ChatMessage], _ parse: ([String: Any]) throws(SpecError) -> T) throws(SynthesisError) -> (T, Int) {
+    /// `parse` is told whether the reply is the last one allowed.
+    private func phase<T>(_ name: String, _ messages: [ChatMessage], _ parse: ([String: Any], Bool) throws(SpecError) -> T) throws(SynthesisError) -> (T, Int) {
         var conversation = messages
         var last = SpecError([])
         for attempt in 1...attempts {
@@ -93,7 +97,7 @@ public struct SynthesisPipeline: Sendable {
             let reply: String
             do { reply = try client.complete(conversation) } catch { throw .llm(error) }
             do {
-                return (try parse(try jsonObject(inReply: reply)), attempt)
+                return (try parse(try jsonObject(inReply: reply), attempt == attempts), attempt)
             } catch {
                 last = error
                 log?("\(name): reply \(attempt) rejected:\n\(error.problems.map { "  " + $0 }.joined(separator: "\n"))")

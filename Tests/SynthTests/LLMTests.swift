@@ -68,6 +68,26 @@ import Testing
         #expect(retry3.contains(#"constraints[0].terms.rickshaw: unknown variable "rickshaw"; did you mean "rickshaws"?"#))
     }
 
+    @Test("a big-M no bound gives goes back to the model while replies remain; on the last reply it is used with a warning")
+    func bigMWarningsAreSentBack() throws {
+        let unbounded = #"{"variables": [{"name": "x", "kind": "integer"}, {"name": "y", "kind": "integer"}], "objective": {"sense": "minimize", "terms": {"x": 1, "y": 1}}, "constraints": [{"class": 12, "vars": ["x", "y"]}]}"#
+        let bounded = #"{"variables": [{"name": "x", "kind": "integer", "upper": 50}, {"name": "y", "kind": "integer", "upper": 50}], "objective": {"sense": "minimize", "terms": {"x": 1, "y": 1}}, "constraints": [{"class": 12, "vars": ["x", "y"]}]}"#
+        let server = try LoopbackServer { r in
+            let m = messages(r)
+            let first = m.first { $0["role"] == "user" }?["content"] ?? ""
+            if first.contains("Step 1 of 3") { return .init(body: completion(#"{"variables": [{"name": "x"}, {"name": "y"}]}"#)) }
+            if first.contains("Step 2 of 3") { return .init(body: completion(#"{"objective": 1, "constraints": []}"#)) }
+            return .init(body: completion(m.filter { $0["role"] == "user" }.count == 1 ? unbounded : bounded))
+        }
+        defer { server.stop() }
+        let problem = "Use x or y. Minimize x plus y."
+        let synthesis = try SynthesisPipeline(client: client(server), attempts: 2).run(problem: problem)
+        #expect(synthesis.replies.map(\.count) == [1, 1, 2] && synthesis.compiled.warnings.isEmpty)
+        #expect(messages(server.requests.last!).last!["content"]!.contains("no finite big-M keeps this row's meaning"))
+        let once = try SynthesisPipeline(client: client(server), attempts: 1).run(problem: problem)
+        #expect(once.compiled.warnings.count == 2, "\(once.compiled.warnings)")
+    }
+
     @Test func malformedJSONFromTheModelExhaustsAttempts() throws {
         let server = try LoopbackServer { _ in .init(body: completion(#"{"variables": [{"name": "x""#)) }
         defer { server.stop() }
