@@ -46,10 +46,19 @@ func splitHeader(_ text: String) -> (section: ModelSection?, kind: SpecKind?, re
     return nil
 }
 
+/// The formula of a sentence that restates a row: "Constraint 3 can also be written as 0.3x ≥ 0.7y".
+func restatedFormula(_ text: String) -> String? {
+    guard let match = text.range(of: #"(?i)\b(?:can (?:also )?be (?:re)?written as|which (?:gives|simplifies to|becomes)|or equivalently|i\.e\.|that is,)\s+"#,
+                                 options: .regularExpression), text[..<match.lowerBound].contains(where: \.isLetter) else { return nil }
+    let formula = text[match.upperBound...].trimmingCharacters(in: .whitespaces)
+    return formula.contains(where: { "<>=≤≥".contains($0) }) ? formula : nil
+}
+
 /// A line holding several statements separated by ";" outside parentheses, split; nil otherwise.
 func splitStatements(_ text: String) -> [String]? {
     var parts: [String] = [], current = "", depth = 0
-    for c in text {
+    // ";" outside parentheses, and a comma before a wide gap ("x, y ≥ 0,   x, y integer").
+    for c in text.replacingOccurrences(of: #",\s{3,}"#, with: ";", options: .regularExpression) {
         if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
         if c == ";" && depth == 0 { parts.append(current); current = "" } else { current.append(c) }
     }
@@ -82,6 +91,16 @@ func joinedContinuations(_ lines: [String]) -> [String] {
 /// `dashBullets` (a file whose rows are a dashed list; in one row alone, `- 2x` could be a minus).
 func withoutMarkup(_ text: String, dashBullets: Bool) -> String {
     var s = Substring(text)
+    while true {
+        let before = s
+        s = Substring(markupStep(s, dashBullets: dashBullets))
+        if s == before { return String(s) }
+    }
+}
+
+/// One layer of `withoutMarkup`: emphasis, then a list marker.
+private func markupStep(_ text: Substring, dashBullets: Bool) -> String {
+    var s = text
     while s.hasPrefix("**"), let close = s.dropFirst(2).range(of: "**") {
         s = s[s.index(s.startIndex, offsetBy: 2)..<close.lowerBound] + s[close.upperBound...]
     }
@@ -225,11 +244,15 @@ func hasProse(_ text: String) -> Bool {
 
 /// LaTeX an LLM may put in a model (`$x_{1} \leq 4$`, `\cdot`, `\in \{0,1\}`) as plain text.
 func withoutLaTeX(_ text: String) -> String {
-    guard text.contains("$") || text.contains("\\") else { return text }
+    guard text.contains("$") || text.contains("\\") || text.contains("&") || text.contains("{,}") else { return text }
     var s = text
-    for (command, plain) in [("\\leq", "≤"), ("\\le", "≤"), ("\\geq", "≥"), ("\\ge", "≥"), ("\\neq", "≠"), ("\\cdot", "*"), ("\\times", "*"),
+    s = s.replacingOccurrences(of: #"\\(begin|end)\{[a-z*]*\}"#, with: "", options: .regularExpression)
+    s = s.replacingOccurrences(of: #"\\frac\{([^{}]*)\}\{([^{}]*)\}"#, with: "($1)/($2)", options: .regularExpression)
+    for (command, plain) in [("\\\\", ";"), ("\\[", ""), ("\\]", ""), ("\\(", ""), ("\\)", ""), ("\\left", ""), ("\\right", ""), ("&", ""),
+                             ("{,}", ","), ("\\qquad", ";"), ("\\quad", ";"), ("\\text{ and integer}", " and integer"),
+                             ("\\leq", "≤"), ("\\le", "≤"), ("\\geq", "≥"), ("\\ge", "≥"), ("\\neq", "≠"), ("\\cdot", "*"), ("\\times", "*"),
                              ("\\in", "∈"), ("\\{", "{"), ("\\}", "}"), ("\\sum", "∑"), ("\\min", "min"), ("\\max", "max"), ("\\forall", "∀"), ("\\mathbb{Z}", "ℤ"), ("\\mathbb{R}", "ℝ"),
-                             ("\\mathbb{N}", "ℕ"), ("\\,", " "), ("\\;", " "), ("\\quad", " "), ("$", "")] {
+                             ("\\mathbb{N}", "ℕ"), ("\\,", " "), ("\\;", " "), ("\\!", ""), ("$", "")] {
         s = s.replacingOccurrences(of: command, with: plain)
     }
     s = s.replacingOccurrences(of: #"\\text\{([^}]*)\}"#, with: "$1", options: .regularExpression)
@@ -246,41 +269,80 @@ enum Commentary: Equatable {
     case note
 }
 
+/// A comma- or "and"-separated list of names.
+private let nameList = #"[A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*|\s*,?\s+and\s+[A-Za-z_][A-Za-z0-9_]*)*"#
+
+/// What sentences say about domains, clause by clause: "x and y are integers", "y is binary",
+/// "we treat t and n as continuous", "a binary variable z", "z = 1 if …" (binary).
+private func domainClauses(_ text: String) -> [Commentary] {
+    var said: [Commentary] = []
+    let patterns = [
+        "(" + nameList + #")\s+(?:are|is|must be|should be|can be|will be|are all)\s+((?:(?!\s+and\s+[A-Za-z_][A-Za-z0-9_]*\s+(?:are|is)\b)[^,;.:])*)"#,
+        #"(?i:treat|consider|declare|take)\s+("# + nameList + #")\s+as\s+([^,;.:]*)"#,
+        #"(?i:(binary|integer|continuous)\s+variables?)\s+("# + nameList + ")",
+        "(" + nameList + #")\s*=\s*[01]\s*(?:if\b|when\b|→|means\b)()"#,
+        "(" + nameList + #")\s*(?:∈|\bin\b)\s*(\{\s*0\s*,\s*1\s*\}|[ℤℕZN]\+?)"#,
+    ]
+    for (k, pattern) in patterns.enumerated() {
+        let regex = try! NSRegularExpression(pattern: pattern)
+        for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let a = String(text[Range(m.range(at: 1), in: text)!]), b = String(text[Range(m.range(at: 2), in: text)!])
+            let set = b.replacingOccurrences(of: " ", with: "")
+            let (list, words) = k == 2 ? (b, a) : (a, k == 3 || set == "{0,1}" ? "binary" : k == 4 ? "integer" : b)
+            guard let kind = domain(in: words.lowercased()) else { continue }
+            said.append(.declarations(names(in: Substring(list)), kind))
+        }
+    }
+    return said
+}
+
 /// A line of prose around the model — variable descriptions (`x = number of chairs`,
 /// `Let d = desk lamps, z = 1 if the night line runs (binary)`, `buses (number of buses)`),
 /// domain sentences (`H, L are non-negative integers`, `all variables are continuous`), headings
-/// and remarks — or nil when the line is a statement. A line with <, >, ≤ or ≥ is never prose.
+/// and remarks — or nil when the line is a statement. A line with <, >, ≤ or ≥ is prose only when
+/// its comparisons say nothing the model lacks (`We also need x ≥ 0 and y ≥ 0, …`).
 func commentary(_ text: String) -> [Commentary]? {
-    guard !text.contains(where: { "<>≤≥".contains($0) }) else { return nil }
-    // A heading: "Supply:", "Earliness / lateness:".
-    if text.hasSuffix(":"), !text.contains(where: { "=+*".contains($0) }), text.contains(where: \.isLetter) { return [.note] }
-    guard hasProse(text) else { return nil }
     let lower = text.lowercased()
-    let nameList = #"[A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*|\s+and\s+[A-Za-z_][A-Za-z0-9_]*)*"#
-    if lower.range(of: #"^(all|the|every|each)( the)?( decision)? variables? (are|is|must be|should be)\b"#, options: .regularExpression) != nil {
+    // A heading: "Supply:", "Earliness / lateness:", "If y = 1, at least 20 must go to phones:".
+    if text.hasSuffix(":"), text.contains(where: \.isLetter), !text.contains(where: { "<>≤≥".contains($0) }) || hasProse(text),
+       !text.dropLast().contains(where: { "=+*".contains($0) }) || hasProse(text) {
+        return [.note]
+    }
+    // A remark in parentheses alone on its line.
+    if text.hasPrefix("("), text.hasSuffix(")"), hasProse(text) { return [.note] }
+    // A sentence (it starts with two words) whose comparisons say nothing the model lacks:
+    // nonnegativity (implied), a binary's values (`when z = 0 the limit holds`), M's size.
+    if text.range(of: #"^[A-Za-z][A-Za-z']*\s+[A-Za-z][a-z']*\s"#, options: .regularExpression) != nil, hasProse(text),
+       text.contains(where: { "<>≤≥=".contains($0) }) {
+        var rest = text.replacingOccurrences(of: "(" + nameList + #")\s*(≥|>=)\s*0\b"#, with: "", options: .regularExpression)
+        rest = rest.replacingOccurrences(of: #"\b([A-Za-z_][A-Za-z0-9_]*\s*=\s*[01]|M\s*=\s*[0-9][0-9,.]*)(?![0-9.])"#, with: "", options: .regularExpression)
+        if !rest.contains(where: { "<>≤≥=".contains($0) }), hasProse(rest) { return domainClauses(text) + [.note] }
+    }
+    if text.contains(where: { "<>≤≥".contains($0) }) { return nil }
+    guard hasProse(text) else { return nil }
+    if lower.range(of: #"^(all|the|every|each|both)( the)?( decision)? variables? (are|is|must be|should be|can be)\b"#, options: .regularExpression) != nil {
         return [domain(in: lower).map { .defaultKind($0) } ?? .note]
     }
-    if let match = text.range(of: "^(" + nameList + #")\s+(are|is|must be|should be)\s+(.*)$"#, options: .regularExpression),
-       let kind = domain(in: String(text[match]).lowercased()), let verb = text.range(of: #"\s+(are|is|must be|should be)\s+"#, options: .regularExpression) {
-        return [.declarations(names(in: text[..<verb.lowerBound]), kind)]
-    }
+    let clauses = domainClauses(text)
     // Descriptions: items "NAMES = prose", "NAME: prose", "NAME (prose)", "NAME be prose" from the start.
     var body = Substring(text)
     for prefix in ["let ", "where ", "with ", "and "] where body.lowercased().hasPrefix(prefix) { body = body.dropFirst(prefix.count) }
-    let string = String(body)
-    // With "=", every "=" must follow a name list and precede words ("x1 - I1 = 40 (period 1)" is a row).
-    let separators = string.contains("=") ? #"\s*=\s*(?=[A-Za-z]|[01] (?:if|or|when))"# : #"\s*(?::|–|—|\s-\s|\(|\s+be\s+|\s+is\s+|\s+are\s+)"#
+    // "z = 1 if …" is a description whatever surrounds it; every other "=" must follow a name list
+    // and precede words ("x1 - I1 = 40 (period 1)" is a row).
+    let string = String(body).replacingOccurrences(of: #"\b([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[01]\s*(if\b|when\b|→|means\b|otherwise\b)"#, with: "$1 is $2",
+                                                   options: .regularExpression)
+    let separators = string.contains("=") ? #"\s*(?::\s*|=\s*(?=[A-Za-z])|\s+is\s+)"# : #"\s*(?::|–|—|\s-\s|\(|\s+be\s+|\s+is\s+|\s+are\s+)"#
     let item = try! NSRegularExpression(pattern: #"(?:^|[,;]\s*|\s+and\s+)("# + nameList + ")" + separators)
     let matches = item.matches(in: string, range: NSRange(string.startIndex..., in: string))
-    guard let first = matches.first, first.range.location == 0, !string.contains("=") || matches.count == string.filter({ $0 == "=" }).count else {
-        return text.contains("=") ? nil : [.note]
+    let equalsUsed = matches.filter { string[Range($0.range, in: string)!].contains("=") }.count
+    guard let first = matches.first, first.range.location == 0, equalsUsed == string.filter({ $0 == "=" }).count else {
+        return string.contains("=") ? nil : clauses + [.note]
     }
-    return matches.enumerated().map { k, m in
-        let names = String(string[Range(m.range(at: 1), in: string)!])
+    return clauses + matches.enumerated().map { k, m in
+        let list = string[Range(m.range(at: 1), in: string)!]
         let end = k + 1 < matches.count ? Range(matches[k + 1].range, in: string)!.lowerBound : string.endIndex
         let description = string[Range(m.range, in: string)!.upperBound..<end]
-        return .declarations(names.replacingOccurrences(of: " and ", with: ",").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "M" },
-                             domain(in: description.lowercased()))
+        return .declarations(names(in: list), domain(in: description.lowercased()))
     }
 }
 
@@ -296,6 +358,13 @@ private func names(in list: Substring) -> [String] {
 /// more words. The reader checks that no dropped word is a variable's name.
 func withoutTrailingNote(_ text: String) -> (row: String, words: String?) {
     var s = text.trimmingCharacters(in: .whitespaces)
+    // A remark after an arrow, a dash or a colon: "<= 50   → only 50 acres", "-- must wash", "integer : staff".
+    if let mark = s.range(of: #"\s+(→|⇒|--|—|–|:)\s+(?=[A-Za-z(])"#, options: .regularExpression),
+       s[..<mark.lowerBound].contains(where: { "<>=≤≥∈{".contains($0) })
+        || ["integer", "integers", "binary", "continuous"].contains(where: s[..<mark.lowerBound].lowercased().hasSuffix),
+       hasProse(String(s[mark.upperBound...])) {
+        return (withoutTrailingNote(String(s[..<mark.lowerBound])).row, nil)
+    }
     while s.hasSuffix(")") {
         var depth = 0
         guard let open = s.indices.reversed().first(where: { i in

@@ -25,7 +25,7 @@ public struct AlgebraicReader: Sendable {
     /// each naming its line.
     public func read(_ text: String, name: String? = nil) throws(SpecError) -> FormulationSpec {
         // "\r\n" is one Character in Swift: splitting at "\n" alone would read CRLF text as one line.
-        let lines = joinedContinuations(modelLines(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { withoutComment(String($0)) }))
+        let lines = joinedContinuations(modelLines(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { withoutLaTeX(withoutComment(String($0))).replacingOccurrences(of: "->", with: "→") }))
         var state = ReaderState(dashedRows: dashedRowCount(lines))
         var problems: [String] = []
         for (n, line) in lines.enumerated() {
@@ -123,6 +123,8 @@ private struct ReaderState {
     var unitCandidates: [String: Int] = [:]
     /// The lines each name appears on.
     var lines: [String: Set<Int>] = [:]
+    /// Names prose declared ("x and y are integers"): columns only when the model uses them.
+    var proseNames: Set<String> = []
 
     init(dashedRows: Int) {
         self.dashedRows = dashedRows
@@ -130,7 +132,7 @@ private struct ReaderState {
 
     mutating func statement(_ raw: String, line: Int) throws(SpecError) {
         // Markdown emphasis and list markers (code fences are gone: `modelLines`), LaTeX.
-        var text = withoutLaTeX(raw.trimmingCharacters(in: .whitespaces))
+        var text = raw.trimmingCharacters(in: .whitespaces)
         if dashedRows == 1, text.hasPrefix("- "), text.contains(where: { "<>=≤≥".contains($0) }), commentary(String(text.dropFirst(2))) == nil {
             throw SpecError("line \(line) \"\(text)\": a leading \"- \" is ambiguous (a list bullet, or a minus sign?); write -2x without the space, or drop the bullet")
         }
@@ -152,7 +154,9 @@ private struct ReaderState {
         }
 
         // The expression of an objective whose `maximize` stood alone on its line.
-        if let pending = pendingObjective {
+        // ("Minimize the total cost:" then "Minimize 3x + 5y": the second line is the objective.)
+        let opensObjective = ["maximize", "maximise", "max", "minimize", "minimise", "min"].contains(String(text.prefix { $0.isLetter }).lowercased())
+        if let pending = pendingObjective, !opensObjective {
             pendingObjective = nil
             guard !text.contains(where: { "<>≤≥".contains($0) }) else {
                 throw SpecError("line \(pending.line) \"\(pending.text)\": empty objective: write the expression after \(pending.text) (on the same line or the next), e.g. maximize 5 trucks + 10 planes")
@@ -168,6 +172,7 @@ private struct ReaderState {
         if wordEnds, let sense = ["maximize": ObjectiveSense.maximize, "maximise": .maximize, "max": .maximize,
                                   "minimize": .minimize, "minimise": .minimize, "min": .minimize][firstWord] {
             if objective != nil { throw fail("a second objective (the first is on line \(objectiveLine))") }
+            pendingObjective = nil
             try objective(sense, body: String(rest), text: text, line: line, fail)
             return
         }
@@ -193,18 +198,27 @@ private struct ReaderState {
         }
         // Domains written after the names; "all variables >= 0" (implied).
         if text.lowercased().range(of: #"^(all|the)( decision)? variables (are )?(>=|≥|=>)\s*0$"#, options: .regularExpression) != nil { return }
-        let postfix: (names: [String], kind: SpecKind, rest: String?)?
-        do { postfix = try postfixDeclaration(text) } catch { throw fail(error.problems.joined(separator: "; ")) }
+        // As written ("x, y >= 0 (continuous)"), else without a remark ("y in {0,1}  : y = 1 → …").
+        var postfix: (names: [String], kind: SpecKind, rest: String?)?
+        do { postfix = try postfixDeclaration(text) } catch {
+            guard let bare = try? postfixDeclaration(withoutTrailingNote(text).row) else { throw fail(error.problems.joined(separator: "; ")) }
+            postfix = bare
+        }
+        if postfix == nil { postfix = try? postfixDeclaration(withoutTrailingNote(text).row) }
         if let postfix {
             try declare(postfix.names, postfix.kind, fail)
             guard let rest = postfix.rest else { return }
             text = rest
         }
+        // A sentence restating a row: its formula.
+        if let formula = restatedFormula(text) { text = formula }
         // Prose: variable descriptions, domain sentences, headings and remarks.
         if let said = commentary(text) {
             for s in said {
                 switch s {
-                case .declarations(let names, let kind): try declare(names, kind ?? sectionKind, fail)
+                case .declarations(let names, let kind):
+                    try declare(names, kind ?? sectionKind, fail)
+                    proseNames.formUnion(names)
                 case .defaultKind(let kind): defaultKind = kind
                 case .note: break
                 }
@@ -326,7 +340,12 @@ private struct ReaderState {
 
     /// The objective from the expression after `maximize`/`minimize` (`z = 3x + 2y`, `profit: …`).
     mutating func objective(_ sense: ObjectiveSense, body text: String, text sentence: String, line: Int, _ fail: (String) -> SpecError) throws(SpecError) {
-        var body = withoutTrailingNote(text).row
+        var body = text
+        // "3x + 2y   -- profit in euros", "→ total vitamin D"
+        if let mark = body.range(of: #"\s+(→|⇒|--)\s+"#, options: .regularExpression), hasProse(String(body[mark.upperBound...])) {
+            body = String(body[..<mark.lowerBound])
+        }
+        body = withoutTrailingNote(body).row
         // The objective's name: "z = 3x + 2y", "profit: …", "revenue R = …", "(vitamin D): …", "total covered population:".
         if let eq = body.firstIndex(where: { $0 == "=" || $0 == ":" }),
            body[..<eq].range(of: #"^[A-Za-z0-9_ ()'\-]*$"#, options: .regularExpression) != nil {
@@ -418,7 +437,7 @@ private struct ReaderState {
     }
 
     func variables() -> [SpecVariable] {
-        let names = used + declared.keys.filter { usedLine[$0] == nil }.sorted()
+        let names = used + declared.keys.filter { usedLine[$0] == nil && !proseNames.contains($0) }.sorted()
         let known = Set(names)
         return names.map { n in
             let kind: SpecKind? = declared[n] ?? (n.hasPrefix("bi_") ? .binary : defaultKind)

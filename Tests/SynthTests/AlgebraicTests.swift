@@ -150,6 +150,10 @@ import Testing
         ("a sum over several lines", "maximize 3x\n  + 2y\nx + y <=\n  4\nx + 3y <= 6\nx <= 3"),
         ("LaTeX", "$\\max 3x + 2y$\n$x + y \\leq 4$\n$x + 3 \\cdot y \\le 6$\n$x \\leq 3$"),
         ("numbering in parentheses, Subject to -", "maximize 3x + 2y\nSubject to - (1) x + y <= 4\n(2) x + 3y <= 6\n(3) x <= 3"),
+        ("LaTeX display math, \\text, \\quad, aligned rows",
+         "\\[\n\\text{Maximize } Z = 3x + 2y\n\\]\n\\[\n\\begin{aligned}\nx + y &\\leq 4 \\\\\nx + 3y &\\leq 6\n\\end{aligned}\n\\]\n\\( x \\leq 3 \\), \\quad x, y \\geq 0"),
+        ("remarks after arrows and dashes; a sentence with nonnegativity; a restated row",
+         "Minimize the cost:\nMaximize 3x + 2y   -- profit in euros\nx + y <= 4        → only four hours of labour\nx + 3y <= 6\nWe also need x ≥ 0 and y ≥ 0, since nothing is made twice.\nThe third condition can also be written as x <= 3"),
     ]
 
     /// The compiled model without labels and comments: objective, kinds, rows.
@@ -189,6 +193,11 @@ import Testing
         #expect(try kinds("maximize a + b\na + b <= 9\nAll variables are continuous") == ["a": "continuous", "b": "continuous"])
         #expect(try kinds("Binary: u, v = 1 if the medium is used\nmaximize u + v + w\nu + v + w <= 2\nw in {0,1}") == ["u": "binary", "v": "binary", "w": "binary"])
         #expect(try kinds("Variables (integers): z, s = ads on two channels\nmaximize z + s\nz + s <= 3") == ["z": "integer", "s": "integer"])
+        #expect(try kinds("minimize c + l + z\nc + l + z >= 1\nHere c and l are integers and z is binary. When z = 0, the first row binds.")
+                == ["c": "integer", "l": "integer", "z": "binary"])
+        #expect(try kinds("maximize y\ny <= 3\ny in {0,1}        : y = 1 → the big plan, y = 0 → the small one") == ["y": "binary"])
+        // Names in prose that the model does not use are not variables.
+        #expect(try kinds("maximize x\nx <= 3\nWe introduce a binary variable z, where it helps.") == ["x": "-"])
         // A row that looks like a description is a row: "x1 - I1 = 40 (period 1)" must not be read as "x1 — I1 = …".
         let rows = try AlgebraicReader().read("minimize x1 + I1\nx1 - I1 = 40      (period 1 demand, no starting inventory)").constraints
         #expect(rows.count == 1)
@@ -213,6 +222,7 @@ import Testing
         ("maximize x + y\nx + y <= 40 hours", "line 2: \"hours\" follows a number and appears nowhere else: if it is a unit, drop it"),
         ("maximize overtime + x\nx <= 100 + 20 overtime hours", "the words after the row, \"overtime hours\", name the variable \"overtime\""),
         ("Maximize total profit\nx + y <= 4", "line 1 \"Maximize total profit\": empty objective"),
+        ("maximize x + y\nWe also need x + y ≤ 4 here.", "line 2"),
     ]
 
     @Test(arguments: malformed.indices)
