@@ -276,24 +276,49 @@ private let nameList = #"[A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*|
 /// "we treat t and n as continuous", "a binary variable z", "z = 1 if …" (binary).
 private func domainClauses(_ text: String) -> [Commentary] {
     var said: [Commentary] = []
-    let patterns = [
-        "(" + nameList + #")\s+(?:are|is|must be|should be|can be|will be|are all)\s+((?:(?!\s+and\s+[A-Za-z_][A-Za-z0-9_]*\s+(?:are|is)\b)[^,;.:])*)"#,
-        #"(?i:treat|consider|declare|take)\s+("# + nameList + #")\s+as\s+([^,;.:]*)"#,
-        #"(?i:(binary|integer|continuous)\s+variables?)\s+("# + nameList + ")",
-        "(" + nameList + #")\s*=\s*[01]\s*(?:if\b|when\b|→|means\b)()"#,
-        "(" + nameList + #")\s*(?:∈|\bin\b)\s*(\{\s*0\s*,\s*1\s*\}|[ℤℕZN]\+?)"#,
-    ]
-    for (k, pattern) in patterns.enumerated() {
+    func each(_ pattern: String, _ body: (NSTextCheckingResult) -> Void) {
         let regex = try! NSRegularExpression(pattern: pattern)
-        for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            let a = String(text[Range(m.range(at: 1), in: text)!]), b = String(text[Range(m.range(at: 2), in: text)!])
-            let set = b.replacingOccurrences(of: " ", with: "")
-            let (list, words) = k == 2 ? (b, a) : (a, k == 3 || set == "{0,1}" ? "binary" : k == 4 ? "integer" : b)
-            guard let kind = domain(in: words.lowercased()) else { continue }
-            said.append(.declarations(names(in: Substring(list)), kind))
-        }
+        regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).forEach(body)
     }
+    func group(_ m: NSTextCheckingResult, _ k: Int) -> String { String(text[Range(m.range(at: k), in: text)!]) }
+    func add(_ names: [String], _ words: String) {
+        if !names.isEmpty, let kind = domain(in: words.lowercased()) { said.append(.declarations(names, kind)) }
+    }
+    // The names before a verb or a membership (scanned backwards: a regex that starts with a
+    // name list would try every position of a long list).
+    each(#"\s+(?:are|is|must be|should be|can be|will be|are all)\s+((?:(?!\s+and\s+[A-Za-z_][A-Za-z0-9_]*\s+(?:are|is)\b)[^,;.:])*)"#) { m in
+        add(namesBefore(text, Range(m.range, in: text)!.lowerBound), group(m, 1))
+    }
+    each(#"\s*=\s*[01]\s*(?:if\b|when\b|→|means\b)"#) { m in add(namesBefore(text, Range(m.range, in: text)!.lowerBound), "binary") }
+    each(#"\s*(?:∈|\bin\b)\s*(\{\s*0\s*,\s*1\s*\}|[ℤℕZN]\+?)"#) { m in
+        add(namesBefore(text, Range(m.range, in: text)!.lowerBound), group(m, 1).hasPrefix("{") ? "binary" : "integer")
+    }
+    each(#"(?i:treat|consider|declare|take)\s+("# + nameList + #")\s+as\s+([^,;.:]*)"#) { m in add(names(in: Substring(group(m, 1))), group(m, 2)) }
+    each(#"(?i:(binary|integer|continuous)\s+variables?)\s+("# + nameList + ")") { m in add(names(in: Substring(group(m, 2))), group(m, 1)) }
     return said
+}
+
+/// The names listed right before `end` ("x, y and z" in "x, y and z are integers"), read backwards.
+private func namesBefore(_ text: String, _ end: String.Index) -> [String] {
+    var names: [String] = []
+    var i = end
+    func skipSpaces() { while i > text.startIndex, text[text.index(before: i)] == " " { i = text.index(before: i) } }
+    while true {
+        skipSpaces()
+        var start = i
+        while start > text.startIndex, let c = Optional(text[text.index(before: start)]), c.isASCII, c.isLetter || c.isNumber || c == "_" {
+            start = text.index(before: start)
+        }
+        let word = String(text[start..<i])
+        guard isIdentifier(word), word != "M", word != "and" else { break }
+        names.insert(word, at: 0)
+        i = start
+        skipSpaces()
+        if i > text.startIndex, text[text.index(before: i)] == "," { i = text.index(before: i); continue }
+        if text[..<i].hasSuffix(" and") { i = text.index(i, offsetBy: -4); continue }
+        break
+    }
+    return names
 }
 
 /// A line of prose around the model — variable descriptions (`x = number of chairs`,
