@@ -3,7 +3,8 @@
 # LiteLLM's proxy (PyPI, pinned; installed once into a cached venv) started on loopback with
 # recorded replies (scripts/litellm/), stopped by pid on exit, also when a check fails. Checks:
 #   1. the three-phase pipeline with the retry loop (an invalid reply in phases 1 and 3), plain
-#      and streamed replies: the coconut problem's optimum 880;
+#      and streamed replies, and the model as algebraic text (a product of variables sent back
+#      with its line): the coconut problem's optimum 880;
 #   2. a wrong API key: HTTP 401, exit 1, the key never printed;
 #   3. 429 with Retry-After: retried after the wait, then solved;
 #   4. 503 on every try: the retries spent, exit 1 naming HTTP 503;
@@ -65,6 +66,8 @@ pipeline = [{"content": c} for c in ["Sure! The variables are rickshaws and ox c
 json.dump({
     "pipeline": pipeline,
     "pipeline-stream": [dict(e, chunk_size=7) for e in pipeline],
+    "algebraic": [{"content": "Here is the model:\n```\nMaximize 50 r + 30 o\n10 r + 8 o <= 200\nr * o <= 4\n```"},
+                  {"content": "Corrected:\n```\nMaximize 50 r + 30 o\n10 r + 8 o <= 200   (budget)\nr <= o   (pollution)\ninteger r, o\n```"}],
     "rate-limited": [{"status": 429, "message": "Rate limit reached for requests", "retry_after": 1}] + [{"content": c} for c in [variables, classes, good]],
     "down": [{"status": 503, "message": "the model is overloaded"}] * 3,
     "slow": [{"content": variables, "delay": 4}],
@@ -96,6 +99,12 @@ for mode in plain stream; do
     [ "$modes" = "5 $([ $mode = stream ] && echo stream || echo plain)" ] || fail "$mode pipeline: the server saw requests '$modes'"
     echo "litellm-test: 1. $mode pipeline: optimal 880, replies per phase 2/1/2 (two invalid replies sent back with their errors), $modes requests"
 done
+
+out=$(synth --model algebraic --reply-format algebraic --json 2> "$work/err") || fail "algebraic replies (exit $?): $(tail -3 "$work/err")"
+got=$(python3 -c 'import json, sys; o = json.load(sys.stdin); print(o["status"], "%g" % o["objective"], o["llm_replies"]["model"])' <<< "$out")
+[ "$got" = "optimal 880 2" ] || fail "algebraic replies: expected 'optimal 880 2', got '$got'"
+grep -q "^algebraic plain" "$work/requests.log" || fail "algebraic replies: no request reached the proxy"
+echo "litellm-test: 1. algebraic replies: optimal 880 after 2 replies (the product r * o sent back with its line)"
 
 status=0; KEY=sk-wrong-key-9876 synth --model pipeline > /dev/null 2> "$work/err" || status=$?
 [ $status = 1 ] && grep -q "HTTP 401 (check the API key)" "$work/err" && ! grep -q sk-wrong-key-9876 "$work/err" \

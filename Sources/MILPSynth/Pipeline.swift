@@ -23,7 +23,8 @@ public struct Synthesis: Sendable {
     public let spec: FormulationSpec
     /// The spec compiled to a model.
     public let compiled: CompiledFormulation
-    /// Replies requested per phase ("variables", "classification", "formulation").
+    /// Replies requested per phase ("variables", "classification", "formulation"; "model" for
+    /// ``SynthesisPipeline/runAlgebraic(problem:)``).
     public let replies: [(phase: String, count: Int)]
 }
 
@@ -57,8 +58,8 @@ public struct SynthesisPipeline: Sendable {
         var replies: [(String, Int)] = []
         let sentences = splitSentences(problem.replacingOccurrences(of: "\n", with: " "))
 
-        let (variables, n1) = try phase("variables", [.system(Prompts.system), .user(Prompts.variables(problem))]) { object, _ throws(SpecError) in
-            try Self.parseVariables(object)
+        let (variables, n1) = try phase("variables", [.system(Prompts.system), .user(Prompts.variables(problem))]) { reply, _ throws(SpecError) in
+            try Self.parseVariables(try jsonObject(inReply: reply))
         }
         replies.append(("variables", n1))
         let variablesJSON = String(decoding: (try? JSONSerialization.data(withJSONObject: variables.map { v -> [String: Any] in
@@ -68,28 +69,47 @@ public struct SynthesisPipeline: Sendable {
             return o
         }, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
 
-        let ((objective, classified), n2) = try phase("classification", [.system(Prompts.system), .user(Prompts.classify(sentences, variables: variablesJSON))]) { object, _ throws(SpecError) in
-            try Self.parseClassification(object, sentenceCount: sentences.count)
+        let ((objective, classified), n2) = try phase("classification", [.system(Prompts.system), .user(Prompts.classify(sentences, variables: variablesJSON))]) { reply, _ throws(SpecError) in
+            try Self.parseClassification(try jsonObject(inReply: reply), sentenceCount: sentences.count)
         }
         replies.append(("classification", n2))
 
         let prompt = Prompts.instantiate(problem, variables: variablesJSON,
                                          classified: classified.map { (sentences[$0.sentence - 1], $0.label) },
                                          objective: sentences[objective - 1])
-        let (compiled, n3) = try phase("formulation", [.system(Prompts.system), .user(prompt)]) { object, last throws(SpecError) in
-            let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-            let compiled = try compiler.compile(try FormulationSpec(json: data))
-            // A big-M no bound gives is sent back while replies remain: a bound the model adds makes it exact.
-            if !last, !compiled.warnings.isEmpty { throw SpecError(compiled.warnings) }
-            return compiled
+        let (compiled, n3) = try phase("formulation", [.system(Prompts.system), .user(prompt)]) { reply, last throws(SpecError) in
+            let data = (try? JSONSerialization.data(withJSONObject: try jsonObject(inReply: reply))) ?? Data()
+            return try checked(try compiler.compile(try FormulationSpec(json: data)), last: last)
         }
         replies.append(("formulation", n3))
         return Synthesis(spec: compiled.spec, compiled: compiled, replies: replies)
     }
 
     /// Asks, parses, and on invalid replies asks again with the errors; returns the value and the number of replies.
-    /// `parse` is told whether the reply is the last one allowed.
-    private func phase<T>(_ name: String, _ messages: [ChatMessage], _ parse: ([String: Any], Bool) throws(SpecError) -> T) throws(SynthesisError) -> (T, Int) {
+    /// The model as algebraic text in one conversation: the reply (prose, Markdown, LaTeX and all)
+    /// is read by ``AlgebraicReader``; its errors, each naming the line, go back until the model
+    /// reads and compiles or `attempts` replies are spent. JSON mode is not asked for.
+    public func runAlgebraic(problem: String) throws(SynthesisError) -> Synthesis {
+        var textual = self
+        textual.client.configuration.jsonMode = false
+        let (compiled, n) = try textual.phase("model", [.system(Prompts.algebraicSystem), .user(Prompts.algebraic(problem))],
+                                              retry: Prompts.algebraicRetry) { reply, last throws(SpecError) in
+            try checked(try compiler.compile(try AlgebraicReader().read(reply)), last: last)
+        }
+        return Synthesis(spec: compiled.spec, compiled: compiled, replies: [("model", n)])
+    }
+
+    /// `compiled`, unless a big-M no bound gives should go back while replies remain (a bound the
+    /// model adds makes it exact).
+    private func checked(_ compiled: CompiledFormulation, last: Bool) throws(SpecError) -> CompiledFormulation {
+        if !last, !compiled.warnings.isEmpty { throw SpecError(compiled.warnings) }
+        return compiled
+    }
+
+    /// `parse` is given each reply and told whether it is the last one allowed; `retry` words the
+    /// message that sends a reply's problems back.
+    private func phase<T>(_ name: String, _ messages: [ChatMessage], retry: (SpecError) -> String = Prompts.retry,
+                          _ parse: (String, Bool) throws(SpecError) -> T) throws(SynthesisError) -> (T, Int) {
         var conversation = messages
         var last = SpecError([])
         for attempt in 1...attempts {
@@ -97,11 +117,11 @@ public struct SynthesisPipeline: Sendable {
             let reply: String
             do { reply = try client.complete(conversation) } catch { throw .llm(error) }
             do {
-                return (try parse(try jsonObject(inReply: reply), attempt == attempts), attempt)
+                return (try parse(reply, attempt == attempts), attempt)
             } catch {
                 last = error
                 log?("\(name): reply \(attempt) rejected:\n\(error.problems.map { "  " + $0 }.joined(separator: "\n"))")
-                conversation += [.assistant(reply), .user(Prompts.retry(error))]
+                conversation += [.assistant(reply), .user(retry(error))]
             }
         }
         throw .invalid(phase: name, attempts: attempts, errors: last)

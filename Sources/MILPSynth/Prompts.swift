@@ -88,6 +88,36 @@ enum Prompts {
         """
     }
 
+    /// The one-conversation alternative: the model as algebraic text.
+    static let algebraicSystem = """
+    You are an operations-research modeler. You turn a word problem into a mixed-integer linear \
+    program written as plain algebraic text. Every decision variable is non-negative. Use only \
+    numbers stated in the problem.
+    """
+
+    static func algebraic(_ problem: String) -> String {
+        """
+        Problem:
+        \(problem)
+
+        Write the model, one statement per line:
+          maximize 5 trucks + 10 planes          (or minimize; the objective first)
+          12 trucks + 20 planes <= 890           (one constraint per line: <=, >= or =)
+          integer trucks, planes                 (declare integer, binary, continuous variables)
+          trucks <= M * use_trucks               (logic: a bare M, derived from the bounds)
+        Use identifiers for variable names (letters, digits, _). Write every term out: no sums, no \
+        indices, no functions such as abs, min or max, no products of variables.
+        """
+    }
+
+    static func algebraicRetry(_ error: SpecError) -> String {
+        """
+        Your model has these problems:
+        \(error.problems.map { "- " + $0 }.joined(separator: "\n"))
+        Reply again with the whole corrected model.
+        """
+    }
+
     static func retry(_ error: SpecError) -> String {
         """
         Your reply has these problems:

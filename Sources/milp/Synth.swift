@@ -66,6 +66,8 @@ struct SynthSolve: ParsableCommand {
     @Option(help: "Model name (default: $MILP_LLM_MODEL).") var model: String?
     @Option(help: "API key (prefer $MILP_LLM_API_KEY or $OPENAI_API_KEY: arguments are visible to other users).") var apiKey: String?
     @Option(help: "Replies per phase before giving up.") var attempts: Int = 3
+    @Option(help: "What the LLM is asked for: spec (three phases: variables, sentence classes, a JSON formulation) or algebraic (the model as text in one conversation, read as --algebraic reads files; the reader's errors go back).")
+    var replyFormat: String = "spec"
     @Option(help: "Seconds to wait for one LLM reply.") var timeout: Double = 120
     @Flag(help: "Do not send response_format json_object (for servers that reject it).") var noJsonMode = false
     @Flag(help: "Ask for streamed replies (server-sent events); --timeout then bounds the wait for each next part of a reply.") var stream = false
@@ -78,6 +80,7 @@ struct SynthSolve: ParsableCommand {
         if VariableReading(rawValue: vars) == nil { throw ValidationError("--vars must be integer or continuous") }
         if attempts < 1 { throw ValidationError("--attempts must be at least 1") }
         if retries < 0 { throw ValidationError("--retries must be ≥ 0") }
+        if !["spec", "algebraic"].contains(replyFormat) { throw ValidationError("--reply-format must be spec or algebraic") }
         if let timeLimit, !(timeLimit >= 0) { throw ValidationError("--time-limit must be ≥ 0") }
         if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
         if !(bigM.isFinite && bigM > 0) { throw ValidationError("--big-m must be a finite number > 0") }
@@ -113,7 +116,7 @@ struct SynthSolve: ParsableCommand {
                 let pipeline = SynthesisPipeline(client: LLMClient(configuration), attempts: attempts, compiler: compiler, log: log)
                 let text = String(decoding: try readInput(problem!), as: UTF8.self)
                 do {
-                    let synthesis = try pipeline.run(problem: text)
+                    let synthesis = replyFormat == "algebraic" ? try pipeline.runAlgebraic(problem: text) : try pipeline.run(problem: text)
                     compiled = synthesis.compiled
                     replies = synthesis.replies
                 } catch {

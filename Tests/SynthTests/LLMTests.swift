@@ -88,6 +88,37 @@ import Testing
         #expect(once.compiled.warnings.count == 2, "\(once.compiled.warnings)")
     }
 
+    @Test("algebraic replies: the reader reads the model out of the prose; its errors, by line, go back until it reads")
+    func algebraicReplies() throws {
+        let first = """
+            Here is the model.
+            ```
+            Maximize 50 r + 30 o
+            10 r + 8 o <= 200
+            r * o <= 4
+            ```
+            """
+        let second = """
+            You are right, the product is not linear. The corrected model:
+            ```
+            Maximize 50 r + 30 o
+            10 r + 8 o <= 200      (budget)
+            r <= o                 (pollution)
+            integer r, o
+            ```
+            """
+        let server = try LoopbackServer { r in .init(body: completion(messages(r).count == 2 ? first : second)) }
+        defer { server.stop() }
+        let synthesis = try SynthesisPipeline(client: client(server), attempts: 2).runAlgebraic(problem: Self.problem)
+        #expect(synthesis.replies.map(\.count) == [2])
+        #expect(close(try CbcSolver().solve(synthesis.compiled.model).objective, 880))
+        let retry = messages(server.requests[1]).last!["content"]!
+        #expect(retry.contains("line 5 \"r * o <= 4\": non-linear term r * o"), "\(retry)")
+        // No JSON mode for text replies.
+        let body = try #require(try JSONSerialization.jsonObject(with: server.requests[0].body) as? [String: Any])
+        #expect(body["response_format"] == nil)
+    }
+
     @Test func malformedJSONFromTheModelExhaustsAttempts() throws {
         let server = try LoopbackServer { _ in .init(body: completion(#"{"variables": [{"name": "x""#)) }
         defer { server.stop() }
