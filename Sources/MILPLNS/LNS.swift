@@ -100,6 +100,8 @@ public struct LNSResult: Codable, Sendable {
     public var objective: Double?
     /// The objective of the initial solution the LNS loop started from; nil without one.
     public var initialObjective: Double?
+    /// Where that initial solution came from; nil without one (or when the model was solved directly).
+    public var initialHeuristic: StartHeuristic?
     /// The objective of the full-model solve beside the LNS (`LNSConfig.fullSolveWorker`), when it found a solution.
     public var fullSolveObjective: Double?
     /// Termination of the direct solve (statuses solvedDirectly / initialOptimal), else nil.
@@ -127,7 +129,8 @@ public struct LNSResult: Codable, Sendable {
     public var hasSolution: Bool { values != nil }
 
     enum CodingKeys: String, CodingKey {
-        case status, values, objective, initialObjective = "initial_objective", directTermination = "direct_termination"
+        case status, values, objective, initialObjective = "initial_objective", initialHeuristic = "initial_heuristic"
+        case directTermination = "direct_termination"
         case fullSolveObjective = "full_solve_objective"
         case timeLimitReached = "time_limit_reached", interrupted, iterations, seconds, operators
         case droppedOperators = "dropped_operators", trace, incumbentTrace = "incumbent_trace", notes
@@ -235,33 +238,57 @@ public struct LNS: Sendable {
             _ = worker?.wait()
         }
 
-        // Initial solution: the user's start when feasible, else a short solve of the full model.
+        // Root LP, once: the operators and the fix-and-propagate start use it.
+        var lp: [Double]?
+        func solveRootLP() {
+            guard remaining() > 0 && !stopped() else { return }
+            var relaxed = base
+            relaxed.relaxIntegrality()
+            relaxed.clearStart()
+            if let r = try? (lpSolver ?? solver).solve(relaxed, options: SolveOptions(
+                timeLimit: min(config.repairTimeLimit, remaining()), useStart: false, interrupt: interrupt)),
+                r.termination == .optimal, let values = r.values {
+                lp = values
+            } else {
+                result.notes.append("root LP not solved: operators that need it are dropped")
+            }
+        }
+
+        // Initial solution: the user's start when feasible; else the best of the fast starts and a
+        // short solve of the full model that starts from that best one (CBC's root heuristics and
+        // feasibility pump then work from it instead of from nothing).
         var current: [Double]?
         var initialTrace: [[Double]] = []
         if let start {
             if start.count == base.variableCount && feasible(start) {
                 current = start
+                result.initialHeuristic = .given
                 result.notes.append("initial solution: the given start")
             } else {
                 result.notes.append("the given start is not feasible; ignored")
             }
         }
+        solveRootLP()
         if current == nil {
+            let starts = initialStarts(base, columns: columns, lp: lp, feasible: feasible, remaining: remaining)
+            var best = starts.min { s * base.objectiveValue(of: $0.values) < s * base.objectiveValue(of: $1.values) }
+            if !starts.isEmpty {
+                result.notes.append("fast starts: " + starts.map { "\($0.heuristic.rawValue) \(formatNumber(base.objectiveValue(of: $0.values)))" }.joined(separator: ", "))
+            }
             var initialModel = base
             initialModel.clearStart()
+            if let best { initialModel.setStart(values: best.values) }
             let initialStart = elapsed()
             let initial = try solver.solve(initialModel, options: SolveOptions(
-                timeLimit: min(config.initialFraction * config.timeLimit, remaining()), useStart: false, interrupt: interrupt))
-            if initial.values == nil, let trivial = LNS.trivialSolution(of: base, feasible: feasible) {
-                current = trivial
-                result.notes.append("initial solution: a trivial point (every variable at a bound or 0)")
-            }
-            if let values = initial.values, feasible(values) {
-                current = values
+                timeLimit: min(config.initialFraction * config.timeLimit, remaining()), useStart: best != nil, interrupt: interrupt))
+            if let values = initial.values, feasible(values),
+               best.map({ s * base.objectiveValue(of: values) <= s * base.objectiveValue(of: $0.values) + 1e-9 * max(1, abs(base.objectiveValue(of: $0.values))) }) ?? true {
+                best = (.solver, values)
                 // The initial solve's own incumbents, when its solver reports them (CBC does).
                 initialTrace = (initial.incumbentTrace ?? []).map { [initialStart + $0[0], $0[1]] }
                 if initial.termination == .optimal {
                     result.status = .initialOptimal
+                    result.initialHeuristic = .solver
                     result.directTermination = .optimal
                     result.values = values
                     result.objective = base.objectiveValue(of: values)
@@ -271,11 +298,16 @@ public struct LNS: Sendable {
                     finish(&result)
                     return result
                 }
-            } else if [.infeasible, .unbounded, .infeasibleOrUnbounded].contains(initial.termination) {
+            } else if best == nil, [.infeasible, .unbounded, .infeasibleOrUnbounded].contains(initial.termination) {
                 result.directTermination = initial.termination
                 result.notes.append("the initial solve ended \(initial.termination.rawValue)")
                 finish(&result)
                 return result
+            }
+            if let best {
+                current = best.values
+                result.initialHeuristic = best.heuristic
+                result.notes.append("initial solution: \(best.heuristic.rawValue)")
             }
         }
         if current == nil {
@@ -298,6 +330,7 @@ public struct LNS: Sendable {
                 return result
             }
             result.directTermination = nil
+            result.initialHeuristic = .solver
             current = values
         }
         var currentValues = current!
@@ -307,21 +340,6 @@ public struct LNS: Sendable {
         var bestValues = currentValues, bestObjective = currentObjective
         result.initialObjective = currentObjective
         result.incumbentTrace = closedIncumbentTrace(initialTrace, at: elapsed(), with: currentObjective)
-
-        // Root LP, once.
-        var lp: [Double]?
-        if remaining() > 0 && !stopped() {
-            var relaxed = base
-            relaxed.relaxIntegrality()
-            relaxed.clearStart()
-            if let r = try? (lpSolver ?? solver).solve(relaxed, options: SolveOptions(
-                timeLimit: min(config.repairTimeLimit, remaining()), useStart: false, interrupt: interrupt)),
-                r.termination == .optimal, let values = r.values {
-                lp = values
-            } else {
-                result.notes.append("root LP not solved: operators that need it are dropped")
-            }
-        }
 
         // Operators that cannot apply are dropped.
         var specs = config.operators.filter { LNSOperators.applies($0, columns: columns, lp: lp) }
@@ -433,6 +451,29 @@ public struct LNS: Sendable {
 
     /// The best feasible point among "every variable at its lower bound", "at its upper bound" and
     /// "at 0 (clamped)"; nil when none is feasible. Cheap, and enough for covering or packing models.
+    /// The fast starts that are feasible: packing and covering greedies, the root LP fixed and
+    /// propagated (its continuous columns then solved as an LP), and the trivial point.
+    func initialStarts(_ base: Model, columns: LNSColumns, lp: [Double]?, feasible: ([Double]) -> Bool,
+                       remaining: () -> Double) -> [(heuristic: StartHeuristic, values: [Double])] {
+        let heuristics = StartHeuristics(model: base, columns: columns)
+        var points: [(StartHeuristic, [Double]?)] = [(.packingGreedy, heuristics.packingGreedy()), (.coveringGreedy, heuristics.coveringGreedy())]
+        if let lp {
+            points.append((.fixAndPropagate, heuristics.fixAndPropagate(lp: lp) { lower, upper in
+                // The integers fixed, the rest an LP.
+                var fixed = base
+                for c in 0..<base.variableCount where base.kinds[c].isIntegral {
+                    fixed.setBounds(of: fixed.variable(at: c), lower: lower[c], upper: upper[c])
+                }
+                fixed.relaxIntegrality()
+                fixed.clearStart()
+                let r = try? (lpSolver ?? solver).solve(fixed, options: SolveOptions(timeLimit: min(config.repairTimeLimit, remaining()), useStart: false))
+                return r?.termination == .optimal ? r?.values : nil
+            }))
+        }
+        points.append((.trivial, LNS.trivialSolution(of: base, feasible: feasible)))
+        return points.compactMap { h, p in p.flatMap { feasible($0) ? (h, $0) : nil } }
+    }
+
     public static func trivialSolution(of model: Model) -> [Double]? {
         trivialSolution(of: model) {
             model.checkFeasibility(of: $0, tolerance: FeasibilityReport.acceptedViolation,

@@ -37,6 +37,9 @@ package struct LNSColumns: Sendable {
     /// Membership in `integers`, by column.
     let isChosen: [Bool]
 
+    /// The rows column `c` has a coefficient in.
+    func rows(of c: Int) -> ArraySlice<Int32> { columnRows[columnStarts[c]..<columnStarts[c + 1]] }
+
     /// Whether two points agree on every integer column the operators choose from (after rounding).
     public func sameIntegerPoint(_ a: [Double], _ b: [Double]) -> Bool {
         integers.allSatisfy { (a[$0] - b[$0]).rounded() == 0 }

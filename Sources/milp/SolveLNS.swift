@@ -58,7 +58,8 @@ extension Solve {
                                       model: model, readSeconds: readSeconds, warnings: warnings)
             object["lns"] = [
                 "status": result.status.rawValue, "iterations": result.iterations,
-                "initial_objective": jsonNumber(result.initialObjective), "operators": operators,
+                "initial_objective": jsonNumber(result.initialObjective), "initial_heuristic": result.initialHeuristic?.rawValue ?? NSNull(),
+                "operators": operators,
                 "dropped_operators": result.droppedOperators, "notes": result.notes,
                 "incumbent_trace": finitePoints(result.incumbentTrace),
             ] as [String: Any]
@@ -69,7 +70,9 @@ extension Solve {
                                     model: model, readSeconds: readSeconds)
             if let objective = result.objective {
                 lines.append("objective: \(formatNumber(objective))")
-                if let initial = result.initialObjective { lines.append("initial:   \(formatNumber(initial))") }
+                if let initial = result.initialObjective {
+                    lines.append("initial:   \(formatNumber(initial))\(result.initialHeuristic.map { " (\($0.rawValue))" } ?? "")")
+                }
             } else {
                 lines.append("solution:  none")
             }
