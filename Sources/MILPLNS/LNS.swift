@@ -449,8 +449,6 @@ public struct LNS: Sendable {
         return result
     }
 
-    /// The best feasible point among "every variable at its lower bound", "at its upper bound" and
-    /// "at 0 (clamped)"; nil when none is feasible. Cheap, and enough for covering or packing models.
     /// The fast starts that are feasible: packing and covering greedies, the root LP fixed and
     /// propagated (its continuous columns then solved as an LP), and the trivial point.
     func initialStarts(_ base: Model, columns: LNSColumns, lp: [Double]?, feasible: ([Double]) -> Bool,
@@ -474,6 +472,8 @@ public struct LNS: Sendable {
         return points.compactMap { h, p in p.flatMap { feasible($0) ? (h, $0) : nil } }
     }
 
+    /// The best feasible point among "every variable at its lower bound", "at its upper bound" and
+    /// "at 0 (clamped)"; nil when none is feasible.
     public static func trivialSolution(of model: Model) -> [Double]? {
         trivialSolution(of: model) {
             model.checkFeasibility(of: $0, tolerance: FeasibilityReport.acceptedViolation,
