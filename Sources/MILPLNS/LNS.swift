@@ -40,6 +40,9 @@ public struct LNSOperatorStats: Codable, Sendable, Equatable {
     public var rejects = 0
     /// The rewards earned in total.
     public var rewardSum = 0.0
+    /// The operator's rate at the end of the run, after the adaptive sizes moved it (nil for
+    /// operators without a rate, untried ones, or without `LNSConfig.adaptiveSizes`).
+    public var finalRate: Double?
     /// The reward per try (0 before the first try).
     public var meanReward: Double { tries == 0 ? 0 : rewardSum / Double(tries) }
 
@@ -48,6 +51,7 @@ public struct LNSOperatorStats: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case name, tries, newBests = "new_bests", betters, accepts, rejects, rewardSum = "reward_sum", meanReward = "mean_reward"
+        case finalRate = "final_rate"
     }
 
     /// Decodes the JSON that ``encode(to:)`` writes (`mean_reward` is ignored: it is recomputed).
@@ -60,6 +64,7 @@ public struct LNSOperatorStats: Codable, Sendable, Equatable {
         accepts = try c.decode(Int.self, forKey: .accepts)
         rejects = try c.decode(Int.self, forKey: .rejects)
         rewardSum = try c.decode(Double.self, forKey: .rewardSum)
+        finalRate = try c.decodeIfPresent(Double.self, forKey: .finalRate)
     }
 
     /// Encodes with snake-case keys, `mean_reward` included.
@@ -73,6 +78,7 @@ public struct LNSOperatorStats: Codable, Sendable, Equatable {
         try c.encode(rejects, forKey: .rejects)
         try c.encode(rewardSum, forKey: .rewardSum)
         try c.encode(meanReward, forKey: .meanReward)
+        try c.encodeIfPresent(finalRate, forKey: .finalRate)
     }
 }
 
@@ -270,10 +276,11 @@ public struct LNS: Sendable {
         }
         solveRootLP()
         if current == nil {
+            let startsBegan = elapsed()
             let starts = initialStarts(base, columns: columns, lp: lp, feasible: feasible, remaining: remaining)
             var best = starts.min { s * base.objectiveValue(of: $0.values) < s * base.objectiveValue(of: $1.values) }
             if !starts.isEmpty {
-                result.notes.append("fast starts: " + starts.map { "\($0.heuristic.rawValue) \(formatNumber(base.objectiveValue(of: $0.values)))" }.joined(separator: ", "))
+                result.notes.append("fast starts (\(String(format: "%.2f", elapsed() - startsBegan)) s): " + starts.map { "\($0.heuristic.rawValue) \(formatNumber(base.objectiveValue(of: $0.values)))" }.joined(separator: ", "))
             }
             var initialModel = base
             initialModel.clearStart()
@@ -350,6 +357,7 @@ public struct LNS: Sendable {
         }
         result.operators = specs.map { LNSOperatorStats(name: $0.description) }
         var bandit = LNSBandit(arms: specs.count, spec: config.bandit, rewards: config.rewards)
+        var sizes = NeighborhoodSizes(arms: specs.count, enabled: config.adaptiveSizes)
         let acceptance = LNSAcceptance(config.acceptance)
         let improvementTolerance = { (x: Double) in 1e-9 * max(1, abs(x)) }
         // Operators can find nothing to free around a solution (RINS when it equals the LP): give up
@@ -372,14 +380,14 @@ public struct LNS: Sendable {
             let count = min(width, config.maxIterations.map { $0 - result.iterations } ?? width)
             let arms = (0..<count).map { _ in bandit.choose(using: &rng) }
             let searches = arms.map { arm in
-                RepairJob(spec: specs[arm], current: currentValues, seed: rng.next(), timeLeft: remaining())
+                RepairJob(spec: sizes.spec(specs[arm], arm: arm), current: currentValues, seed: rng.next(), timeLeft: remaining())
             }
             let rootLP = lp
             let outcomes = runConcurrently(searches.count) { i in
                 searches[i].run(lns: self, base: base, columns: columns, lp: rootLP, interrupt: interrupt, feasible: feasible)
             }
             for (i, arm) in arms.enumerated() {
-                let (candidate, size, name) = outcomes[i]
+                let (candidate, size, name, report) = outcomes[i]
                 emptyInARow = size == 0 ? emptyInARow + 1 : 0
                 var outcome = LNSOutcome.rejected
                 var candidateObjective: Double?
@@ -408,6 +416,7 @@ public struct LNS: Sendable {
                     }
                 }
                 bandit.update(arm: arm, outcome: outcome)
+                sizes.update(arm: arm, spec: specs[arm], repair: report, improved: outcome == .newBest || outcome == .better)
                 var stats = result.operators[arm]
                 stats.tries += 1
                 stats.rewardSum += config.rewards[outcome.rewardIndex]
@@ -442,6 +451,9 @@ public struct LNS: Sendable {
             let points = (full.incumbentTrace ?? []).map { [worker.startedAt + $0[0], $0[1]] }
             result.incumbentTrace = bestOverTime(result.incumbentTrace + closedIncumbentTrace(points, at: elapsed(), with: f), sense: s)
         }
+        for arm in specs.indices where sizes.enabled && result.operators[arm].tries > 0 && specs[arm].description.contains("_") {
+            result.operators[arm].finalRate = sizes.spec(specs[arm], arm: arm).rate
+        }
         result.values = bestValues
         result.objective = bestObjective
         result.status = s * bestObjective < s * result.initialObjective! - improvementTolerance(bestObjective) ? .improved : .notImproved
@@ -453,7 +465,8 @@ public struct LNS: Sendable {
     /// propagated (its continuous columns then solved as an LP), and the trivial point.
     func initialStarts(_ base: Model, columns: LNSColumns, lp: [Double]?, feasible: ([Double]) -> Bool,
                        remaining: () -> Double) -> [(heuristic: StartHeuristic, values: [Double])] {
-        let heuristics = StartHeuristics(model: base, columns: columns)
+        // A start is worth a tenth of the run at most.
+        let heuristics = StartHeuristics(model: base, columns: columns, deadline: .now + .milliseconds(Int64(100 * min(config.timeLimit, remaining()))))
         var points: [(StartHeuristic, [Double]?)] = [(.packingGreedy, heuristics.packingGreedy()), (.coveringGreedy, heuristics.coveringGreedy())]
         if let lp {
             points.append((.fixAndPropagate, heuristics.fixAndPropagate(lp: lp) { lower, upper in
@@ -508,7 +521,7 @@ public struct LNS: Sendable {
     fileprivate func repair(
         _ n: Neighborhood, current: [Double], limit: Double, base: Model, interrupt: InterruptFlag?,
         feasible: ([Double]) -> Bool
-    ) -> [Double]? {
+    ) -> (point: [Double]?, report: RepairReport) {
         var sub = n.model
         sub.clearStart()
         let start = current + n.startExtension
@@ -532,9 +545,10 @@ public struct LNS: Sendable {
             options.useStart = false
             r = try? solver.solve(sub, options: options)
         }
-        guard let r, let values = r.values, values.count >= base.variableCount else { return nil }
+        let report = RepairReport(termination: r?.termination, seconds: (ContinuousClock.now - clock).seconds, limit: limit)
+        guard let r, let values = r.values, values.count >= base.variableCount else { return (nil, report) }
         let point = Array(values.prefix(base.variableCount))
-        return feasible(point) ? point : nil
+        return (feasible(point) ? point : nil, report)
     }
 }
 
@@ -551,7 +565,7 @@ private struct RepairJob: Sendable {
     /// The repaired point (nil when there was no neighborhood or no solution), the number of free
     /// integer variables, and the neighborhood's name.
     func run(lns: LNS, base: Model, columns: LNSColumns, lp: [Double]?, interrupt: InterruptFlag?,
-             feasible: ([Double]) -> Bool) -> (candidate: [Double]?, size: Int, name: String) {
+             feasible: ([Double]) -> Bool) -> (candidate: [Double]?, size: Int, name: String, report: RepairReport) {
         var rng = SplitMix64(seed: seed)
         let clock = ContinuousClock.now
         func left() -> Double { timeLeft - (ContinuousClock.now - clock).seconds }
@@ -561,16 +575,18 @@ private struct RepairJob: Sendable {
             if let n = LNSOperators.destroy(OperatorSpec(.randomObjective), model: base, columns: columns,
                                             current: current, lp: lp, rng: &rng) {
                 second = lns.repair(n, current: current, limit: min(lns.config.repairTimeLimit, left()),
-                                    base: base, interrupt: interrupt, feasible: feasible)
+                                    base: base, interrupt: interrupt, feasible: feasible).point
             }
         }
         guard let n = LNSOperators.destroy(spec, model: base, columns: columns, current: current, lp: lp,
-                                           second: second, rng: &rng) else { return (nil, 0, spec.description) }
+                                           second: second, rng: &rng) else {
+            return (nil, 0, spec.description, RepairReport(termination: nil, seconds: 0, limit: 0))
+        }
         let limit = min(lns.config.repairTimeLimit * n.timeScale, left())
-        var candidate = limit > 0.01
-            ? lns.repair(n, current: current, limit: limit, base: base, interrupt: interrupt, feasible: feasible) : nil
+        guard limit > 0.01 else { return (nil, n.freeCount, n.description, RepairReport(termination: nil, seconds: 0, limit: limit)) }
+        var (candidate, report) = lns.repair(n, current: current, limit: limit, base: base, interrupt: interrupt, feasible: feasible)
         if candidate != nil { columns.settleDependents(&candidate!, in: base) }
-        return (candidate, n.freeCount, n.description)
+        return (candidate, n.freeCount, n.description, report)
     }
 }
 

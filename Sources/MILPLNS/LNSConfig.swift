@@ -103,6 +103,9 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     /// neighborhood, its solution is returned). Needs a solver that allows concurrent solves and 2
     /// slots or more. Off by default: it halves the repairs (docs/lns.md has the measurements).
     public var fullSolveWorker = false
+    /// Whether each operator's rate follows its repairs: smaller after a sub-MIP that ran out of
+    /// time, larger after one solved in under half its limit without improving.
+    public var adaptiveSizes = true
 
     /// Ten arms, as Balans' default portfolio.
     public static let defaultOperators: [OperatorSpec] = [
@@ -159,7 +162,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         case seed, timeLimit = "time_limit", initialFraction = "initial_fraction", repairTimeLimit = "repair_time_limit"
         case repairPreprocessing = "repair_preprocessing"
         case maxIterations = "max_iterations", operators, bandit, acceptance, rewards, parallelRepairs = "parallel_repairs"
-        case fullSolveWorker = "full_solve_worker"
+        case fullSolveWorker = "full_solve_worker", adaptiveSizes = "adaptive_sizes"
     }
 
     /// Reads snake-case keys; missing keys keep their defaults, unknown keys throw an ``LNSConfigError``.
@@ -183,6 +186,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         rewards = try c.decodeIfPresent([Double].self, forKey: .rewards) ?? defaults.rewards
         parallelRepairs = try c.decodeIfPresent(Int.self, forKey: .parallelRepairs) ?? defaults.parallelRepairs
         fullSolveWorker = try c.decodeIfPresent(Bool.self, forKey: .fullSolveWorker) ?? defaults.fullSolveWorker
+        adaptiveSizes = try c.decodeIfPresent(Bool.self, forKey: .adaptiveSizes) ?? defaults.adaptiveSizes
     }
 }
 

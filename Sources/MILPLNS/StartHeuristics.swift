@@ -24,12 +24,15 @@ public enum StartHeuristic: String, Codable, Sendable, CaseIterable {
 struct StartHeuristics {
     let model: Model
     let columns: LNSColumns
+    /// When the heuristics give up (a start is worth only a little of the run's time).
+    let deadline: ContinuousClock.Instant
     /// Each column's rows with its coefficient there.
     private let entries: [[(row: Int, a: Double)]]
 
-    init(model: Model, columns: LNSColumns) {
+    init(model: Model, columns: LNSColumns, deadline: ContinuousClock.Instant = .now + .seconds(3600)) {
         self.model = model
         self.columns = columns
+        self.deadline = deadline
         var entries = [[(row: Int, a: Double)]](repeating: [], count: model.variableCount)
         for r in 0..<model.constraintCount {
             let (cs, a) = model.row(model.constraint(at: r))
@@ -87,19 +90,30 @@ struct StartHeuristics {
         // Repeatedly the column with the least cost per unit of need it meets (lazily re-scored).
         func value(_ c: Int) -> Double { entries[c].reduce(0.0) { $0 + min($1.a, max(need[$1.row], 0)) } }
         func cost(_ c: Int) -> Double { model.sense.sign * model.objectiveCoefficients[c] }
+        // Lazy greedy: a column's value only falls as rows get covered, so a ratio popped from the
+        // heap and still no worse than the next one's (stale, hence optimistic) is the best.
         var chosen: Set<Int> = []
-        while need.contains(where: { $0 > 1e-9 }) {
-            var best: (column: Int, ratio: Double)?
-            for c in free where !chosen.contains(c) {
-                let v = value(c)
-                guard v > 1e-9 else { continue }
-                let ratio = cost(c) / v
-                if best == nil || ratio < best!.ratio { best = (c, ratio) }
+        var uncovered = need.filter { $0 > 1e-9 }.count
+        var heap = MinHeap(free.compactMap { c in value(c) > 1e-9 ? (cost(c) / value(c), c) : nil })
+        var picks = 0
+        while uncovered > 0 {
+            picks += 1
+            if picks % 256 == 0, ContinuousClock.now > deadline { return nil }
+            guard let (_, c) = heap.pop() else { return nil }  // a row no column can cover
+            let v = value(c)
+            guard v > 1e-9 else { continue }
+            let ratio = cost(c) / v
+            if let next = heap.peek, ratio > next.key {
+                heap.push((ratio, c))
+                continue
             }
-            guard let pick = best else { return nil }  // a row no column can cover
-            chosen.insert(pick.column)
-            x[pick.column] = 1
-            for e in entries[pick.column] { need[e.row] -= e.a }
+            chosen.insert(c)
+            x[c] = 1
+            for e in entries[c] {
+                let before = need[e.row]
+                need[e.row] -= e.a
+                if before > 1e-9 && need[e.row] <= 1e-9 { uncovered -= 1 }
+            }
         }
         // Drop chosen columns every row can do without, the most expensive first.
         for c in chosen.sorted(by: { cost($0) > cost($1) }) where entries[c].allSatisfy({ need[$0.row] + $0.a <= 1e-9 }) {
@@ -118,7 +132,8 @@ struct StartHeuristics {
         guard bounds.propagateAll() else { return nil }
         let integers = (0..<model.variableCount).filter { model.kinds[$0].isIntegral }
         let order = integers.sorted { abs(lp[$0] - lp[$0].rounded()) < abs(lp[$1] - lp[$1].rounded()) }
-        for c in order where bounds.lower[c] < bounds.upper[c] {
+        for (k, c) in order.enumerated() where bounds.lower[c] < bounds.upper[c] {
+            if k % 64 == 0, ContinuousClock.now > deadline { return nil }
             let v = min(max(lp[c], bounds.lower[c]), bounds.upper[c])
             let down = v.rounded(.down), up = v.rounded(.up)
             let first = v - down < 0.5 - 1e-9 || (abs(v - down - 0.5) <= 1e-9 && locks(c, up: true) > locks(c, up: false)) ? down : up
@@ -159,7 +174,7 @@ struct Propagation {
     private var trail: [(column: Int, lower: Double, upper: Double)] = []
     /// Row visits allowed per fixing: a long chain of small tightenings stops there (sound: the
     /// bounds stay valid, only less tight).
-    static let budget = 200_000
+    static let budget = 20_000
 
     init(model: Model, columns: LNSColumns) {
         self.model = model
@@ -239,5 +254,47 @@ struct Propagation {
             }
         }
         return true
+    }
+}
+
+/// A binary min-heap of (key, column).
+private struct MinHeap {
+    private var items: [(key: Double, column: Int)]
+
+    init(_ items: [(Double, Int)]) {
+        self.items = items.map { (key: $0.0, column: $0.1) }
+        for i in stride(from: self.items.count / 2 - 1, through: 0, by: -1) { down(i) }
+    }
+
+    var peek: (key: Double, column: Int)? { items.first }
+
+    mutating func push(_ item: (Double, Int)) {
+        items.append((key: item.0, column: item.1))
+        var i = items.count - 1
+        while i > 0, items[(i - 1) / 2].key > items[i].key {
+            items.swapAt(i, (i - 1) / 2)
+            i = (i - 1) / 2
+        }
+    }
+
+    mutating func pop() -> (Double, Int)? {
+        guard let top = items.first else { return nil }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        if !items.isEmpty { down(0) }
+        return (top.key, top.column)
+    }
+
+    private mutating func down(_ start: Int) {
+        var i = start
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < items.count, items[l].key < items[m].key { m = l }
+            if r < items.count, items[r].key < items[m].key { m = r }
+            if m == i { return }
+            items.swapAt(i, m)
+            i = m
+        }
     }
 }

@@ -49,7 +49,8 @@ extension Solve {
             var operators: [String: Any] = [:]
             for op in result.operators {
                 operators[op.name] = ["tries": op.tries, "new_bests": op.newBests, "betters": op.betters,
-                                      "accepts": op.accepts, "rejects": op.rejects, "mean_reward": op.meanReward]
+                                      "accepts": op.accepts, "rejects": op.rejects, "mean_reward": op.meanReward,
+                                      "final_rate": op.finalRate ?? NSNull()]
             }
             let optimal = status == .optimal
             var object = reportFields(status: status, limit: limit, hasSolution: result.hasSolution, objective: result.objective,
@@ -78,7 +79,7 @@ extension Solve {
             }
             lines.append("lns:       \(result.status.rawValue), \(result.iterations) iterations")
             for op in result.operators where op.tries > 0 {
-                lines.append("  \(op.name.padding(toLength: 24, withPad: " ", startingAt: 0)) tries \(op.tries), new best \(op.newBests), better \(op.betters), accepted \(op.accepts), rejected \(op.rejects), mean reward \(String(format: "%.2f", op.meanReward))")
+                lines.append("  \(op.name.padding(toLength: 24, withPad: " ", startingAt: 0)) tries \(op.tries), new best \(op.newBests), better \(op.betters), accepted \(op.accepts), rejected \(op.rejects), mean reward \(String(format: "%.2f", op.meanReward))\(op.finalRate.map { ", rate now \(formatNumber($0))" } ?? "")")
             }
             if !result.droppedOperators.isEmpty { lines.append("dropped:   \(result.droppedOperators.joined(separator: ", "))") }
             lines.append("time:      \(String(format: "%.3f", seconds)) s")

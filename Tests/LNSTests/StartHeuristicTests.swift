@@ -77,7 +77,50 @@ import Testing
         let result = try LNS(config: config, solver: CbcSolver(), lpSolver: ClpSolver()).run(model)
         let initial = try #require(result.initialObjective)
         #expect(initial > 0 && [StartHeuristic.packingGreedy, .solver, .fixAndPropagate].contains(result.initialHeuristic), "\(result.notes)")
-        #expect(result.notes.contains { $0.hasPrefix("fast starts: ") && $0.contains("packing_greedy") }, "\(result.notes)")
+        #expect(result.notes.contains { $0.hasPrefix("fast starts (") && $0.contains("packing_greedy") }, "\(result.notes)")
         #expect(feasible(model, try #require(result.values)))
+    }
+}
+
+/// The neighborhood sizes follow the repairs: smaller after a sub-MIP that ran out of time, larger
+/// after one solved quickly without improving, within a tenth to four times the configured rate
+/// and [0.02, 1].
+@Suite struct NeighborhoodSizeTests {
+    let rins = OperatorSpec(.rins, rate: 0.25)
+    func report(_ t: TerminationReason?, _ seconds: Double) -> RepairReport { RepairReport(termination: t, seconds: seconds, limit: 5) }
+
+    @Test func followsTheRepairs() {
+        var sizes = NeighborhoodSizes(arms: 2, enabled: true)
+        sizes.update(arm: 0, spec: rins, repair: report(.limitReached, 5), improved: false)
+        #expect(abs(sizes.spec(rins, arm: 0).rate - 0.2) < 1e-12)
+        sizes.update(arm: 0, spec: rins, repair: report(.optimal, 1), improved: false)
+        #expect(abs(sizes.spec(rins, arm: 0).rate - 0.25) < 1e-12)
+        // Unchanged: an improving repair, a slow optimal one, no sub-MIP; the other arm untouched.
+        sizes.update(arm: 0, spec: rins, repair: report(.optimal, 1), improved: true)
+        sizes.update(arm: 0, spec: rins, repair: report(.optimal, 3), improved: false)
+        sizes.update(arm: 0, spec: rins, repair: report(nil, 0), improved: false)
+        #expect(abs(sizes.spec(rins, arm: 0).rate - 0.25) < 1e-12 && sizes.spec(rins, arm: 1).rate == 0.25)
+        // Bounded: many shrinks stop at a tenth of the rate (0.025), many grows at 1; and come back
+        // from there at once.
+        for _ in 0..<50 { sizes.update(arm: 0, spec: rins, repair: report(.limitReached, 5), improved: false) }
+        #expect(abs(sizes.spec(rins, arm: 0).rate - 0.025) < 1e-12)
+        sizes.update(arm: 0, spec: rins, repair: report(.infeasible, 0.1), improved: false)
+        #expect(abs(sizes.spec(rins, arm: 0).rate - 0.03125) < 1e-12)
+        for _ in 0..<50 { sizes.update(arm: 0, spec: rins, repair: report(.optimal, 0.1), improved: false) }
+        #expect(sizes.spec(rins, arm: 0).rate == 1)
+        sizes.update(arm: 0, spec: rins, repair: report(.limitReached, 5), improved: false)
+        #expect(abs(sizes.spec(rins, arm: 0).rate - 0.8) < 1e-12)
+    }
+
+    @Test func operatorsWithoutARateAndDisabledSizesStay() throws {
+        var sizes = NeighborhoodSizes(arms: 1, enabled: true)
+        let dins = OperatorSpec(.dins)
+        sizes.update(arm: 0, spec: dins, repair: report(.limitReached, 5), improved: false)
+        #expect(sizes.scales == [1])
+        var off = NeighborhoodSizes(arms: 1, enabled: false)
+        off.update(arm: 0, spec: rins, repair: report(.limitReached, 5), improved: false)
+        #expect(off.spec(rins, arm: 0).rate == 0.25)
+        let config = try JSONDecoder().decode(LNSConfig.self, from: Data(#"{"adaptive_sizes": false}"#.utf8))
+        #expect(!config.adaptiveSizes && LNSConfig().adaptiveSizes)
     }
 }
