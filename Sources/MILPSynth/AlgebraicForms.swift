@@ -91,11 +91,13 @@ func joinedContinuations(_ lines: [String]) -> [String] {
 /// `dashBullets` (a file whose rows are a dashed list; in one row alone, `- 2x` could be a minus).
 func withoutMarkup(_ text: String, dashBullets: Bool) -> String {
     var s = Substring(text)
-    while true {
+    // A few layers at most ("1. **Budget**:"); a line of thousands of markers is not a model's.
+    for _ in 0..<8 {
         let before = s
         s = Substring(markupStep(s, dashBullets: dashBullets))
-        if s == before { return String(s) }
+        if s == before { break }
     }
+    return String(s)
 }
 
 /// One layer of `withoutMarkup`: emphasis, then a list marker.
@@ -138,28 +140,6 @@ func dashedRowCount(_ lines: [String]) -> Int {
         let t = line.trimmingCharacters(in: .whitespaces)
         return t.hasPrefix("- ") && t.contains(where: { "<>=≤≥".contains($0) }) && commentary(String(t.dropFirst(2))) == nil
     }.count
-}
-
-/// A variable description, as LLMs list them before the model: `x: number of trucks`,
-/// `Let x = number of trucks (integer)`, `b1 – 1 if plant 1 opens, 0 otherwise`. The name and the
-/// domain the words give (binary, integer, continuous), if any. Nil when the line is a statement.
-func variableDescription(_ text: String) -> (name: String, kind: SpecKind?)? {
-    var s = Substring(text)
-    if s.lowercased().hasPrefix("let ") { s = s.dropFirst(4) }
-    let name = s.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-    guard let first = name.first, first.isLetter || first == "_", name != "M" else { return nil }
-    var rest = s.dropFirst(name.count).drop { $0 == " " }
-    var words = ""
-    if rest.first == "(", let close = rest.firstIndex(of: ")") {
-        words = String(rest[rest.index(after: rest.startIndex)..<close])
-        rest = rest[rest.index(after: close)...].drop { $0 == " " }
-    }
-    guard let separator = rest.first, ":=-–—".contains(separator) else { return nil }
-    let prose = rest.dropFirst().trimmingCharacters(in: .whitespaces)
-    // Prose: two words in a row and no comparison (a labelled row `c1: x + y <= 4` is a statement).
-    guard !prose.contains(where: { "<>≤≥=".contains($0) }),
-          prose.range(of: #"[A-Za-z]{2,}\s+[A-Za-z]{2,}"#, options: .regularExpression) != nil else { return nil }
-    return (String(name), domain(in: (words + " " + prose).lowercased()))
 }
 
 /// The domain named in a description or declaration, if any.
@@ -237,9 +217,14 @@ func splitRows(_ text: String) -> [String]? {
     return rows
 }
 
+/// The longest line the prose forms (descriptions, sentences, remarks) are looked for in: their
+/// patterns cost more than linear time, and an LLM's prose lines are far shorter. Longer lines
+/// are read as plain statements.
+let proseLimit = 2_000
+
 /// Whether `text` holds two words in a row (letters only): prose, not an expression.
 func hasProse(_ text: String) -> Bool {
-    text.range(of: #"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z'\-]+\s+[A-Za-z][A-Za-z'\-]+(?![A-Za-z0-9_])"#, options: .regularExpression) != nil
+    text.utf8.count <= proseLimit && text.range(of: #"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z'\-]+\s+[A-Za-z][A-Za-z'\-]+(?![A-Za-z0-9_])"#, options: .regularExpression) != nil
 }
 
 /// LaTeX an LLM may put in a model (`$x_{1} \leq 4$`, `\cdot`, `\in \{0,1\}`) as plain text.
@@ -276,26 +261,33 @@ private let nameList = #"[A-Za-z_][A-Za-z0-9_]*(?:\s*,\s*[A-Za-z_][A-Za-z0-9_]*|
 /// "we treat t and n as continuous", "a binary variable z", "z = 1 if …" (binary).
 private func domainClauses(_ text: String) -> [Commentary] {
     var said: [Commentary] = []
-    func each(_ pattern: String, _ body: (NSTextCheckingResult) -> Void) {
-        let regex = try! NSRegularExpression(pattern: pattern)
+    func each(_ regex: NSRegularExpression, _ body: (NSTextCheckingResult) -> Void) {
         regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).forEach(body)
     }
-    func group(_ m: NSTextCheckingResult, _ k: Int) -> String { String(text[Range(m.range(at: k), in: text)!]) }
-    func add(_ names: [String], _ words: String) {
-        if !names.isEmpty, let kind = domain(in: words.lowercased()) { said.append(.declarations(names, kind)) }
+    // A match may start or end inside a character (a combining mark after it): then it is skipped.
+    func group(_ m: NSTextCheckingResult, _ k: Int) -> String? { Range(m.range(at: k), in: text).map { String(text[$0]) } }
+    func add(_ m: NSTextCheckingResult, _ names: (String.Index) -> [String], _ words: String?) {
+        guard let start = Range(m.range, in: text)?.lowerBound, let words, let kind = domain(in: words.lowercased()) else { return }
+        let list = names(start)
+        if !list.isEmpty { said.append(.declarations(list, kind)) }
     }
     // The names before a verb or a membership (scanned backwards: a regex that starts with a
     // name list would try every position of a long list).
-    each(#"\s+(?:are|is|must be|should be|can be|will be|are all)\s+((?:(?!\s+and\s+[A-Za-z_][A-Za-z0-9_]*\s+(?:are|is)\b)[^,;.:])*)"#) { m in
-        add(namesBefore(text, Range(m.range, in: text)!.lowerBound), group(m, 1))
-    }
-    each(#"\s*=\s*[01]\s*(?:if\b|when\b|→|means\b)"#) { m in add(namesBefore(text, Range(m.range, in: text)!.lowerBound), "binary") }
-    each(#"\s*(?:∈|\bin\b)\s*(\{\s*0\s*,\s*1\s*\}|[ℤℕZN]\+?)"#) { m in
-        add(namesBefore(text, Range(m.range, in: text)!.lowerBound), group(m, 1).hasPrefix("{") ? "binary" : "integer")
-    }
-    each(#"(?i:treat|consider|declare|take)\s+("# + nameList + #")\s+as\s+([^,;.:]*)"#) { m in add(names(in: Substring(group(m, 1))), group(m, 2)) }
-    each(#"(?i:(binary|integer|continuous)\s+variables?)\s+("# + nameList + ")") { m in add(names(in: Substring(group(m, 2))), group(m, 1)) }
+    each(ProseRegex.verb) { m in add(m, { namesBefore(text, $0) }, group(m, 1)) }
+    each(ProseRegex.binaryValue) { m in add(m, { namesBefore(text, $0) }, "binary") }
+    each(ProseRegex.membership) { m in add(m, { namesBefore(text, $0) }, group(m, 1).map { $0.hasPrefix("{") ? "binary" : "integer" }) }
+    each(ProseRegex.treatAs) { m in add(m, { _ in group(m, 1).map { names(in: Substring($0)) } ?? [] }, group(m, 2)) }
+    each(ProseRegex.kindVariables) { m in add(m, { _ in group(m, 2).map { names(in: Substring($0)) } ?? [] }, group(m, 1)) }
     return said
+}
+
+/// The prose patterns, compiled once.
+private enum ProseRegex {
+    static let verb = try! NSRegularExpression(pattern: #"\s+(?:are|is|must be|should be|can be|will be|are all)\s+((?:(?!\s+and\s+[A-Za-z_][A-Za-z0-9_]*\s+(?:are|is)\b)[^,;.:])*)"#)
+    static let binaryValue = try! NSRegularExpression(pattern: #"\s*=\s*[01]\s*(?:if\b|when\b|→|means\b)"#)
+    static let membership = try! NSRegularExpression(pattern: #"\s*(?:∈|\bin\b)\s*(\{\s*0\s*,\s*1\s*\}|[ℤℕZN]\+?)"#)
+    static let treatAs = try! NSRegularExpression(pattern: #"(?i:treat|consider|declare|take)\s+("# + nameList + #")\s+as\s+([^,;.:]*)"#)
+    static let kindVariables = try! NSRegularExpression(pattern: #"(?i:(binary|integer|continuous)\s+variables?)\s+("# + nameList + ")")
 }
 
 /// The names listed right before `end` ("x, y and z" in "x, y and z are integers"), read backwards.
@@ -327,6 +319,7 @@ private func namesBefore(_ text: String, _ end: String.Index) -> [String] {
 /// and remarks — or nil when the line is a statement. A line with <, >, ≤ or ≥ is prose only when
 /// its comparisons say nothing the model lacks (`We also need x ≥ 0 and y ≥ 0, …`).
 func commentary(_ text: String) -> [Commentary]? {
+    guard text.utf8.count <= proseLimit else { return nil }
     let lower = text.lowercased()
     // A heading: "Supply:", "Earliness / lateness:", "If y = 1, at least 20 must go to phones:".
     if text.hasSuffix(":"), text.contains(where: \.isLetter), !text.contains(where: { "<>≤≥".contains($0) }) || hasProse(text),
@@ -358,16 +351,17 @@ func commentary(_ text: String) -> [Commentary]? {
                                                    options: .regularExpression)
     let separators = string.contains("=") ? #"\s*(?::\s*|=\s*(?=[A-Za-z])|\s+is\s+)"# : #"\s*(?::|–|—|\s-\s|\(|\s+be\s+|\s+is\s+|\s+are\s+)"#
     let item = try! NSRegularExpression(pattern: #"(?:^|[,;]\s*|\s+and\s+)("# + nameList + ")" + separators)
-    let matches = item.matches(in: string, range: NSRange(string.startIndex..., in: string))
-    let equalsUsed = matches.filter { string[Range($0.range, in: string)!].contains("=") }.count
-    guard let first = matches.first, first.range.location == 0, equalsUsed == string.filter({ $0 == "=" }).count else {
+    let found = item.matches(in: string, range: NSRange(string.startIndex..., in: string))
+    // As String ranges: a match inside a character (a combining mark after it) makes the line a statement.
+    let matches = found.compactMap { m in Range(m.range, in: string).flatMap { whole in Range(m.range(at: 1), in: string).map { (whole, $0) } } }
+    guard matches.count == found.count else { return nil }
+    let equalsUsed = matches.filter { string[$0.0].contains("=") }.count
+    guard let first = matches.first, first.0.lowerBound == string.startIndex, equalsUsed == string.filter({ $0 == "=" }).count else {
         return string.contains("=") ? nil : clauses + [.note]
     }
     return clauses + matches.enumerated().map { k, m in
-        let list = string[Range(m.range(at: 1), in: string)!]
-        let end = k + 1 < matches.count ? Range(matches[k + 1].range, in: string)!.lowerBound : string.endIndex
-        let description = string[Range(m.range, in: string)!.upperBound..<end]
-        return .declarations(names(in: list), domain(in: description.lowercased()))
+        let end = k + 1 < matches.count ? matches[k + 1].0.lowerBound : string.endIndex
+        return .declarations(names(in: string[m.1]), domain(in: string[m.0.upperBound..<end].lowercased()))
     }
 }
 
@@ -383,6 +377,7 @@ private func names(in list: Substring) -> [String] {
 /// more words. The reader checks that no dropped word is a variable's name.
 func withoutTrailingNote(_ text: String) -> (row: String, words: String?) {
     var s = text.trimmingCharacters(in: .whitespaces)
+    guard s.utf8.count <= proseLimit else { return (s, nil) }
     // A remark after an arrow, a dash or a colon: "<= 50   → only 50 acres", "-- must wash", "integer : staff".
     if let mark = s.range(of: #"\s+(→|⇒|--|—|–|:)\s+(?=[A-Za-z(])"#, options: .regularExpression),
        s[..<mark.lowerBound].contains(where: { "<>=≤≥∈{".contains($0) })
@@ -390,7 +385,7 @@ func withoutTrailingNote(_ text: String) -> (row: String, words: String?) {
        hasProse(String(s[mark.upperBound...])) {
         return (withoutTrailingNote(String(s[..<mark.lowerBound])).row, nil)
     }
-    while s.hasSuffix(")") {
+    for _ in 0..<8 where s.hasSuffix(")") {
         var depth = 0
         guard let open = s.indices.reversed().first(where: { i in
             if s[i] == ")" { depth += 1 } else if s[i] == "(" { depth -= 1 }

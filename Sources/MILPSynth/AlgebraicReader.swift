@@ -25,7 +25,11 @@ public struct AlgebraicReader: Sendable {
     /// each naming its line.
     public func read(_ text: String, name: String? = nil) throws(SpecError) -> FormulationSpec {
         // "\r\n" is one Character in Swift: splitting at "\n" alone would read CRLF text as one line.
-        let lines = joinedContinuations(modelLines(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { withoutLaTeX(withoutComment(String($0))).replacingOccurrences(of: "->", with: "→") }))
+        let lines = joinedContinuations(modelLines(text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
+            // Runs of blanks shortened (a wide gap still reads as one); arrows as one character.
+            withoutLaTeX(withoutComment(String(line))).replacingOccurrences(of: "->", with: "→")
+                .replacingOccurrences(of: #"[ \t]{5,}"#, with: "    ", options: .regularExpression)
+        }))
         var state = ReaderState(dashedRows: dashedRowCount(lines))
         var problems: [String] = []
         for (n, line) in lines.enumerated() {
@@ -400,7 +404,7 @@ private struct ReaderState {
         } else if objective == nil {
             problems.append("no objective: add a line such as `maximize 5 trucks + 10 planes` or `minimize cost`")
         }
-        for (n, line) in unitCandidates.sorted(by: { $0.value < $1.value }) where lines[n] == [line] && declared[n] == nil {
+        for (n, line) in unitCandidates.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) where lines[n] == [line] && declared[n] == nil {
             problems.append("line \(line): \"\(n)\" follows a number and appears nowhere else: if it is a unit, drop it; if it is a variable, write the product with * or declare \(n)")
         }
         for (line, note) in droppedNotes {
@@ -430,7 +434,7 @@ private struct ReaderState {
                 }
             }
         }
-        for (n, k) in declared where k == .binary && lowerBounds[n] != nil {
+        for (n, k) in declared.sorted(by: { $0.key < $1.key }) where k == .binary && lowerBounds[n] != nil {
             problems.append("line \(usedLine[n] ?? 0): binary \"\(n)\" cannot have a negative lower bound")
         }
         return problems
