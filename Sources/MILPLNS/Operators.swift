@@ -31,14 +31,21 @@ package struct LNSColumns: Sendable {
     public let generalIntegers: [Int]
     /// Integer columns left free in every neighborhood, each with its one row.
     public let dependents: [(column: Int, row: Int)]
-    /// The rows of each column: `columnRows[columnStarts[c] ..< columnStarts[c + 1]]`.
+    /// The rows of each column and its coefficients there: `columnRows[columnStarts[c] ..< columnStarts[c + 1]]`.
     let columnStarts: [Int]
     let columnRows: [Int32]
+    let columnCoefficients: [Double]
     /// Membership in `integers`, by column.
     let isChosen: [Bool]
 
     /// The rows column `c` has a coefficient in.
     func rows(of c: Int) -> ArraySlice<Int32> { columnRows[columnStarts[c]..<columnStarts[c + 1]] }
+
+    /// Column `c`'s entries: each row it is in, with its coefficient there.
+    func entries(of c: Int) -> some Sequence<(row: Int, a: Double)> {
+        let range = columnStarts[c]..<columnStarts[c + 1]
+        return zip(columnRows[range], columnCoefficients[range]).lazy.map { (row: Int($0), a: $1) }
+    }
 
     /// Whether two points agree on every integer column the operators choose from (after rounding).
     public func sameIntegerPoint(_ a: [Double], _ b: [Double]) -> Bool {
@@ -54,14 +61,18 @@ package struct LNSColumns: Sendable {
         }
         for c in 0..<model.variableCount { starts[c + 1] += starts[c] }
         var next = starts, rows = [Int32](repeating: 0, count: starts[model.variableCount])
+        var coefficients = [Double](repeating: 0, count: starts[model.variableCount])
         for r in 0..<model.constraintCount {
-            for c in model.row(model.constraint(at: r)).columns {
+            let (cs, a) = model.row(model.constraint(at: r))
+            for (c, v) in zip(cs, a) {
                 rows[next[Int(c)]] = Int32(r)
+                coefficients[next[Int(c)]] = v
                 next[Int(c)] += 1
             }
         }
         columnStarts = starts
         columnRows = rows
+        columnCoefficients = coefficients
 
         func isSingleton(_ c: Int) -> Bool { starts[c + 1] - starts[c] == 1 }
         func isDependent(_ c: Int) -> Bool {

@@ -25,21 +25,7 @@ struct StartHeuristics {
     let model: Model
     let columns: LNSColumns
     /// When the heuristics give up (a start is worth only a little of the run's time).
-    let deadline: ContinuousClock.Instant
-    /// Each column's rows with its coefficient there.
-    private let entries: [[(row: Int, a: Double)]]
-
-    init(model: Model, columns: LNSColumns, deadline: ContinuousClock.Instant = .now + .seconds(3600)) {
-        self.model = model
-        self.columns = columns
-        self.deadline = deadline
-        var entries = [[(row: Int, a: Double)]](repeating: [], count: model.variableCount)
-        for r in 0..<model.constraintCount {
-            let (cs, a) = model.row(model.constraint(at: r))
-            for (c, v) in zip(cs, a) { entries[Int(c)].append((r, v)) }
-        }
-        self.entries = entries
-    }
+    var deadline: ContinuousClock.Instant = .now + .seconds(3600)
 
     /// Rows as (columns, coefficients, lower, upper).
     private func row(_ r: Int) -> (columns: ArraySlice<Int32>, coefficients: ArraySlice<Double>, lower: Double, upper: Double) {
@@ -69,14 +55,14 @@ struct StartHeuristics {
         // Gain per unit of room used, over the rows each column is in (scaled by each row's room).
         let candidates = (0..<model.variableCount).filter { -s * model.objectiveCoefficients[$0] > 0 && x[$0] == 0 && model.upperBounds[$0] >= 1 }
         let score = candidates.map { c -> Double in
-            let use = entries[c].reduce(0.0) { $0 + $1.a / max(room[$1.row], 1e-9) }
+            let use = columns.entries(of: c).reduce(0.0) { $0 + $1.a / max(room[$1.row], 1e-9) }
             return -s * model.objectiveCoefficients[c] / max(use, 1e-9)
         }
         for k in candidates.indices.sorted(by: { score[$0] > score[$1] }) {
             let c = candidates[k]
-            guard entries[c].allSatisfy({ $0.a <= room[$0.row] + 1e-9 }) else { continue }
+            guard columns.entries(of: c).allSatisfy({ $0.a <= room[$0.row] + 1e-9 }) else { continue }
             x[c] = 1
-            for e in entries[c] { room[e.row] -= e.a }
+            for e in columns.entries(of: c) { room[e.row] -= e.a }
         }
         return x
     }
@@ -88,7 +74,7 @@ struct StartHeuristics {
         var need = (0..<model.constraintCount).map { r in row(r).lower - activity(of: r, at: x) }
         let free = (0..<model.variableCount).filter { x[$0] == 0 && model.upperBounds[$0] >= 1 }
         // Repeatedly the column with the least cost per unit of need it meets (lazily re-scored).
-        func value(_ c: Int) -> Double { entries[c].reduce(0.0) { $0 + min($1.a, max(need[$1.row], 0)) } }
+        func value(_ c: Int) -> Double { columns.entries(of: c).reduce(0.0) { $0 + min($1.a, max(need[$1.row], 0)) } }
         func cost(_ c: Int) -> Double { model.sense.sign * model.objectiveCoefficients[c] }
         // Lazy greedy: a column's value only falls as rows get covered, so a ratio popped from the
         // heap and still no worse than the next one's (stale, hence optimistic) is the best.
@@ -109,16 +95,16 @@ struct StartHeuristics {
             }
             chosen.insert(c)
             x[c] = 1
-            for e in entries[c] {
+            for e in columns.entries(of: c) {
                 let before = need[e.row]
                 need[e.row] -= e.a
                 if before > 1e-9 && need[e.row] <= 1e-9 { uncovered -= 1 }
             }
         }
         // Drop chosen columns every row can do without, the most expensive first.
-        for c in chosen.sorted(by: { cost($0) > cost($1) }) where entries[c].allSatisfy({ need[$0.row] + $0.a <= 1e-9 }) {
+        for c in chosen.sorted(by: { cost($0) > cost($1) }) where columns.entries(of: c).allSatisfy({ need[$0.row] + $0.a <= 1e-9 }) {
             x[c] = 0
-            for e in entries[c] { need[e.row] += e.a }
+            for e in columns.entries(of: c) { need[e.row] += e.a }
         }
         return x
     }
@@ -152,7 +138,7 @@ struct StartHeuristics {
 
     /// Rows that would resist moving column `c` up (a ≤ row with a > 0, a ≥ row with a < 0), or down.
     private func locks(_ c: Int, up: Bool) -> Int {
-        entries[c].filter { e in
+        columns.entries(of: c).filter { e in
             let (lo, hi) = (model.rowLowerBounds[e.row], model.rowUpperBounds[e.row])
             return up ? (e.a > 0 && hi.isFinite) || (e.a < 0 && lo.isFinite) : (e.a > 0 && lo.isFinite) || (e.a < 0 && hi.isFinite)
         }.count
