@@ -4,33 +4,26 @@ import Foundation
 // variable descriptions, postfix domains — reduced to the statements `AlgebraicReader` parses.
 // Pure functions on one line of text (comments already removed).
 
-/// The part of a model a header opens.
-enum ModelSection: Equatable {
-    case objective, constraints, variables
-}
-
-/// Section headers, longest first so that "decision variables" wins over "variables".
-private let headers: [(words: String, section: ModelSection?)] = [
-    ("objective function", .objective), ("objective", .objective), ("goal", .objective),
-    ("decision variables", .variables), ("variables", .variables), ("variable", .variables), ("declarations", .variables),
-    ("domains", .variables), ("domain", .variables), ("variable domains", .variables), ("integrality", .variables),
-    ("non-negativity", .variables), ("nonnegativity", .variables), ("sign restrictions", .variables),
-    ("subject to", .constraints), ("such that", .constraints), ("constraints", .constraints), ("constraint", .constraints),
-    ("s.t.", .constraints), ("s.t", .constraints), ("st", .constraints), ("where", nil), ("with", nil), ("bounds", .constraints),
-    ("end", nil),
-].sorted { $0.words.count > $1.words.count }
+/// Section headers, longest first so that "decision variables" wins over "variables"; `opens`
+/// when the header starts a section (a domain it names then holds until the next one), not for
+/// "where", "with" and "end".
+private let headers: [(words: String, opens: Bool)] = ([
+    "objective function", "objective", "goal", "decision variables", "variables", "variable", "declarations", "domains", "domain",
+    "variable domains", "integrality", "non-negativity", "nonnegativity", "sign restrictions", "subject to", "such that",
+    "constraints", "constraint", "s.t.", "s.t", "st", "bounds",
+].map { ($0, true) } + [("where", false), ("with", false), ("end", false)]).sorted { $0.words.count > $1.words.count }
 
 /// Headers that may run into a statement without a colon ("subject to x + y <= 4", "where x >= 0").
 private let runOnHeaders: Set<String> = ["subject to", "such that", "s.t.", "s.t", "where", "with"]
 
-/// A header at the start of `text`: its section (nil: none changes), the domain a parenthesis
+/// A header at the start of `text`: whether it opens a section, the domain a parenthesis
 /// after it names ("Variables (integers):"), and the rest of the line. "Constraints:",
 /// "Subject to", "s.t. x + y <= 4", "Objective: maximize 3x".
-func splitHeader(_ text: String) -> (section: ModelSection?, kind: SpecKind?, rest: String)? {
+func splitHeader(_ text: String) -> (opens: Bool, kind: SpecKind?, rest: String)? {
     let lower = text.lowercased()
-    for (words, section) in headers where lower.hasPrefix(words) {
+    for (words, opens) in headers where lower.hasPrefix(words) {
         let after = text.dropFirst(words.count)
-        if after.isEmpty { return (section, nil, "") }
+        if after.isEmpty { return (opens, nil, "") }
         var rest = after.drop { $0 == " " || $0 == "\t" }
         var kind: SpecKind?
         if rest.first == "(", let close = rest.firstIndex(of: ")"), rest[rest.index(after: close)...].drop(while: { $0 == " " }).first == ":" {
@@ -38,10 +31,10 @@ func splitHeader(_ text: String) -> (section: ModelSection?, kind: SpecKind?, re
             rest = rest[rest.index(after: close)...].drop { $0 == " " }
         }
         if let mark = rest.first, ":-–—".contains(mark), mark == ":" || rest.dropFirst().first == " " {
-            return (section, kind, String(rest.dropFirst()).trimmingCharacters(in: .whitespaces))
+            return (opens, kind, String(rest.dropFirst()).trimmingCharacters(in: .whitespaces))
         }
         // "st" and "s.t" only as whole words; a header runs on only after a space.
-        if runOnHeaders.contains(words), rest.count < after.count { return (section, nil, String(rest)) }
+        if runOnHeaders.contains(words), rest.count < after.count { return (opens, nil, String(rest)) }
     }
     return nil
 }

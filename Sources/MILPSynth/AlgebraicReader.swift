@@ -152,7 +152,7 @@ private struct ReaderState {
         let place = "line \(line) \"\(text)\""
         func fail(_ message: String) -> SpecError { SpecError("\(place): \(message)") }
         if let (opened, kind, rest) = splitHeader(text) {
-            if opened != nil { sectionKind = kind }
+            if opened { sectionKind = kind }
             guard !rest.isEmpty else { return }
             text = withoutMarkup(rest, dashBullets: dashedRows >= 2)
         }
