@@ -109,18 +109,25 @@ struct AsyncTests {
 
     @Test("a cancelled solve waiting for the solver library does not wait for the solve before it")
     func cancelledWhileQueued() async throws {
-        let long = Task { try await CbcSolver().solve(markshare(rows: 5, columns: 40, seed: 7), options: SolveOptions(timeLimit: 6)) }
-        try await Task.sleep(for: .milliseconds(500))
+        // The second solve is queued only once the first holds the library: only a running search
+        // reports progress (on a busy machine the first Task may start after the second).
+        let searching = Mutex(false)
+        var first = SolveOptions(timeLimit: 6)
+        first.progressInterval = 0.05
+        first.progress = { _ in searching.withLock { $0 = true } }
+        let long = Task { [first] in try await CbcSolver().solve(markshare(rows: 5, columns: 40, seed: 7), options: first) }
+        while !searching.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
         let clock = ReturnClock(CbcSolver())
-        let queued = Task { try await clock.solve(markshare(rows: 5, columns: 40, seed: 8)) }
+        // A time limit bounds the damage should the cancellation be missed.
+        let queued = Task { try await clock.solve(markshare(rows: 5, columns: 40, seed: 8), options: SolveOptions(timeLimit: 30)) }
         try await Task.sleep(for: .milliseconds(500))
         let cancelled = ContinuousClock.now
         queued.cancel()
         let result = try await queued.value
         #expect((try #require(clock.returned.withLock { $0 }) - cancelled).seconds < 1)
-        #expect(result.termination == .limitReached && result.limit == .interrupted)
-        let first = try await long.value
-        #expect(first.termination == .limitReached && first.limit == .time, "\(first.summary)")
+        #expect(result.termination == .limitReached && result.limit == .interrupted, "\(result.summary)")
+        let firstResult = try await long.value
+        #expect(firstResult.termination == .limitReached && firstResult.limit == .time, "\(firstResult.summary)")
     }
 
     @Test("four models in a task group, each answer checked against brute force")
