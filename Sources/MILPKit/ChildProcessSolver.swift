@@ -65,8 +65,8 @@ public struct ChildProcessSolver: Solver {
         }
     }
 
-    /// Once per process, before the first scratch folder.
-    private static let staleScratchRemoved: Void = {
+    /// Once per process, before the first scratch folder or worker error file.
+    static let staleScratchRemoved: Void = {
         removeStaleScratch(in: FileManager.default.temporaryDirectory.path)
     }()
 
@@ -140,23 +140,8 @@ public struct ChildProcessSolver: Solver {
         data.upperBounds = form.columnUpper
         data.kinds = form.isInteger.map { $0 ? .integer : .continuous }
         data.objective = form.objective
-        var starts = [Int](repeating: 0, count: form.rowCount + 1)
-        for r in form.rowIndices { starts[Int(r) + 1] += 1 }
-        for r in 0..<form.rowCount { starts[r + 1] += starts[r] }
-        var next = starts
-        var columns = [Int32](repeating: 0, count: form.values.count)
-        var values = [Double](repeating: 0, count: form.values.count)
-        for j in 0..<form.columnCount {
-            for k in Int(form.columnStarts[j])..<Int(form.columnStarts[j + 1]) {
-                let r = Int(form.rowIndices[k])
-                columns[next[r]] = Int32(j)
-                values[next[r]] = form.values[k]
-                next[r] += 1
-            }
-        }
-        data.rowStarts = starts
-        data.rowColumns = columns
-        data.rowCoefficients = values
+        (data.rowStarts, data.rowColumns, data.rowCoefficients) =
+            rowMajor(columnStarts: form.columnStarts, rowIndices: form.rowIndices, values: form.values, rowCount: form.rowCount)
         data.rowLowerBounds = form.rowLower
         data.rowUpperBounds = form.rowUpper
         data.sos = form.sos

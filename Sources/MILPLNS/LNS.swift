@@ -18,9 +18,12 @@ public struct LNSIteration: Codable, Sendable, Equatable {
     public var objective: Double?
     /// Best objective after the iteration.
     public var best: Double
+    /// Repairs run at once in the iteration's round (see `LNSConfig.adaptiveRepairCount`).
+    public var concurrentRepairs: Int
 
     enum CodingKeys: String, CodingKey {
         case seconds, operatorName = "operator", arm, neighborhoodSize = "neighborhood_size", outcome, objective, best
+        case concurrentRepairs = "concurrent_repairs"
     }
 }
 
@@ -186,6 +189,7 @@ public struct LNS: Sendable {
         try model.validate()
         if model.isMIP { try solver.requireIntegers(for: "LNS") }
         let clock = ContinuousClock.now
+        let cpuAtStart = config.adaptiveRepairCount ? CPUReading.now() : nil
         func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         func remaining() -> Double { max(0, config.timeLimit - elapsed()) }
         func stopped() -> Bool { interrupt?.isSet ?? false }
@@ -367,8 +371,10 @@ public struct LNS: Sendable {
 
         // Each round chooses `width` operators, builds and repairs their neighborhoods at once (when
         // the solver allows concurrent solves), then judges the candidates in the order chosen.
-        let width = solver.allowsConcurrentSolves ? config.parallelRepairs - (worker == nil ? 0 : 1) : 1
-        if width > 1 { result.notes.append("\(width) repairs at a time") }
+        let reserved = worker == nil ? 0 : 1
+        var repairCount = RepairCount(maximum: solver.allowsConcurrentSolves ? config.parallelRepairs - reserved : 1,
+                                      reserved: reserved, adaptive: config.adaptiveRepairCount, since: cpuAtStart)
+        var roundsAt = [Int: Int]()
         if worker != nil { result.notes.append("the full model solved beside the LNS on one slot") }
         while true {
             if stopped() { break }
@@ -377,7 +383,10 @@ public struct LNS: Sendable {
                 result.timeLimitReached = true
                 break
             }
+            repairCount.update()
+            let width = repairCount.current
             let count = min(width, config.maxIterations.map { $0 - result.iterations } ?? width)
+            roundsAt[count, default: 0] += 1
             let arms = (0..<count).map { _ in bandit.choose(using: &rng) }
             let searches = arms.map { arm in
                 RepairJob(spec: sizes.spec(specs[arm], arm: arm), current: currentValues, seed: rng.next(), timeLeft: remaining())
@@ -429,12 +438,19 @@ public struct LNS: Sendable {
                 result.operators[arm] = stats
                 result.iterations += 1
                 result.trace.append(LNSIteration(seconds: elapsed(), operatorName: name, arm: arm, neighborhoodSize: size,
-                                                 outcome: outcome, objective: candidateObjective, best: bestObjective))
+                                                 outcome: outcome, objective: candidateObjective, best: bestObjective,
+                                                 concurrentRepairs: count))
             }
             if emptyInARow >= emptyLimit {
                 result.notes.append("stopped: no operator found a neighborhood in \(emptyLimit) iterations in a row")
                 break
             }
+        }
+
+        if repairCount.maximum > 1 {
+            let counts = roundsAt.sorted { $0.key > $1.key }.map { "\($0.value) rounds of \($0.key)" }.joined(separator: ", ")
+            result.notes.append("repairs at a time: \(counts)" + (repairCount.leastFree.map {
+                " (following the free cores; fewest free: \(String(format: "%.1f", $0)))" } ?? ""))
         }
 
         // On Ctrl-C the worker stops at once and its incumbent still counts.

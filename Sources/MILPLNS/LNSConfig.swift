@@ -96,8 +96,13 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     /// Rewards for [new best, better than current, accepted, rejected].
     public var rewards: [Double] = [8, 4, 2, 1]
     /// Repairs solved at once (each with its own operator) when the solver allows concurrent
-    /// solves (`Solver.allowsConcurrentSolves`, e.g. one process per solve); otherwise 1.
+    /// solves (`Solver.allowsConcurrentSolves`, e.g. one process per solve); otherwise 1. With
+    /// `adaptiveRepairCount`, the most at once.
     public var parallelRepairs: Int = 2
+    /// Whether the repairs at once follow the cores other processes leave free (read from /proc
+    /// before each round, rounded, between 1 and `parallelRepairs`): on a busy machine, repairs that
+    /// would share a core run one after the other instead.
+    public var adaptiveRepairCount = true
     /// Whether one of the `parallelRepairs` slots goes to a plain solve of the full model for the
     /// whole time limit, beside the LNS (a portfolio: where branch and bound beats every
     /// neighborhood, its solution is returned). Needs a solver that allows concurrent solves and 2
@@ -162,7 +167,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         case seed, timeLimit = "time_limit", initialFraction = "initial_fraction", repairTimeLimit = "repair_time_limit"
         case repairPreprocessing = "repair_preprocessing"
         case maxIterations = "max_iterations", operators, bandit, acceptance, rewards, parallelRepairs = "parallel_repairs"
-        case fullSolveWorker = "full_solve_worker", adaptiveSizes = "adaptive_sizes"
+        case fullSolveWorker = "full_solve_worker", adaptiveSizes = "adaptive_sizes", adaptiveRepairCount = "adaptive_repair_count"
     }
 
     /// Reads snake-case keys; missing keys keep their defaults, unknown keys throw an ``LNSConfigError``.
@@ -187,6 +192,7 @@ public struct LNSConfig: Codable, Sendable, Equatable {
         parallelRepairs = try c.decodeIfPresent(Int.self, forKey: .parallelRepairs) ?? defaults.parallelRepairs
         fullSolveWorker = try c.decodeIfPresent(Bool.self, forKey: .fullSolveWorker) ?? defaults.fullSolveWorker
         adaptiveSizes = try c.decodeIfPresent(Bool.self, forKey: .adaptiveSizes) ?? defaults.adaptiveSizes
+        adaptiveRepairCount = try c.decodeIfPresent(Bool.self, forKey: .adaptiveRepairCount) ?? defaults.adaptiveRepairCount
     }
 }
 

@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
 
         On a Slurm cluster, --slurm submits the batch as one array job (task k runs shard k+1 of --slurm-tasks into its own database in a folder beside --db) and a merge job after it; the same command run again submits only what is missing, and `milp bench status DIR` shows each task's state (docs/bench.md).
 
-        Solvers: cbc, glpk, clp (LPs), and lns / lns-glpk: the adaptive large neighborhood search with its default settings over CBC or GLPK repairs (two repairs at a time, so give it a job of its own: --jobs 1). LNS runs record their incumbent trace, from which `milp report` plots the primal gap over time and computes primal integrals.
+        Solvers: cbc, glpk, clp (LPs), and lns / lns-glpk: the adaptive large neighborhood search with its default settings over CBC or GLPK repairs in worker processes (up to two at a time, fewer when other processes keep the cores busy; give it a job of its own: --jobs 1). LNS runs record their incumbent trace, from which `milp report` plots the primal gap over time and computes primal integrals.
 
         Examples:
           milp bench instances/miplib3 --solvers cbc,glpk --time-limit 30 --jobs 2 --db results.sqlite \\

@@ -77,7 +77,7 @@ struct BenchRun: ParsableCommand {
         config.timeLimit = max(timeLimit, 0.01)
         config.seed = UInt64(bitPattern: Int64(seed))
         let clock = ContinuousClock.now
-        let repairs = ChildProcessSolver(repairSolver, executable: milpExecutablePath())!
+        let repairs = WorkerPoolSolver(repairSolver, executable: milpExecutablePath())!
         let name = "lns over \(repairs.name)"
         let result: LNSResult
         do { result = try LNS(config: config, solver: repairs, lpSolver: ClpSolver()).run(model) } catch {

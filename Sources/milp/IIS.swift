@@ -79,9 +79,9 @@ struct IIS: ParsableCommand {
         options.testTimeLimit = testTimeLimit
         // LPs are solved here (CLP, GLPK: stable, and warm-started); MIP subsystems, whose dropped
         // bounds leave free integers that have crashed CBC (an assertion in its dive heuristic),
-        // each in a child process, so that a crash costs one test, not the search.
+        // each in a worker process, so that a crash costs one test, not the search.
         options.relaxationSolver = chosen.capabilities.contains(.duals) ? chosen : ClpSolver()
-        let tester: any Solver = model.isMIP ? ChildProcessSolver(chosen.name, executable: currentExecutable()) ?? chosen : chosen
+        let tester: any Solver = model.isMIP ? WorkerPoolSolver(chosen.name, executable: currentExecutable()) ?? chosen : chosen
         let display = progress || (isatty(2) != 0 && !json && !quiet)
             ? SolveProgressDisplay(style: SolveProgressDisplay.styleForStandardError, started: started) : nil
         defer { display?.finish() }

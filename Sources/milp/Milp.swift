@@ -21,7 +21,7 @@ struct Milp: ParsableCommand {
         Exit codes (all subcommands):
         \(ExitStatus.table)
         """,
-        subcommands: [Solve.self, IIS.self, Stats.self, Convert.self, Bench.self, Report.self, Generate.self, Demo.self, BenchRun.self, CoreShape.self, Remat.self, Synth.self]
+        subcommands: [Solve.self, IIS.self, Stats.self, Convert.self, Bench.self, Report.self, Generate.self, Demo.self, BenchRun.self, Worker.self, CoreShape.self, Remat.self, Synth.self]
     )
 
     /// As ArgumentParser's entry point, but usage errors exit with `ExitStatus.badInput` (2), as

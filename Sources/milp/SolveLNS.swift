@@ -19,8 +19,8 @@ extension Solve {
         let budget = timeLimit ?? config.timeLimit
         config.timeLimit = max(0.01, budget - (ContinuousClock.now - commandStart).seconds)
         if let seed { config.seed = UInt64(bitPattern: Int64(seed)) }
-        // Repairs run in child processes: a solver crash costs one repair, and two run at once.
-        guard let repairSolver = ChildProcessSolver(solver ?? "cbc", executable: milpExecutablePath()) else {
+        // Repairs run in worker processes: a solver crash costs one repair, and two run at once.
+        guard let repairSolver = WorkerPoolSolver(solver ?? "cbc", executable: milpExecutablePath()) else {
             throw ValidationError("unknown solver \"\(solver ?? "")\"")
         }
         var start: [Double]?
@@ -50,7 +50,7 @@ extension Solve {
             for op in result.operators {
                 operators[op.name] = ["tries": op.tries, "new_bests": op.newBests, "betters": op.betters,
                                       "accepts": op.accepts, "rejects": op.rejects, "mean_reward": op.meanReward,
-                                      "final_rate": op.finalRate ?? NSNull()]
+                                      "final_rate": jsonNumber(op.finalRate)]
             }
             let optimal = status == .optimal
             var object = reportFields(status: status, limit: limit, hasSolution: result.hasSolution, objective: result.objective,

@@ -102,10 +102,12 @@ struct ChildProcessSolverTests {
         config.repairTimeLimit = 2
         config.maxIterations = 10
         config.fullSolveWorker = false
+        config.adaptiveRepairCount = false
         let start = Array(repeating: 1.0, count: m.variableCount)
         let repairs = try #require(ChildProcessSolver("cbc", executable: milpExecutable))
         let r = try LNS(config: config, solver: repairs, lpSolver: ClpSolver()).run(m, start: start)
-        #expect(r.notes.contains("2 repairs at a time"))
+        #expect(r.notes.contains("repairs at a time: 5 rounds of 2"), "\(r.notes)")
+        #expect(r.trace.allSatisfy { $0.concurrentRepairs == 2 })
         #expect(r.iterations == 10)
         #expect(r.trace.count == 10)
         let values = try #require(r.values)

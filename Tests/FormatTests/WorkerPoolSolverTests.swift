@@ -1,0 +1,191 @@
+import Foundation
+import MILPKit
+import Testing
+
+/// Solves in persistent worker processes (`milp worker`), as the LNS runs its repairs, and the
+/// LNS's repair count on a busy machine.
+@Suite("Solves in worker processes; repairs at a time follow the free cores")
+struct WorkerPoolSolverTests {
+    @Test("the known optimum in a worker, for CBC and GLPK", arguments: ["cbc", "glpk"])
+    func sameOptimumAsInProcess(solver: String) throws {
+        let model = try ModelFile.read(instancePath("miplib3", "p0201"))
+        let workers = try #require(WorkerPoolSolver(solver, executable: milpExecutable))
+        let r = try workers.solve(model, options: SolveOptions(timeLimit: 60))
+        #expect(r.termination == .optimal, "\(r.summary)")
+        #expect(agrees(r.objective, 7615))  // instances/optimal-values.csv
+        #expect(model.checkFeasibility(of: try #require(r.values)).isFeasible)
+        #expect(r.solverName == solver)
+    }
+
+    @Test("sense, objective constant, bounds, SOS sets and the MIP start cross the socket exactly")
+    func modelCrossesExactly() throws {
+        var m = Model(name: "small")
+        let x = m.addInteger(in: 0...10, name: "x")
+        let y = m.addVariable(upperBound: 4, name: "y")
+        let z = m.addVariables(3, upperBound: 1, name: "z")
+        m.add(2 * x + 3 * y <= 17.5)
+        m.add(z[0] + z[1] + z[2] >= 0.1 * y)
+        _ = m.addSOS1(z, weights: [1, 2, 3])
+        m.maximize(3 * x + 2 * y + 0.1 * z[2] + 5)
+        m.setStart(values: [1, 0, 0, 0, 0])
+        let workers = try #require(WorkerPoolSolver("cbc", executable: milpExecutable))
+        let r = try workers.solve(m, options: SolveOptions(timeLimit: 20))
+        let inProcess = try CbcSolver().solve(m)
+        #expect(r.termination == .optimal)
+        #expect(agrees(r.objective, inProcess.objective))
+        #expect(agrees(r.objective, 30.1))  // x = 8, y = 0.5, z = (0, 0, 1): 24 + 1 + 0.1 + 5
+        #expect(agrees(r.bestBound, r.objective))
+        #expect(m.checkFeasibility(of: try #require(r.values)).isFeasible)
+    }
+
+    @Test("one worker serves solve after solve; four at once get four workers, each answer the known optimum")
+    func workersAreReused() async throws {
+        let workers = try #require(WorkerPoolSolver("cbc", executable: milpExecutable))
+        let p0201 = try ModelFile.read(instancePath("miplib3", "p0201"))
+        for _ in 0..<3 { #expect(agrees(try await workers.solve(p0201, options: SolveOptions(timeLimit: 60)).objective, 7615)) }
+        #expect(workers.workerProcessIDs.count == 1)
+        let known: [(String, Double)] = [("p0201", 7615), ("lseu", 1120), ("misc03", 3360), ("mod010", 6548)]   // optimal-values.csv
+        let results = try await withThrowingTaskGroup(of: (String, Model, SolveResult).self) { group in
+            for (name, _) in known {
+                group.addTask {
+                    let model = try ModelFile.read(instancePath("miplib3", name))
+                    return (name, model, try await workers.solve(model, options: SolveOptions(timeLimit: 120)))
+                }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = ($1.1, $1.2) }
+        }
+        for (name, optimum) in known {
+            let (model, result) = try #require(results[name])
+            #expect(result.termination == .optimal && agrees(result.objective, optimum), "\(name): \(result.summary)")
+            #expect(model.checkFeasibility(of: try #require(result.values)).isFeasible, "\(name)")
+        }
+        #expect((2...4).contains(workers.workerProcessIDs.count), "\(workers.workerProcessIDs)")
+    }
+
+    @Test("an interrupt stops the worker's solve with its incumbent, and the worker serves the next solve")
+    func interruptKeepsTheWorker() throws {
+        let markshare = try ModelFile.read(instancePath("miplib3", "markshare1"))   // not solved in minutes
+        let workers = try #require(WorkerPoolSolver("cbc", executable: milpExecutable))
+        let flag = InterruptFlag()
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 2)
+            flag.set()
+        }
+        let started = ContinuousClock.now
+        let r = try workers.solve(markshare, options: SolveOptions(timeLimit: 60, interrupt: flag))
+        #expect((ContinuousClock.now - started).seconds < 4)
+        #expect(r.termination == .limitReached && r.limit == .interrupted, "\(r.summary)")
+        #expect(markshare.checkFeasibility(of: try #require(r.values)).isFeasible)
+        let pids = workers.workerProcessIDs
+        #expect(pids.count == 1)
+        let p0201 = try ModelFile.read(instancePath("miplib3", "p0201"))
+        #expect(agrees(try workers.solve(p0201, options: SolveOptions(timeLimit: 60)).objective, 7615))
+        #expect(workers.workerProcessIDs == pids)
+    }
+
+    @Test("a worker killed mid-solve is an error result naming the signal, and the next solve gets a new worker")
+    func aKilledWorkerIsReplaced() throws {
+        let markshare = try ModelFile.read(instancePath("miplib3", "markshare1"))
+        let workers = try #require(WorkerPoolSolver("cbc", executable: milpExecutable))
+        let p0201 = try ModelFile.read(instancePath("miplib3", "p0201"))
+        #expect(agrees(try workers.solve(p0201, options: SolveOptions(timeLimit: 60)).objective, 7615))
+        let first = try #require(workers.workerProcessIDs.first)
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 1)
+            kill(first, SIGKILL)
+        }
+        let r = try workers.solve(markshare, options: SolveOptions(timeLimit: 60))
+        #expect(r.termination == .error && !r.hasSolution)
+        #expect(r.message?.contains("crashed (signal 9)") == true, "\(r.message ?? "")")
+        #expect(workers.workerProcessIDs.isEmpty)
+        #expect(agrees(try workers.solve(p0201, options: SolveOptions(timeLimit: 60)).objective, 7615))
+        #expect(workers.workerProcessIDs.count == 1 && workers.workerProcessIDs != [first])
+    }
+
+    @Test("the workers end when the solver is released")
+    func workersEndWithTheSolver() throws {
+        var pids: [Int32] = []
+        do {
+            let workers = try #require(WorkerPoolSolver("glpk", executable: milpExecutable))
+            _ = try workers.solve(try ModelFile.read(instancePath("miplib3", "p0201")), options: SolveOptions(timeLimit: 60))
+            pids = workers.workerProcessIDs
+        }
+        #expect(pids.count == 1)
+        for pid in pids { #expect(kill(pid, 0) != 0 && errno == ESRCH, "worker \(pid) still alive") }
+    }
+
+    @Test("malformed frames are errors, not crashes")
+    func malformedFrames() throws {
+        var m = Model()
+        let x = m.addVariables(3, upperBound: 2, kind: .integer)
+        m.add(x[0] + 2 * x[1] - x[2] <= 3)
+        m.maximize(sum(x))
+        let frame = WorkerFrames.request(try StandardForm(m, nativeSOS: true), options: SolveOptions(timeLimit: 5))
+        let (decoded, options) = try WorkerFrames.readRequest(frame)
+        #expect(decoded.variableCount == 3 && decoded.constraintCount == 1 && decoded.nonzeroCount == 3)
+        #expect(options.timeLimit == 5 && options.seed == nil)
+        for cut in [0, 7, frame.count / 2, frame.count - 1] {
+            #expect(throws: FrameError.self) { try WorkerFrames.readRequest(Array(frame.prefix(cut))) }
+        }
+        var bad = frame
+        bad[0] = 0xff   // the column count, now huge
+        #expect(throws: FrameError.self) { try WorkerFrames.readRequest(bad) }
+    }
+}
+
+/// The LNS's repairs at a time on a machine whose cores other processes keep busy.
+@Suite("LNS repairs at a time under load", .serialized)
+struct RepairCountTests {
+    /// `count` CPU-bound processes that are not this process's children (their shell exits at
+    /// once), so that /proc counts them as other processes' load. Spawned directly: Foundation's
+    /// Process would hand the shell a descriptor that the background process keeps open, and
+    /// wait for it to close.
+    static func startBusyProcesses(_ count: Int) throws -> [Int32] {
+        try (0..<count).map { _ in
+            let pidFile = scratchDirectory.appendingPathComponent("\(UUID().uuidString).pid").path
+            let script = "yes > /dev/null 2>&1 < /dev/null & echo $! > '\(pidFile)'"
+            let argv = (["/bin/sh", "-c", script] as [String]).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var shell: pid_t = 0
+            guard posix_spawn(&shell, "/bin/sh", nil, nil, argv, environ) == 0 else { throw SolverError("cannot start /bin/sh") }
+            var status: Int32 = 0
+            waitpid(shell, &status, 0)
+            guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw SolverError("cannot start a busy process")
+            }
+            return pid
+        }
+    }
+
+    static func runLNS() throws -> LNSResult {
+        let m = Generators.setCover(rows: 500, columns: 1000, density: 0.05, seed: 5)
+        var config = LNSConfig()
+        config.seed = 3
+        config.timeLimit = 8
+        config.repairTimeLimit = 1
+        config.initialFraction = 0.05
+        let workers = try #require(WorkerPoolSolver("cbc", executable: milpExecutable))
+        let r = try LNS(config: config, solver: workers, lpSolver: ClpSolver()).run(m)
+        #expect(m.checkFeasibility(of: try #require(r.values)).isFeasible)
+        return r
+    }
+
+    @Test("every core busy with other processes: one repair at a time; the busy processes gone: two again")
+    func busyMachineRunsOneRepairAtATime() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        try #require(cores >= 2, "needs two cores")
+        let busy = try Self.startBusyProcesses(cores)
+        var stopped = false
+        defer { if !stopped { for pid in busy { kill(pid, SIGKILL) } } }
+        let loaded = try Self.runLNS()
+        for pid in busy { kill(pid, SIGKILL) }
+        stopped = true
+        // The load is measured from the run's start, so even the first round knows it.
+        #expect(!loaded.trace.isEmpty && loaded.trace.allSatisfy { $0.concurrentRepairs == 1 }, "\(loaded.trace.map(\.concurrentRepairs))")
+        #expect(loaded.notes.contains { $0.contains("following the free cores") }, "\(loaded.notes)")
+
+        let idle = try Self.runLNS()
+        #expect(idle.trace.filter { $0.seconds > 2 }.contains { $0.concurrentRepairs == 2 }, "\(idle.trace.map(\.concurrentRepairs))")
+    }
+}
