@@ -12,8 +12,15 @@
 # same time. Phase 2: the LNS alone (it uses both cores). Primal gaps are against
 # Benchmarks/instances/lns/best-known.csv (MIPLIB optima, else the best of the peers' values; a
 # run that finds better becomes the reference). Results: docs/benchmarks.md.
+#
+#   Benchmarks/lns.sh fresh [LIMIT] [DB] the generalization benchmark: instances never tuned on,
+#                                        SCIP and Balans in the same run (Benchmarks/lns-fresh.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = fresh ]; then
+    shift
+    exec Benchmarks/lns-fresh.sh "$@"
+fi
 scripts/setup.sh
 scripts/build-release.sh
 limit=${1:-60}
