@@ -13,7 +13,7 @@ JSON line: instance, tool, objective (null when nothing was found), sense, wall_
 import contextlib, gzip, io, json, os, shutil, sys, tempfile, time
 
 tool, path, limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
-name = os.path.basename(path).split(".")[0]
+name = os.path.basename(path).removesuffix(".gz").removesuffix(".mps")  # names may hold dots: 0.05d
 
 
 def scip(plain):

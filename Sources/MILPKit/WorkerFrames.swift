@@ -101,25 +101,25 @@ package enum WorkerFrames {
     }
 
     /// A reply: `result`'s status, point, bound and trace, the bound and trace without the
-    /// objective constant (as `SolverOutput` has them); `cpuSeconds` is the worker's CPU time for the solve.
-    package static func reply(_ result: SolveResult, objectiveConstant: Double, cpuSeconds: Double) -> [UInt8] {
+    /// objective constant (as `SolverOutput` has them).
+    package static func reply(_ result: SolveResult, objectiveConstant: Double) -> [UInt8] {
         var output = SolverOutput(termination: result.termination, limit: result.limit, values: result.values,
                                   bestBound: result.bestBound - objectiveConstant)
         output.nodes = result.nodes
         output.iterations = result.iterations
         output.incumbentTrace = result.incumbentTrace?.map { [$0[0], $0[1] - objectiveConstant] }
         output.message = result.message
-        return reply(output, cpuSeconds: cpuSeconds)
+        return reply(output)
     }
 
     /// A reply for a request the worker could not serve.
     package static func failure(_ message: String) -> [UInt8] {
         var output = SolverOutput(termination: .error, bestBound: .nan)
         output.message = message
-        return reply(output, cpuSeconds: 0)
+        return reply(output)
     }
 
-    private static func reply(_ output: SolverOutput, cpuSeconds: Double) -> [UInt8] {
+    private static func reply(_ output: SolverOutput) -> [UInt8] {
         var w = FrameWriter()
         w.string(output.termination.rawValue)
         w.string(output.limit?.rawValue ?? "")
@@ -132,12 +132,11 @@ package enum WorkerFrames {
         w.array(trace.map { $0[0] })
         w.array(trace.map { $0[1] })
         w.string(output.message ?? "")
-        w.double(cpuSeconds)
         return w.bytes
     }
 
-    /// The output a reply describes, and the worker's CPU seconds.
-    package static func readReply(_ bytes: [UInt8]) throws -> (output: SolverOutput, cpuSeconds: Double) {
+    /// The output a reply describes.
+    package static func readReply(_ bytes: [UInt8]) throws -> SolverOutput {
         var r = FrameReader(bytes)
         guard let termination = TerminationReason(rawValue: try r.string()) else { throw FrameError("unknown status") }
         let limitName = try r.string()
@@ -151,9 +150,8 @@ package enum WorkerFrames {
         output.incumbentTrace = times.isEmpty ? nil : zip(times, objectives).map { [$0, $1] }
         let message = try r.string()
         output.message = message.isEmpty ? nil : message
-        let cpu = try r.double()
         try r.end()
-        return (output, cpu)
+        return output
     }
 }
 

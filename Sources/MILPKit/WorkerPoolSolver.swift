@@ -57,40 +57,26 @@ public struct WorkerPoolSolver: Solver {
         }
         if options.interrupt?.isSet == true { return failed("interrupted before the solve", termination: .limitReached, limit: .interrupted) }
         let request = WorkerFrames.request(form, options: options)
-        // An idle worker may have died since its last solve (e.g. killed by the OOM killer): then
-        // once more with a fresh one.
-        for attempt in 0..<2 {
-            let worker: WorkerProcess
-            do { worker = try pool.checkOut() } catch { return failed("\(error)") }
-            guard sendFrame(request, on: worker.socket) else {
-                pool.retire(worker)
-                if attempt == 0 { continue }
-                return failed("the \(solverName) worker process did not take the model")
+        let worker: WorkerProcess
+        do { worker = try pool.sendToIdleWorker(request) } catch { return failed("\(error)") }
+        // The worker keeps the time limit; this deadline only catches one that hangs.
+        let deadline = ContinuousClock.now + .seconds((options.timeLimit ?? 86_400) * 1.1 + 5)
+        var stopSent = false
+        var descriptor = pollfd(fd: worker.socket, events: Int16(POLLIN), revents: 0)
+        while poll(&descriptor, 1, 10) == 0 || (descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR)) == 0 {
+            if !stopSent && options.interrupt?.isSet == true {
+                stopSent = sendFrame([], on: worker.socket)
             }
-            // The worker keeps the time limit; this deadline only catches one that hangs.
-            let deadline = ContinuousClock.now + .seconds((options.timeLimit ?? 86_400) * 1.1 + 5)
-            var stopSent = false
-            var descriptor = pollfd(fd: worker.socket, events: Int16(POLLIN), revents: 0)
-            while poll(&descriptor, 1, 10) == 0 || (descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR)) == 0 {
-                if !stopSent && options.interrupt?.isSet == true {
-                    stopSent = sendFrame([], on: worker.socket)
-                }
-                if ContinuousClock.now >= deadline {
-                    pool.retire(worker, kill: true)
-                    return failed("the \(solverName) worker process ran past its deadline and was killed", termination: .limitReached, limit: .time)
-                }
+            if ContinuousClock.now >= deadline {
+                pool.retire(worker, kill: true)
+                return failed("the \(solverName) worker process ran past its deadline and was killed", termination: .limitReached, limit: .time)
             }
-            do {
-                if let reply = try receiveFrame(on: worker.socket) {
-                    let (output, _) = try WorkerFrames.readReply(reply)
-                    pool.checkIn(worker)
-                    return output
-                }
-            } catch {}
-            let ending = pool.retire(worker)
-            return failed("the \(solverName) worker process \(ending)")
         }
-        return failed("unreachable")
+        if let reply = try? receiveFrame(on: worker.socket), let output = try? WorkerFrames.readReply(reply) {
+            pool.checkIn(worker)
+            return output
+        }
+        return failed("the \(solverName) worker process \(pool.retire(worker))")
     }
 }
 
@@ -126,6 +112,20 @@ private final class WorkerPool: Sendable {
         let worker = try start()
         alive.withLock { _ = $0.insert(worker.pid) }
         return worker
+    }
+
+    /// Sends `request` to an idle worker, starting one when none is idle. An idle worker may have
+    /// died since its last solve (e.g. killed by the OOM killer): then once more with a new one.
+    func sendToIdleWorker(_ request: [UInt8]) throws -> WorkerProcess {
+        let worker = try checkOut()
+        if sendFrame(request, on: worker.socket) { return worker }
+        retire(worker)
+        let fresh = try checkOut()
+        guard sendFrame(request, on: fresh.socket) else {
+            retire(fresh)
+            throw SolverError("the \(solverName) worker process did not take the model")
+        }
+        return fresh
     }
 
     func checkIn(_ worker: WorkerProcess) {

@@ -50,11 +50,10 @@ struct Worker: ParsableCommand {
             }
             watcherDone.signal()
         }.start()
-        let cpu = cpuSeconds()
         let reply: [UInt8]
         do {
             let result = try solver.solve(model, options: options)
-            reply = WorkerFrames.reply(result, objectiveConstant: model.objectiveConstant, cpuSeconds: cpuSeconds() - cpu)
+            reply = WorkerFrames.reply(result, objectiveConstant: model.objectiveConstant)
         } catch {
             reply = WorkerFrames.failure("\(error)")
         }
@@ -62,12 +61,5 @@ struct Worker: ParsableCommand {
         _ = write(wake[1], &byte, 1)
         watcherDone.wait()
         return reply
-    }
-
-    /// User and system CPU time of this process so far.
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e-6
     }
 }
