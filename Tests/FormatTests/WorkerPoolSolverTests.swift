@@ -44,21 +44,7 @@ struct WorkerPoolSolverTests {
         let p0201 = try ModelFile.read(instancePath("miplib3", "p0201"))
         for _ in 0..<3 { #expect(agrees(try await workers.solve(p0201, options: SolveOptions(timeLimit: 60)).objective, 7615)) }
         #expect(workers.workerProcessIDs.count == 1)
-        let known: [(String, Double)] = [("p0201", 7615), ("lseu", 1120), ("misc03", 3360), ("mod010", 6548)]   // optimal-values.csv
-        let results = try await withThrowingTaskGroup(of: (String, Model, SolveResult).self) { group in
-            for (name, _) in known {
-                group.addTask {
-                    let model = try ModelFile.read(instancePath("miplib3", name))
-                    return (name, model, try await workers.solve(model, options: SolveOptions(timeLimit: 120)))
-                }
-            }
-            return try await group.reduce(into: [:]) { $0[$1.0] = ($1.1, $1.2) }
-        }
-        for (name, optimum) in known {
-            let (model, result) = try #require(results[name])
-            #expect(result.termination == .optimal && agrees(result.objective, optimum), "\(name): \(result.summary)")
-            #expect(model.checkFeasibility(of: try #require(result.values)).isFeasible, "\(name)")
-        }
+        try await ChildProcessSolverTests.expectKnownOptimaSolvedAtOnce(by: workers)
         #expect((2...4).contains(workers.workerProcessIDs.count), "\(workers.workerProcessIDs)")
     }
 
