@@ -36,11 +36,28 @@ public struct CheckmateModel: Sendable {
     private var overflowColumn: [Int32] = []   // [t - a] with `minimizingOverflow`
     private let capacity: Double
     private let edges: [(from: Int, to: Int)]
+    /// False when the build stopped at its deadline (`building`): the model is partial.
+    private var complete = true
 
     /// The whole problem (`stages` nil) or a window of `boundary`'s stages. With `names`, columns
     /// are named R_t_i, S_t_i, FREE_t_i_k, U_t_k (for model files).
     public init(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>? = nil, boundary: StagePlan? = nil,
                 minimizingOverflow: Bool = false, names: Bool = false) {
+        self.init(graph: graph, budget: budget, stages: stages, boundary: boundary, minimizingOverflow: minimizingOverflow,
+                  names: names, deadline: nil)
+    }
+
+    /// The model as `init` builds it, or nil when building it runs past `deadline`: the models of
+    /// large graphs take seconds to build, and a search must not overrun its time limit doing so.
+    static func building(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>? = nil, boundary: StagePlan? = nil,
+                         minimizingOverflow: Bool = false, deadline: ContinuousClock.Instant) -> CheckmateModel? {
+        let model = CheckmateModel(graph: graph, budget: budget, stages: stages, boundary: boundary,
+                                   minimizingOverflow: minimizingOverflow, names: false, deadline: deadline)
+        return model.complete ? model : nil
+    }
+
+    private init(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>?, boundary: StagePlan?,
+                 minimizingOverflow: Bool, names: Bool, deadline: ContinuousClock.Instant?) {
         let n = graph.count
         let window = stages ?? 0...(n - 1)
         precondition(window.lowerBound >= 0 && window.upperBound < n)
@@ -54,7 +71,7 @@ public struct CheckmateModel: Sendable {
         rColumn = []; sColumn = []; freeColumn = []; uColumn = []
         capacity = Double(budget / sizeUnit)
         model = Model(name: "checkmate_\(graph.name)")
-        build(minimizingOverflow: minimizingOverflow, names: names)
+        complete = build(minimizingOverflow: minimizingOverflow, names: names, deadline: deadline)
     }
 
     /// GCD of the positive values (1 when there are none).
@@ -106,7 +123,9 @@ public struct CheckmateModel: Sendable {
 
     // MARK: Building
 
-    private mutating func build(minimizingOverflow: Bool, names: Bool) {
+    /// Adds the columns and rows; returns false, leaving the model partial, when `deadline` passes.
+    private mutating func build(minimizingOverflow: Bool, names: Bool, deadline: ContinuousClock.Instant?) -> Bool {
+        func late() -> Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
         let n = graph.count
         let a = stages.lowerBound
         let cost = graph.costs.map { minimizingOverflow ? 0 : Double($0 / costUnit) }
@@ -116,6 +135,7 @@ public struct CheckmateModel: Sendable {
         // Columns.
         var constantCost = 0.0
         for t in stages {
+            if late() { return false }
             constantCost += cost[t]
             rColumn.append((0..<t).map { k in
                 guard !graph.successors[k].isEmpty else { return -1 }
@@ -129,6 +149,7 @@ public struct CheckmateModel: Sendable {
         model.objectiveConstant = constantCost
 
         for t in stages {
+            if late() { return false }
             // S[t+1,i] ≤ S[t,i] + R[t,i]
             for i in 0..<t {
                 if case .constant(0) = s(t + 1, i) { continue }
@@ -154,6 +175,7 @@ public struct CheckmateModel: Sendable {
         // 1 − FREE ≤ h and κ(1 − FREE) ≥ h, κ = number of non-constant hazards.
         var freeConstant = Array(repeating: [Bool](), count: stages.count)   // FREE fixed at 1
         for t in stages {
+            if late() { return false }
             var columns = Array(repeating: Int32(-1), count: edges.count)
             var ones = Array(repeating: false, count: edges.count)
             for (e, edge) in edges.enumerated() where edge.to <= t {
@@ -191,6 +213,7 @@ public struct CheckmateModel: Sendable {
         var incoming = Array(repeating: [Int](), count: n)   // edges into k, by index
         for (e, edge) in edges.enumerated() { incoming[edge.to].append(e) }
         for t in stages {
+            if late() { return false }
             let bound = minimizingOverflow ? Double.infinity : capacity
             let us = (0...t).map { k in Int32(model.addVariable(upperBound: bound, name: names ? "U_\(t)_\(k)" : nil).index) }
             uColumn.append(us)
@@ -217,6 +240,7 @@ public struct CheckmateModel: Sendable {
                 add(row, lower: 0, upper: 0)
             }
         }
+        return true
     }
 
     // MARK: Solutions

@@ -4,25 +4,46 @@
 /// t that t does not read, or one kept into t + 1 that the overflowing computation does not read
 /// — the one whose eviction adds the least recompute cost per byte freed.
 enum Eviction {
-    /// A plan that fits `budget`, or nil when an overflow has nothing left to evict.
-    static func plan(graph: RematGraph, budget: Int64, maxRepairs: Int = 20_000) -> StagePlan? {
+    /// A plan that fits `budget`, or nil when an overflow has nothing left to evict or `deadline`
+    /// comes first.
+    static func plan(graph: RematGraph, budget: Int64, deadline: ContinuousClock.Instant? = nil, maxRepairs: Int = 20_000) -> StagePlan? {
         var plan = StagePlan(graph: graph) { _, _ in true }
+        // No stage before this one overflows: an eviction from stage t on changes rows t… only,
+        // which can only lower stage t − 1's memory, so each search resumes at the last overflow.
+        var first = 0
         for _ in 0..<maxRepairs {
-            guard let overflow = firstOverflow(plan.schedule(graph: graph), graph: graph, budget: budget) else { return plan }
+            if let deadline, ContinuousClock.now >= deadline { return nil }
+            guard let overflow = firstOverflow(plan, from: first, graph: graph, budget: budget) else { return plan }
             let t = overflow.stage
+            first = t
             let r = plan.recomputations(t, graph: graph)
             var read = Set<Int>()
             for j in 0...t where r[j] { read.formUnion(graph.predecessors[j]) }
-            var best: (plan: StagePlan, score: Double)?
+            // The current plan's recomputations per stage, as needed. Dropping i's keep changes
+            // only the stages that read i (a recomputed node has it as input): elsewhere the same
+            // nodes are recomputed, so only those stages' costs are compared.
+            var recomputed: [Int: [Bool]] = [:]
+            func recomputations(_ s: Int) -> [Bool] {
+                if let r = recomputed[s] { return r }
+                let r = plan.recomputations(s, graph: graph)
+                recomputed[s] = r
+                return r
+            }
+            var best: (node: Int, stages: ClosedRange<Int>, score: Double)?
             func consider(_ i: Int, from start: Int) {
                 let next = graph.successors[i].first { $0 > t } ?? t
                 guard start <= next else { return }
-                var candidate = plan
-                candidate.setKeep(false, node: i, stages: start...next)
-                let added = (t...next).reduce(Int64(0)) { $0 + stageCost(candidate, $1, graph) - stageCost(plan, $1, graph) }
-                let score = Double(added) / Double(max(graph.sizes[i], 1))
-                if score < best?.score ?? .infinity { best = (candidate, score) }
+                let reading = (t...next).filter { s in s < plan.count && graph.successors[i].contains { $0 <= s && recomputations(s)[$0] } }
+                let before = reading.reduce(Int64(0)) { $0 + cost(of: recomputations($1)) }
+                // Evaluated in place and undone: a copy of the plan per candidate is O(n²).
+                let kept = (start...next).map { plan.keeps($0, i) }
+                plan.setKeep(false, node: i, stages: start...next)
+                let after = reading.reduce(Int64(0)) { $0 + cost(of: plan.recomputations($1, graph: graph)) }
+                for (s, keep) in zip(start...next, kept) where s < plan.count && i < s { plan.rows[s][i] = keep }
+                let score = Double(after - before) / Double(max(graph.sizes[i], 1))
+                if score < best?.score ?? .infinity { best = (i, start...next, score) }
             }
+            func cost(of r: [Bool]) -> Int64 { zip(r, graph.costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) } }
             let reading = Set(graph.predecessors[overflow.node])
             for i in overflow.resident where !graph.successors[i].isEmpty {
                 // Kept into t but not read in t: drop it until its next use.
@@ -31,25 +52,28 @@ enum Eviction {
                 else if plan.keeps(t + 1, i) && !reading.contains(i) { consider(i, from: t + 1) }
             }
             guard let best else { return nil }
-            plan = best.plan
+            plan.setKeep(false, node: best.node, stages: best.stages)
         }
         return nil
     }
 
-    private static func stageCost(_ plan: StagePlan, _ t: Int, _ graph: RematGraph) -> Int64 {
-        guard t < plan.count else { return 0 }
-        return zip(plan.recomputations(t, graph: graph), graph.costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }
-    }
-
-    /// The stage, node being computed and resident values at the first compute that exceeds the budget.
-    private static func firstOverflow(_ schedule: Schedule, graph: RematGraph, budget: Int64) -> (stage: Int, node: Int, resident: [Int])? {
-        var overflow: (stage: Int, node: Int, resident: [Int])?
-        schedule.replayStages(graph: graph) { stage, v, memory, resident in
-            guard memory > budget else { return true }
-            overflow = (stage, v, (0..<graph.count).filter { resident[$0] && $0 != v })
-            return false
+    /// The stage, node being computed and resident values at the first compute that exceeds the
+    /// budget, replaying the plan's stages from `first` (before it, the values `keeps(first, ·)`).
+    private static func firstOverflow(_ plan: StagePlan, from first: Int, graph: RematGraph, budget: Int64) -> (stage: Int, node: Int, resident: [Int])? {
+        var resident = (0..<graph.count).map { plan.keeps(first, $0) }
+        var memory = zip(resident, graph.sizes).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) }
+        for stage in first..<plan.count {
+            for event in plan.events(ofStage: stage, graph: graph) {
+                switch event {
+                case .compute(let v):
+                    if !resident[v] { resident[v] = true; memory += graph.sizes[v] }
+                    if memory > budget { return (stage, v, (0..<graph.count).filter { resident[$0] && $0 != v }) }
+                case .free(let v):
+                    if resident[v] { resident[v] = false; memory -= graph.sizes[v] }
+                }
+            }
         }
-        return overflow
+        return nil
     }
 }
 

@@ -104,6 +104,8 @@ public struct Rematerializer: Sendable {
     public let executionOrder: [Int]?
     /// The memory budget, in the graph's size units.
     public let budget: Int64
+    /// Seconds `init` spent choosing the node order; `solve` counts them against its time limit.
+    let preparationSeconds: Double
 
     /// Chooses the execution order (`ExecutionOrder`; `auto` keeps the input order when only it
     /// admits the budget), then throws when `budget` is below the
@@ -111,6 +113,7 @@ public struct Rematerializer: Sendable {
     /// before it): the message gives that minimum, and says whether it is the least feasible
     /// budget (a known schedule peaks at exactly that) or only a bound.
     public init(graph input: RematGraph, budget: Int64, order: ExecutionOrder = .auto) throws {
+        let clock = ContinuousClock.now
         var graph = input, executionOrder: [Int]?
         if order != .given {
             let memoryOrder = input.memoryAwareOrder()
@@ -138,6 +141,7 @@ public struct Rematerializer: Sendable {
         self.graph = graph
         self.executionOrder = executionOrder
         self.budget = budget
+        preparationSeconds = (ContinuousClock.now - clock).seconds
     }
 
     /// The smallest peak among cheap schedules aimed at `budget` (recomputing everything but the
@@ -150,129 +154,85 @@ public struct Rematerializer: Sendable {
 
     /// Searches for the cheapest schedule within the budget with `options.method`, solving its
     /// MILPs and LPs with `solver`. Throws when `solver` cannot branch and the method needs it.
+    /// Everything counts against `options.timeLimit`, the choice of the node order in `init` included.
     ///
-    /// Sub-MIPs over windows of stages run without CBC's MIP preprocessing; GLPK has no such
-    /// setting and solves them with its own presolver.
+    /// The search is a sequence of stages sharing one incumbent and one clock (`RematSearch`):
+    /// starts (baselines, eviction), the LP bound (with `lpBound`), then by method the exact MILP
+    /// (with windows around its incumbent under `auto` when it is not solved in half the time), LP
+    /// rounding, or LP rounding, overflow repair and windows. Sub-MIPs over windows of stages run
+    /// without CBC's MIP preprocessing; GLPK has no such setting and solves them with its own presolver.
     public func solve(_ options: RematOptions = RematOptions(), solver: any Solver) throws -> RematResult {
-        let clock = ContinuousClock.now
-        func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         let method = options.method == .auto ? (graph.count <= options.autoMILPNodes ? .milp : .lns) : options.method
         if method != .lpRound { try solver.requireIntegers(for: "rematerialization (\(method.rawValue))") }
+        var search = RematSearch(graph: graph, budget: budget, options: options, solver: solver,
+                                 started: .now - .seconds(preparationSeconds))
         var result = RematResult(method: method, budget: budget)
-        var best: (plan: StagePlan, cost: Int64)?
-        var leastOverflow: (plan: StagePlan, overflow: Int64)?   // of the plans that do not fit
-        /// A window over every stage solved to optimality: its cost bounds every plan (the final
-        /// check keeps "optimal" only if the best replayed plan meets it).
-        func provenOptimal(_ cost: Double) {
-            result.notes.append("a window over every stage was solved to optimality")
-            result.lowerBound = max(result.lowerBound ?? -.infinity, cost)
-            result.status = .optimal
-        }
-        func offer(_ plan: StagePlan, _ source: String) {
-            let replay: SimulationReport
-            do { replay = try Simulator.replay(plan.schedule(graph: graph), on: graph, budget: budget) } catch {
-                if source == "milp" { result.notes.append("the MILP's schedule was rejected by the simulator: \(error)") }
-                let overflow = plan.overflow(graph: graph, budget: budget)
-                if overflow > 0 && overflow < leastOverflow?.overflow ?? .max { leastOverflow = (plan, overflow) }
-                return
-            }
-            if replay.totalCost < best?.cost ?? .max {
-                best = (plan, replay.totalCost)
-                result.secondsToBest = elapsed()
-                options.log?(String(format: "%7.1f s  %@: cost %lld", elapsed(), source, replay.totalCost))
-            }
-        }
 
         // The baselines as users know them (the input order) are reported; in the order the
-        // search works in they are starts.
+        // search works in they are starts, made anew.
         let inputPlans = Baseline.allCases.map { ($0, $0.plan(for: input, budget: budget)) }
         for (baseline, plan) in inputPlans {
-            guard let plan else {
-                result.baselines.append(BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false))
-                continue
-            }
-            guard let replay = try? Simulator.replay(plan.schedule(graph: input), on: input, budget: .max) else {
-                result.notes.append("the \(baseline.rawValue) baseline's schedule was rejected by the simulator")
-                result.baselines.append(BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false))
-                continue
-            }
-            result.baselines.append(BaselineReport(baseline: baseline, cost: replay.totalCost, peakMemory: replay.peakMemory,
-                                                   fitsBudget: replay.peakMemory <= budget))
-        }
-        // Σ C is the least cost of any schedule: once a plan costs that, nothing else is tried.
-        var optimal: Bool { best?.cost == graph.forwardCost }
-        for (baseline, inputPlan) in inputPlans where !optimal {
-            // In the input order the reported plans are the starts; otherwise they are made anew.
-            if let plan = executionOrder == nil ? inputPlan : baseline.plan(for: graph, budget: budget) { offer(plan, baseline.rawValue) }
+            let report = report(baseline, plan)
+            if plan != nil && report.cost == nil { search.notes.append("the \(baseline.rawValue) baseline's schedule was rejected by the simulator") }
+            result.baselines.append(report)
         }
         if let executionOrder {
             result.executionOrder = executionOrder
-            result.notes.append("stages follow a memory-aware node order (no-remat peak \(graph.noRematPeak), input order \(input.noRematPeak)); LP and MILP bounds hold for schedules in that order, Σ C for every schedule")
+            search.notes.append("stages follow a memory-aware node order (no-remat peak \(graph.noRematPeak), input order \(input.noRematPeak)); LP and MILP bounds hold for schedules in that order, Σ C for every schedule")
         }
-        // Keeping nothing but the sinks: the least-memory plan of this family, a last resort.
-        if !optimal { offer(StagePlan(graph: graph) { _, _ in false }, "recompute-all") }
-        if !optimal, let plan = Eviction.plan(graph: graph, budget: budget) { offer(plan, "eviction") }
+        search.offerStarts(executionOrder == nil ? inputPlans : Baseline.allCases.map { ($0, $0.plan(for: graph, budget: budget)) })
 
-        if optimal {
-            result.notes.append("a plan costing Σ C (no recomputation cost)\(executionOrder == nil ? "" : " in the memory-aware order") fits the budget: optimal")
-            result.status = .optimal
-            result.lowerBound = Double(graph.forwardCost)
+        if search.costsForwardOnly {
+            search.notes.append("a plan costing Σ C (no recomputation cost)\(executionOrder == nil ? "" : " in the memory-aware order") fits the budget: optimal")
+            search.claim = .optimal
         } else {
-            let remaining = { max(0, options.timeLimit - elapsed()) }
-            if options.lpBound, let lp = try lpRelaxation(budget: budget, timeLimit: remaining() / 3, solver: solver) {
-                result.lpBound = lp.cost
-                result.lowerBound = lp.cost
-                options.log?(String(format: "%7.1f s  LP relaxation at the budget: %.0f", elapsed(), lp.cost))
-            }
+            if options.lpBound { try search.boundByLP(limit: search.remaining() / 3) }
+            let end = options.timeLimit
             switch method {
             case .auto, .milp:
-                let model = CheckmateModel(graph: graph, budget: budget)
-                var m = model.model
-                if let incumbent = best?.plan { m.setStart(values: model.start(for: incumbent)) }
-                options.log?("MILP: \(m.variableCount) columns (\(m.integerCount) binary), \(m.constraintCount) rows")
-                let milpLimit = options.method == .auto ? remaining() / 2 : remaining()
-                let r = try solver.solve(m, options: SolveOptions(timeLimit: milpLimit, relativeGap: 0, absoluteGap: 0.5, threads: 1))
-                if let values = r.values { offer(model.plan(from: values), "milp") }
-                if r.bestBound.isFinite { result.lowerBound = max(result.lowerBound ?? -.infinity, model.cost(objective: r.bestBound)) }
-                switch r.termination {
-                case .optimal: result.status = .optimal
-                case .infeasible: result.status = .infeasible
-                case .error: result.notes.append("\(solver.name): \(r.message ?? "error")")
-                default: if !r.hasSolution { result.notes.append("\(solver.name) found no schedule in time (\(r.termination.rawValue))") }
-                }
-                if options.method == .auto, r.termination == .limitReached, let start = best?.plan, remaining() > 1 {
-                    result.notes.append("the MILP was not solved in half the time: windows of stages around its incumbent for the rest")
-                    if let optimum = try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options, solver: solver, offer: { offer($0, "lns") }) {
-                        provenOptimal(optimum)
-                    }
+                let termination = try search.solveMILP(limit: options.method == .auto ? search.remaining() / 2 : search.remaining())
+                if options.method == .auto, termination == .limitReached, search.best != nil, search.remaining() > 1 {
+                    search.notes.append("the MILP was not solved in half the time: windows of stages around its incumbent for the rest")
+                    try search.improveByWindows(until: end - 0.5)
                 }
             case .lpRound:
-                for plan in try roundedPlans(timeLimit: remaining(), options: options, solver: solver, notes: &result.notes) { offer(plan, "lp-round") }
+                try search.offerRoundedPlans(limit: search.remaining())
             case .lns:
-                for plan in try roundedPlans(timeLimit: remaining() / 4, options: options, solver: solver, notes: &result.notes) { offer(plan, "lp-round") }
-                if best == nil, let start = leastOverflow {
+                try search.offerRoundedPlans(limit: search.remaining() / 4)
+                if search.best == nil, let start = search.leastOverflow {
                     // Nothing fits: repair the plan that overflows least, window by window.
-                    options.log?(String(format: "%7.1f s  no plan fits; repairing one %lld bytes over (Σ over stages)", elapsed(), start.overflow))
-                    let deadline = remaining() / 2
-                    let until = elapsed() + deadline
-                    if let plan = try repairOverflow(from: start.plan, until: { elapsed() >= until }, remaining: { max(0, until - elapsed()) }, options: options, solver: solver) {
-                        offer(plan, "overflow repair")
+                    search.log("no plan fits; repairing one \(start.overflow) bytes over (Σ over stages)")
+                    if let plan = try search.repairOverflow(from: start.plan, until: search.elapsed() + search.remaining() / 2) {
+                        search.offer(plan, from: "overflow repair")
                     }
                 }
-                if best == nil {
-                    // No start yet: the whole MILP until its first solution.
-                    let model = CheckmateModel(graph: graph, budget: budget)
-                    let r = try solver.solve(model.model, options: SolveOptions(timeLimit: remaining() / 2, threads: 1, solutionLimit: 1))
-                    if let values = r.values { offer(model.plan(from: values), "milp") }
-                }
-                if let start = best?.plan,
-                   let optimum = try searchWindows(from: start, until: { remaining() <= 0.5 }, remaining: remaining, options: options, solver: solver, offer: { offer($0, "lns") }) {
-                    provenOptimal(optimum)
-                }
+                // No start yet: the whole MILP until its first solution.
+                if search.best == nil { try search.offerFirstMILPSolution(limit: search.remaining() / 2) }
+                try search.improveByWindows(until: end - 0.5)
             }
         }
-        if let best {
-            // The schedule in the input's node indices, admitted by a replay on the input graph.
+        try conclude(search, into: &result)
+        return result
+    }
+
+    /// A baseline's plan (in the input order) measured on the input graph.
+    private func report(_ baseline: Baseline, _ plan: StagePlan?) -> BaselineReport {
+        guard let plan, let replay = try? Simulator.replay(plan.schedule(graph: input), on: input, budget: .max) else {
+            return BaselineReport(baseline: baseline, cost: nil, peakMemory: nil, fitsBudget: false)
+        }
+        return BaselineReport(baseline: baseline, cost: replay.totalCost, peakMemory: replay.peakMemory, fitsBudget: replay.peakMemory <= budget)
+    }
+
+    /// The search's incumbent as the result: its schedule in the input's node indices admitted by
+    /// a replay on the input graph, the bound with Σ C, and the status — a stage's claim of
+    /// optimality or infeasibility kept only when the replayed incumbent agrees.
+    private func conclude(_ search: RematSearch, into result: inout RematResult) throws {
+        result.notes = search.notes
+        result.lpBound = search.lpBound
+        result.lowerBound = search.lowerBound
+        result.status = search.claim
+        result.secondsToBest = search.secondsToBest
+        if let best = search.best {
             let schedule = executionOrder.map { best.plan.schedule(graph: graph).renumbered($0) } ?? best.plan.schedule(graph: graph)
             result.plan = best.plan
             result.schedule = schedule
@@ -289,136 +249,9 @@ public struct Rematerializer: Sendable {
                 result.status = .feasible
                 result.notes.append("the solver's optimum did not replay within the budget; the best replayed schedule is kept")
             }
+        } else if result.status == .optimal {
+            result.status = .noSchedule
         }
-        result.seconds = elapsed()
-        return result
-    }
-
-    // MARK: LP relaxation and rounding
-
-    /// The LP relaxation of the MILP at `budget`: the S values and its cost (a lower bound when
-    /// `budget` is the real one), or nil when the LP was not solved in time.
-    func lpRelaxation(budget: Int64, timeLimit: Double, solver: any Solver) throws -> (s: (Int, Int) -> Double, cost: Double)? {
-        let built = CheckmateModel(graph: graph, budget: budget)
-        var m = built.model
-        m.relaxIntegrality()
-        let r = try solver.solve(m, options: SolveOptions(timeLimit: max(1, timeLimit), threads: 1))
-        guard r.termination == .optimal, let values = r.values, let objective = r.objective else { return nil }
-        let plan = built.fractional(values)
-        return ({ t, i in plan[t][i] }, built.cost(objective: objective))
-    }
-
-    /// Checkmate's two-phase rounding: the LP at 0.9·B, then S rounded at thresholds 0.1…0.9 and
-    /// by 16 random draws (S[t,i] kept with probability S_lp).
-    func roundedPlans(timeLimit: Double, options: RematOptions, solver: any Solver, notes: inout [String]) throws -> [StagePlan] {
-        guard let lp = try lpRelaxation(budget: Int64(Double(budget) * 0.9), timeLimit: timeLimit, solver: solver) else {
-            notes.append("the LP relaxation at 0.9·B was not solved within \(String(format: "%.0f", timeLimit)) s: no rounding")
-            return []
-        }
-        var plans = stride(from: 0.1, through: 0.9, by: 0.1).map { threshold in StagePlan(graph: graph) { lp.s($0, $1) >= threshold - 1e-9 } }
-        var random = SplitMix64(seed: options.seed)
-        for _ in 0..<16 {
-            plans.append(StagePlan(graph: graph) { t, i in
-                let p = lp.s(t, i)
-                return p > 1 - 1e-9 || (p > 1e-9 && random.unit() < p)
-            })
-        }
-        return plans
-    }
-
-    // MARK: LNS over windows of stages
-
-    /// How a window's sub-MIP is solved: one thread, to optimality (costs are integers), and
-    /// without CBC's MIP preprocessing, which on the large windows of n250 took the whole limit
-    /// and returned nothing, not even the start (GLPK ignores both settings).
-    func windowSolve(limit: Double) -> SolveOptions {
-        var solve = SolveOptions(timeLimit: limit, relativeGap: 0, absoluteGap: 0.5, threads: 1)
-        solve.preprocessing = false
-        return solve
-    }
-
-    /// Repairs a plan that does not fit: windows of stages around stages whose peak exceeds the
-    /// budget are re-solved with a soft budget, minimizing the memory above it (the rest of
-    /// the plan fixed), and a spliced plan is kept when its total overflow is lower (or equal at a
-    /// lower cost). Returns the first plan that fits, or nil when `done` says stop first or a
-    /// window over all stages proves that every plan overflows.
-    func repairOverflow(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions,
-                        solver: any Solver) throws -> StagePlan? {
-        let n = graph.count
-        var plan = start
-        var overflow = start.overflow(graph: graph, budget: budget)
-        // Narrower windows than the cost search's: the overflow sits in the widest stages, where
-        // a window's sub-MIP is largest.
-        var width = min(n, max(2, options.windowStages / 4))
-        var random = SplitMix64(seed: options.seed &+ 2)
-        while !done() {
-            let peaks = plan.stagePeaks(graph: graph)
-            let over = (0..<n).filter { peaks[$0] > budget }
-            if over.isEmpty { return plan }
-            let centre = over[Int(random.next() % UInt64(over.count))]
-            let a = max(0, min(centre - width / 2, n - width))
-            let window = CheckmateModel(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: plan, minimizingOverflow: true)
-            var m = window.model
-            m.setStart(values: window.start(for: plan))
-            let r = try solver.solve(m, options: windowSolve(limit: min(options.subSolveLimit, remaining())))
-            options.log?(String(format: "overflow repair: stages %d–%d, %@, objective %@", a, a + width - 1, r.termination.rawValue,
-                                r.objective.map { String(format: "%.0f", $0 * Double(window.sizeUnit)) } ?? "none"))
-            if let values = r.values {
-                let candidate = window.plan(from: values)
-                let candidateOverflow = candidate.overflow(graph: graph, budget: budget)
-                if candidateOverflow < overflow || (candidateOverflow == overflow && candidate.cost(graph: graph) < plan.cost(graph: graph)) {
-                    if candidateOverflow < overflow {
-                        options.log?(String(format: "overflow repair: %lld bytes over (stages %d–%d)", candidateOverflow, a, a + width - 1))
-                    }
-                    plan = candidate
-                    overflow = candidateOverflow
-                }
-            }
-            if r.termination == .optimal {
-                // The whole plan re-solved: nothing overflows less.
-                if width == n, let least = r.objective, least > 1e-6 { return nil }
-                width = min(n, width + max(1, width / 4))
-            } else {
-                width = max(2, width * 3 / 4)
-            }
-        }
-        return overflow == 0 ? plan : nil
-    }
-
-    /// Repeatedly frees the S decisions of a window of consecutive stages around `start` and
-    /// solves that sub-MIP (the rest fixed), offering every spliced plan. Windows grow
-    /// by a quarter when a sub-MIP is solved to optimality and shrink when one times out; the
-    /// search ends when a window covering every stage is solved to optimality or `until` says so.
-    /// Returns the optimal cost in the first case (that window is the whole MILP), else nil.
-    func searchWindows(from start: StagePlan, until done: () -> Bool, remaining: () -> Double, options: RematOptions,
-                       solver: any Solver, offer: (StagePlan) -> Void) throws -> Double? {
-        let n = graph.count
-        var incumbent = start
-        var incumbentCost = start.cost(graph: graph)
-        var width = min(n, max(2, options.windowStages))
-        var random = SplitMix64(seed: options.seed &+ 1)
-        while !done() {
-            let a = Int(random.next() % UInt64(n - width + 1))
-            let window = CheckmateModel(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: incumbent)
-            var m = window.model
-            m.setStart(values: window.start(for: incumbent))
-            let r = try solver.solve(m, options: windowSolve(limit: min(options.subSolveLimit, remaining())))
-            if let values = r.values {
-                let candidate = window.plan(from: values)
-                if let replay = try? Simulator.replay(candidate.schedule(graph: graph), on: graph, budget: budget),
-                   replay.totalCost < incumbentCost {
-                    incumbent = candidate
-                    incumbentCost = replay.totalCost
-                    offer(candidate)
-                }
-            }
-            if r.termination == .optimal {
-                if width == n { return r.objective.map(window.cost(objective:)) }
-                width = min(n, width + max(1, width / 4))
-            } else {
-                width = max(2, width * 3 / 4)
-            }
-        }
-        return nil
+        result.seconds = search.elapsed()
     }
 }

@@ -48,20 +48,23 @@ public struct StagePlan: Sendable, Equatable {
     /// freed first; then each recomputation and its consumer-free right after the last use in
     /// the stage, unless the value is kept for the next stage or is a sink.
     public func schedule(graph: RematGraph) -> Schedule {
+        Schedule(events: (0..<count).flatMap { events(ofStage: $0, graph: graph) })
+    }
+
+    /// Stage t's events in `schedule(graph:)`; before them exactly the values `keeps(t, ·)` are resident.
+    func events(ofStage t: Int, graph: RematGraph) -> [ScheduleEvent] {
         var events: [ScheduleEvent] = []
-        for t in 0..<count {
-            let r = recomputations(t, graph: graph)
-            var lastUse = Array(repeating: -1, count: t + 1)
-            for j in 0...t where r[j] { for u in graph.predecessors[j] { lastUse[u] = j } }
-            func keptAfter(_ u: Int) -> Bool { graph.successors[u].isEmpty || keeps(t + 1, u) }
-            for u in 0..<t where rows[t][u] && lastUse[u] < 0 && !keptAfter(u) { events.append(.free(u)) }
-            for k in 0...t where r[k] {
-                events.append(.compute(k))
-                for u in graph.predecessors[k] where lastUse[u] == k && !keptAfter(u) { events.append(.free(u)) }
-                if lastUse[k] < 0 && !keptAfter(k) { events.append(.free(k)) }
-            }
+        let r = recomputations(t, graph: graph)
+        var lastUse = Array(repeating: -1, count: t + 1)
+        for j in 0...t where r[j] { for u in graph.predecessors[j] { lastUse[u] = j } }
+        func keptAfter(_ u: Int) -> Bool { graph.successors[u].isEmpty || keeps(t + 1, u) }
+        for u in 0..<t where rows[t][u] && lastUse[u] < 0 && !keptAfter(u) { events.append(.free(u)) }
+        for k in 0...t where r[k] {
+            events.append(.compute(k))
+            for u in graph.predecessors[k] where lastUse[u] == k && !keptAfter(u) { events.append(.free(u)) }
+            if lastUse[k] < 0 && !keptAfter(k) { events.append(.free(k)) }
         }
-        return Schedule(events: events)
+        return events
     }
 
     /// The peak memory of each stage (bytes) when `schedule(graph:)` is replayed.

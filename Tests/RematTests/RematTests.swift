@@ -305,6 +305,36 @@ struct OptimalityTests {
         #expect(try solve(g, high, .milp, solver: solver).replay?.totalCost == g.forwardCost)
     }
 
+    @Test("search stages alone: starts fit, the LP bound is below the optimum, windows from the starts reach the enumerated optimum and prove it",
+          arguments: [0, 1, 2], mipSolvers)
+    func stagesAlone(which: Int, solver: String) throws {
+        let g = [Self.chain, Self.skip, Self.diamond][which]
+        var options = RematOptions()
+        options.timeLimit = 20
+        options.windowStages = 2
+        var proved = 0
+        for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
+            guard let optimum = enumeratedOptimum(g, budget: budget) else { continue }
+            var starts = RematSearch(graph: g, budget: budget, options: options, solver: Solvers.named(solver)!)
+            starts.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+            if let best = starts.best {
+                #expect(best.cost >= optimum)
+                #expect(try Simulator.replay(best.plan.schedule(graph: g), on: g, budget: budget).totalCost == best.cost)
+            }
+            try starts.boundByLP(limit: 10)
+            #expect(try #require(starts.lowerBound) <= Double(optimum) + 1e-6, "budget \(budget)")
+
+            // Windows from the starts' incumbent, widening until one covers every stage.
+            var windows = starts
+            guard windows.best != nil else { continue }
+            try windows.improveByWindows(until: 20)
+            #expect(windows.best?.cost == optimum, "budget \(budget)")
+            #expect(windows.claim == .optimal && windows.lowerBound == Double(optimum), "budget \(budget)")
+            proved += 1
+        }
+        #expect(proved >= 1)
+    }
+
     @Test("overflow repair: from checkpoint-all over the budget to a plan that fits, wherever enumeration finds one",
           arguments: [0, 1, 2], mipSolvers)
     func overflowRepair(which: Int, solver: String) throws {
@@ -320,11 +350,8 @@ struct OptimalityTests {
             let start = soft.start(for: checkpointAll)
             #expect(soft.model.checkFeasibility(of: start).isFeasible)
             #expect(abs(soft.model.objectiveValue(of: start) * Double(soft.sizeUnit) - Double(overflow)) < 1e-6)
-            let clock = ContinuousClock.now
-            let remaining = { 10 - (ContinuousClock.now - clock).seconds }
-            let plan = try Rematerializer(graph: g, budget: budget, order: .given)
-                .repairOverflow(from: checkpointAll, until: { remaining() <= 0 }, remaining: remaining, options: RematOptions(),
-                                solver: Solvers.named(solver)!)
+            let plan = try RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named(solver)!)
+                .repairOverflow(from: checkpointAll, until: 10)
             if enumeratedOptimum(g, budget: budget) != nil {
                 let fitting = try #require(plan, "budget \(budget): a plan fits, the repair found none")
                 #expect(fitting.overflow(graph: g, budget: budget) == 0)
@@ -440,6 +467,19 @@ struct MLSysTests {
         let replay = try Simulator.replay(schedule, on: g, budget: budget)
         #expect(replay.peakMemory <= budget && replay.totalCost >= g.forwardCost)
         #expect(replay == r.replay)
+    }
+
+    /// The whole search stays within its limit: the order, the starts (eviction), building the LP
+    /// and MILP models of a 250-node graph count against it. Before, `--time-limit 1` on this
+    /// graph took over 3 s (release): eviction and the model builds ignored the clock.
+    @Test("a 1 s time limit on a 250-node graph: the search ends within it")
+    func timeLimitHonoured() throws {
+        let g = try fixture("random_layered_n250.json")
+        let clock = ContinuousClock.now
+        let r = try solve(g, Budget.fraction(0.85).bytes(for: g), .auto, order: .given, timeLimit: 1)
+        let wall = (ContinuousClock.now - clock).seconds
+        #expect(wall < 1.6 && r.seconds <= wall, "took \(wall) s (search \(r.seconds) s)")
+        if let schedule = r.schedule { #expect(throws: Never.self) { try Simulator.replay(schedule, on: g, budget: r.budget) } }
     }
 }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import MILP
+
+// The stages of a search that start it, bound it and solve it whole; the windows are in
+// WindowSearch.swift.
+extension RematSearch {
+    // MARK: Starts
+
+    /// The cheap plans: `baselines` (made in this order), keeping nothing but the sinks (the
+    /// least-memory plan of the family, a last resort), and the eviction heuristic. Stops as soon
+    /// as a plan costs Σ C.
+    mutating func offerStarts(_ baselines: [(Baseline, StagePlan?)]) {
+        for (baseline, plan) in baselines where !costsForwardOnly {
+            if let plan { offer(plan, from: baseline.rawValue) }
+        }
+        if !costsForwardOnly { offer(StagePlan(graph: graph) { _, _ in false }, from: "recompute-all") }
+        if !costsForwardOnly, let plan = Eviction.plan(graph: graph, budget: budget, deadline: instant(options.timeLimit)) {
+            offer(plan, from: "eviction")
+        }
+    }
+
+    // MARK: LP bound
+
+    /// The LP relaxation at the budget, with at most `limit` seconds: its value becomes a lower bound.
+    mutating func boundByLP(limit: Double) throws {
+        guard let lp = try lpRelaxation(budget: budget, timeLimit: limit) else {
+            notes.append("the LP relaxation at the budget was not solved within \(String(format: "%.0f", limit)) s")
+            return
+        }
+        lpBound = lp.cost
+        raiseLowerBound(to: lp.cost)
+        log("LP relaxation at the budget: \(String(format: "%.0f", lp.cost))")
+    }
+
+    /// The LP relaxation of the MILP at `budget`: the S values and its cost (a lower bound when
+    /// `budget` is the real one), or nil when the LP was not solved in time.
+    func lpRelaxation(budget: Int64, timeLimit: Double) throws -> (s: (Int, Int) -> Double, cost: Double)? {
+        let deadline = ContinuousClock.now + .seconds(timeLimit)
+        guard timeLimit > 0.01, let built = CheckmateModel.building(graph: graph, budget: budget, deadline: deadline) else { return nil }
+        var m = built.model
+        m.relaxIntegrality()
+        let r = try solver.solve(m, options: SolveOptions(timeLimit: secondsUntil(deadline), threads: 1))
+        guard r.termination == .optimal, let values = r.values, let objective = r.objective else { return nil }
+        let plan = built.fractional(values)
+        return ({ t, i in plan[t][i] }, built.cost(objective: objective))
+    }
+
+    // MARK: Exact MILP
+
+    /// Checkmate's MILP on every stage, started from the incumbent, for at most `limit` seconds;
+    /// returns how the solve ended. Its bound, optimality or infeasibility go into the search.
+    mutating func solveMILP(limit: Double) throws -> TerminationReason {
+        let deadline = ContinuousClock.now + .seconds(limit)
+        guard let model = CheckmateModel.building(graph: graph, budget: budget, deadline: deadline) else {
+            notes.append("the MILP was not built within \(String(format: "%.0f", limit)) s")
+            return .limitReached
+        }
+        var m = model.model
+        if let incumbent = best?.plan { m.setStart(values: model.start(for: incumbent)) }
+        log("MILP: \(m.variableCount) columns (\(m.integerCount) binary), \(m.constraintCount) rows")
+        let r = try solver.solve(m, options: SolveOptions(timeLimit: secondsUntil(deadline), relativeGap: 0, absoluteGap: 0.5, threads: 1))
+        if let values = r.values { offer(model.plan(from: values), from: "milp") }
+        if r.bestBound.isFinite { raiseLowerBound(to: model.cost(objective: r.bestBound)) }
+        switch r.termination {
+        case .optimal: claim = .optimal
+        case .infeasible: claim = .infeasible
+        case .error: notes.append("\(solver.name): \(r.message ?? "error")")
+        default: if !r.hasSolution { notes.append("\(solver.name) found no schedule in time (\(r.termination.rawValue))") }
+        }
+        return r.termination
+    }
+
+    /// The whole MILP until its first solution (at most `limit` seconds): a start when no other
+    /// plan fits.
+    mutating func offerFirstMILPSolution(limit: Double) throws {
+        let deadline = ContinuousClock.now + .seconds(limit)
+        guard let model = CheckmateModel.building(graph: graph, budget: budget, deadline: deadline) else { return }
+        let r = try solver.solve(model.model, options: SolveOptions(timeLimit: secondsUntil(deadline), threads: 1, solutionLimit: 1))
+        if let values = r.values { offer(model.plan(from: values), from: "milp") }
+    }
+
+    // MARK: LP rounding
+
+    /// Checkmate's two-phase rounding: the LP at 0.9·B (at most `limit` seconds), then S rounded
+    /// at thresholds 0.1…0.9 and by 16 random draws (S[t,i] kept with probability S_lp); every
+    /// rounded plan is offered.
+    mutating func offerRoundedPlans(limit: Double) throws {
+        guard let lp = try lpRelaxation(budget: Int64(Double(budget) * 0.9), timeLimit: limit) else {
+            notes.append("the LP relaxation at 0.9·B was not solved within \(String(format: "%.0f", limit)) s: no rounding")
+            return
+        }
+        for threshold in stride(from: 0.1, through: 0.9, by: 0.1) {
+            offer(StagePlan(graph: graph) { lp.s($0, $1) >= threshold - 1e-9 }, from: "lp-round")
+        }
+        var random = SplitMix64(seed: options.seed)
+        for _ in 0..<16 {
+            offer(StagePlan(graph: graph) { t, i in
+                let p = lp.s(t, i)
+                return p > 1 - 1e-9 || (p > 1e-9 && random.unit() < p)
+            }, from: "lp-round")
+        }
+    }
+}
