@@ -27,9 +27,9 @@ set=$work/instances
 mkdir -p "$set"
 cp Benchmarks/instances/lns-fresh/*.mps.gz "$set/"
 evaluation_seed=1001
-"$milp" generate setcover --rows 1000 --cols 1000 --seed $evaluation_seed --count 3 -o "$set/" > /dev/null
+"$milp" generate setcover --rows 2000 --cols 1000 --seed $evaluation_seed --count 3 -o "$set/" > /dev/null
 "$milp" generate cauction --items 300 --bids 1500 --seed $evaluation_seed --count 3 -o "$set/" > /dev/null
-"$milp" generate cfl --customers 200 --facilities 100 --seed $evaluation_seed --count 3 -o "$set/" > /dev/null
+"$milp" generate cfl --customers 400 --facilities 100 --seed $evaluation_seed --count 3 -o "$set/" > /dev/null
 "$milp" generate indset --nodes 1500 --affinity 4 --seed $evaluation_seed --count 3 -o "$set/" > /dev/null
 "$milp" generate knapsack --items 250 --knapsacks 10 --seed $evaluation_seed --count 3 -o "$set/" > /dev/null
 known=Benchmarks/instances/lns-fresh/best-known.csv
