@@ -215,6 +215,8 @@ public struct Rematerializer: Sendable {
         return result
     }
 
+    private func formatCost(_ value: Double) -> String { String(format: "%.0f", value) }
+
     /// A baseline's plan (in the input order) measured on the input graph.
     private func report(_ baseline: Baseline, _ plan: StagePlan?) -> BaselineReport {
         guard let plan, let replay = try? Simulator.replay(plan.schedule(graph: input), on: input, budget: .max) else {
@@ -226,7 +228,7 @@ public struct Rematerializer: Sendable {
     /// The search's incumbent as the result: its schedule in the input's node indices admitted by
     /// a replay on the input graph, the bound with Σ C, and the status — a stage's claim of
     /// optimality or infeasibility kept only when the replayed incumbent agrees.
-    private func conclude(_ search: RematSearch, into result: inout RematResult) throws {
+    func conclude(_ search: RematSearch, into result: inout RematResult) throws {
         result.notes = search.notes
         result.lpBound = search.lpBound
         result.lowerBound = search.lowerBound
@@ -243,9 +245,18 @@ public struct Rematerializer: Sendable {
                 result.notes.append("the solver claimed infeasibility, yet a schedule replays within the budget")
             }
             // Σ C is a lower bound too; "optimal" only when the replayed cost meets the bound.
+            let tolerance = Double(CheckmateModel.gcd(graph.costs))
+            if let claimed = result.lowerBound, claimed > Double(best.cost) + tolerance {
+                // A schedule the simulator admits costs less than the MILP's claimed bound: the MILP
+                // (which frees values only after a consumer runs) excluded it, so its bound does not
+                // hold for every schedule. Only the LP bound, when below the cost, and Σ C remain.
+                result.notes.append("the MILP's bound \(formatCost(claimed)) is above a replayed schedule's cost \(best.cost): not a valid bound, dropped")
+                result.lowerBound = search.lpBound.flatMap { $0 <= Double(best.cost) + tolerance ? $0 : nil }
+                if result.status == .optimal { result.status = .feasible }
+            }
             let bound = max(result.lowerBound ?? 0, Double(graph.forwardCost))
             result.lowerBound = bound
-            if result.status == .optimal, Double(best.cost) > bound + Double(CheckmateModel.gcd(graph.costs)) {
+            if result.status == .optimal, Double(best.cost) > bound + tolerance {
                 result.status = .feasible
                 result.notes.append("the solver's optimum did not replay within the budget; the best replayed schedule is kept")
             }

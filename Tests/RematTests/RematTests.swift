@@ -335,6 +335,26 @@ struct OptimalityTests {
         #expect(proved >= 1)
     }
 
+    /// Seen on n100 at 0.9: a window over every stage "solved to optimality" at 48,607 while a
+    /// schedule the simulator admits costs 48,245 (the MILP frees values only after a consumer runs,
+    /// the schedules free them at the stage's start). A claimed bound above a replayed cost is dropped.
+    @Test("a bound above a replayed schedule's cost is dropped with the optimal claim")
+    func contradictedBound() throws {
+        let g = Self.skip
+        let budget = g.noRematPeak
+        let rematerializer = try Rematerializer(graph: g, budget: budget, order: .given)
+        var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
+        search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+        let cost = try #require(search.best?.cost)
+        search.raiseLowerBound(to: Double(cost) + 10)
+        search.claim = .optimal
+        var result = RematResult(method: .milp, budget: budget)
+        try rematerializer.conclude(search, into: &result)
+        #expect(result.status == .feasible)
+        #expect(result.lowerBound == Double(g.forwardCost))
+        #expect(result.notes.contains { $0.contains("not a valid bound") })
+    }
+
     @Test("overflow repair: from checkpoint-all over the budget to a plan that fits, wherever enumeration finds one",
           arguments: [0, 1, 2], mipSolvers)
     func overflowRepair(which: Int, solver: String) throws {
