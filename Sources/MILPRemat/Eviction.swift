@@ -39,7 +39,7 @@ enum Eviction {
                 let kept = (start...next).map { plan.keeps($0, i) }
                 plan.setKeep(false, node: i, stages: start...next)
                 let after = reading.reduce(Int64(0)) { $0 + cost(of: plan.recomputations($1, graph: graph)) }
-                for (s, keep) in zip(start...next, kept) where s < plan.count && i < s { plan.rows[s][i] = keep }
+                for (s, keep) in zip(start...next, kept) where keep { plan.setKeep(true, node: i, stages: s...s) }
                 let score = Double(after - before) / Double(max(graph.sizes[i], 1))
                 if score < best?.score ?? .infinity { best = (i, start...next, score) }
             }
@@ -60,20 +60,13 @@ enum Eviction {
     /// The stage, node being computed and resident values at the first compute that exceeds the
     /// budget, replaying the plan's stages from `first` (before it, the values `keeps(first, ·)`).
     private static func firstOverflow(_ plan: StagePlan, from first: Int, graph: RematGraph, budget: Int64) -> (stage: Int, node: Int, resident: [Int])? {
-        var resident = (0..<graph.count).map { plan.keeps(first, $0) }
-        var memory = zip(resident, graph.sizes).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) }
-        for stage in first..<plan.count {
-            for event in plan.events(ofStage: stage, graph: graph) {
-                switch event {
-                case .compute(let v):
-                    if !resident[v] { resident[v] = true; memory += graph.sizes[v] }
-                    if memory > budget { return (stage, v, (0..<graph.count).filter { resident[$0] && $0 != v }) }
-                case .free(let v):
-                    if resident[v] { resident[v] = false; memory -= graph.sizes[v] }
-                }
-            }
+        var overflow: (stage: Int, node: Int, resident: [Int])?
+        plan.replayStages(graph: graph, from: first) { stage, v, memory, resident in
+            guard memory > budget else { return true }
+            overflow = (stage, v, (0..<graph.count).filter { resident[$0] && $0 != v })
+            return false
         }
-        return nil
+        return overflow
     }
 }
 

@@ -67,10 +67,30 @@ public struct StagePlan: Sendable, Equatable {
         return events
     }
 
+    /// Replays `schedule(graph:)` from stage `first` (before it, exactly the values `keeps(first, ·)`
+    /// are resident) and calls `visit` after each computation with its stage, the node, the memory
+    /// in use and what is resident; stops when `visit` returns false.
+    func replayStages(graph: RematGraph, from first: Int = 0,
+                      _ visit: (_ stage: Int, _ node: Int, _ memory: Int64, _ resident: [Bool]) -> Bool) {
+        var resident = (0..<graph.count).map { keeps(first, $0) }
+        var memory = zip(resident, graph.sizes).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) }
+        for stage in first..<count {
+            for event in events(ofStage: stage, graph: graph) {
+                switch event {
+                case .compute(let v):
+                    if !resident[v] { resident[v] = true; memory += graph.sizes[v] }
+                    if !visit(stage, v, memory, resident) { return }
+                case .free(let v):
+                    if resident[v] { resident[v] = false; memory -= graph.sizes[v] }
+                }
+            }
+        }
+    }
+
     /// The peak memory of each stage (bytes) when `schedule(graph:)` is replayed.
     public func stagePeaks(graph: RematGraph) -> [Int64] {
         var peaks = Array(repeating: Int64(0), count: count)
-        schedule(graph: graph).replayStages(graph: graph) { stage, _, memory, _ in
+        replayStages(graph: graph) { stage, _, memory, _ in
             peaks[stage] = max(peaks[stage], memory)
             return true
         }
@@ -101,25 +121,5 @@ public struct StagePlan: Sendable, Equatable {
         var copy = self
         for t in stages { copy.rows[t] = other.rows[t] }
         return copy
-    }
-}
-
-extension Schedule {
-    /// Replays a staged schedule (stage t ends with the first computation of node t) and calls
-    /// `visit` after each computation with its stage, the node, the memory in use and what is
-    /// resident; stops when `visit` returns false.
-    func replayStages(graph: RematGraph, _ visit: (_ stage: Int, _ node: Int, _ memory: Int64, _ resident: [Bool]) -> Bool) {
-        var resident = Array(repeating: false, count: graph.count)
-        var memory: Int64 = 0, stage = 0
-        for event in events {
-            switch event {
-            case .compute(let v):
-                if !resident[v] { resident[v] = true; memory += graph.sizes[v] }
-                if !visit(stage, v, memory, resident) { return }
-                if v == stage { stage += 1 }
-            case .free(let v):
-                if resident[v] { resident[v] = false; memory -= graph.sizes[v] }
-            }
-        }
     }
 }
