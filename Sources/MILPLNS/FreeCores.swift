@@ -1,65 +1,69 @@
 import Foundation
 
-/// The CPU time the machine spent busy and the part of it that was this process's own (its
-/// threads and its descendants', alive or reaped), from the kernel's accounting in /proc (Linux).
-/// Two readings give the cores other processes left free between them, which is how many repairs
-/// can run at once without slowing each other.
-struct CPUReading: Sendable {
-    let at: ContinuousClock.Instant
-    /// Busy seconds of all cores since boot (steal included: a hypervisor's other guests use it).
-    let machineBusy: Double
-    /// CPU seconds of this process and its descendants.
-    let own: Double
+/// How many threads of other processes want a core, sampled in the background from the kernel's
+/// run queue (Linux /proc). Demand, not CPU time, is what tells the free cores: CPU time that other
+/// processes got shrinks whenever this run keeps the cores busy itself, so a time-based estimate
+/// sees cores free exactly when they are contended.
+final class OtherProcessesLoad: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0.0
+    private var samples = 0
+    private let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "milp.lns.load"))
 
-    /// Now; nil where /proc cannot be read.
-    static func now() -> CPUReading? {
-        let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
-        guard tick > 0, let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-              let line = stat.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
-        // user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
-        let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
-        guard fields.count >= 8 else { return nil }
-        let busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7]
-        let me = getpid()
-        guard let mine = processTimes(pid: me) else { return nil }
-        var processes = [Int32: (own: Double, parent: Int32)]()
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), pid != me, let times = processTimes(pid: pid) else { continue }
-            processes[pid] = (times.own, times.parent)
+    /// Samples every `interval` seconds until released; nil where /proc cannot be read.
+    init?(interval: Double = 0.1) {
+        guard Self.runnableOfOthers() != nil else { return nil }
+        timer.schedule(deadline: .now(), repeating: interval)
+        timer.setEventHandler { [weak self] in self?.sample() }
+        timer.resume()
+    }
+
+    deinit { timer.cancel() }
+
+    private func sample() {
+        guard let runnable = Self.runnableOfOthers() else { return }
+        lock.withLock {
+            total += runnable
+            samples += 1
         }
-        // Descendants at any depth (a worker's own children, a test's grandchildren) are this run's load.
-        func descends(_ pid: Int32) -> Bool {
-            var current = pid
-            for _ in 0..<64 {
-                guard let parent = processes[current]?.parent, parent > 1 else { return false }
-                if parent == me { return true }
-                current = parent
+    }
+
+    /// The mean number of other processes' runnable threads since the last call (an instant
+    /// reading when no sample was taken since).
+    func meanSinceLastRead() -> Double? {
+        let mean: Double? = lock.withLock {
+            defer { total = 0; samples = 0 }
+            return samples > 0 ? total / Double(samples) : nil
+        }
+        return mean ?? Self.runnableOfOthers()
+    }
+
+    /// Runnable threads on the machine (`procs_running`) less this process's and its descendants'
+    /// (workers, their children), which are this run's own load.
+    static func runnableOfOthers() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("procs_running ") }),
+              let running = Double(line.split(separator: " ")[1]) else { return nil }
+        // The process tree below this one, through each thread's children list (only this run's
+        // processes are read, however many the machine runs).
+        var ownRunnable = 0
+        var pending = [getpid()]
+        var seen = Set<Int32>()
+        while let pid = pending.popLast() {
+            guard seen.insert(pid).inserted else { continue }
+            for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? [] {
+                if statState("/proc/\(pid)/task/\(task)/stat") == "R" { ownRunnable += 1 }
+                let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
+                pending += children.split(separator: " ").compactMap { Int32($0) }
             }
-            return false
         }
-        let own = mine.own + mine.reapedChildren + processes.filter { descends($0.key) }.values.reduce(0) { $0 + $1.own }
-        return CPUReading(at: .now, machineBusy: busy / tick, own: own / tick)
+        return max(0, running - Double(ownRunnable))
     }
 
-    /// Cores not used by other processes between `earlier` and this reading, out of `cores`; nil
-    /// when less than `minimumInterval` seconds passed.
-    func freeCores(since earlier: CPUReading, cores: Int, minimumInterval: Double = 0.5) -> Double? {
-        let wall = (at - earlier.at).seconds
-        guard wall >= minimumInterval else { return nil }
-        let others = max(0, (machineBusy - earlier.machineBusy) - (own - earlier.own)) / wall
-        return max(0, Double(cores) - others)
-    }
-
-    /// utime + stime, cutime + cstime (ticks) and the parent of `pid`, from /proc/PID/stat.
-    private static func processTimes(pid: Int32) -> (own: Double, reapedChildren: Double, parent: Int32)? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        // After "pid (comm)": state ppid ... utime (14th field of the line) stime cutime cstime.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 14, let parent = Int32(fields[1]),
-              let utime = Double(fields[11]), let stime = Double(fields[12]),
-              let cutime = Double(fields[13]), let cstime = Double(fields[14]) else { return nil }
-        return (utime + stime, cutime + cstime, parent)
+    /// The state letter of a /proc stat file (after "pid (comm)").
+    private static func statState(_ path: String) -> Character? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let close = text.lastIndex(of: ")") else { return nil }
+        return text[text.index(after: close)...].first { $0 != " " }
     }
 }
 
@@ -70,26 +74,25 @@ struct RepairCount {
     /// Cores this run keeps busy besides the repairs (a full-model solve beside the LNS).
     let reserved: Int
     private let cores = ProcessInfo.processInfo.activeProcessorCount
-    private var last: CPUReading?
+    private let load: OtherProcessesLoad?
     /// The count for the coming round.
     private(set) var current: Int
     /// The least free-core estimate seen, for the run's notes.
     private(set) var leastFree: Double?
 
-    /// Adapting when `adaptive` and more than one repair may run; otherwise always `maximum`. The
-    /// load is measured from `since` (the run's start, so the first round has a reading to go by).
-    init(maximum: Int, reserved: Int, adaptive: Bool, since: CPUReading?) {
+    /// Adapting when `adaptive` and more than one repair may run; otherwise always `maximum`.
+    /// `load` samples from the run's start, so that the first round has a reading to go by.
+    init(maximum: Int, reserved: Int, load: OtherProcessesLoad?) {
         self.maximum = maximum
         self.reserved = reserved
         current = maximum
-        last = adaptive && maximum > 1 ? since ?? CPUReading.now() : nil
+        self.load = maximum > 1 ? load : nil
     }
 
-    /// Reads the load since the last update (when long enough ago) and sets `current`.
+    /// Reads the load since the last update and sets `current`.
     mutating func update() {
-        guard let last, let now = CPUReading.now() else { return }
-        guard let free = now.freeCores(since: last, cores: cores) else { return }
-        self.last = now
+        guard let others = load?.meanSinceLastRead() else { return }
+        let free = max(0, Double(cores) - others)
         leastFree = min(leastFree ?? free, free)
         current = min(maximum, max(1, Int((free - Double(reserved)).rounded())))
     }

@@ -189,7 +189,7 @@ public struct LNS: Sendable {
         try model.validate()
         if model.isMIP { try solver.requireIntegers(for: "LNS") }
         let clock = ContinuousClock.now
-        let cpuAtStart = config.adaptiveRepairCount ? CPUReading.now() : nil
+        let otherLoad = config.adaptiveRepairCount ? OtherProcessesLoad() : nil
         func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         func remaining() -> Double { max(0, config.timeLimit - elapsed()) }
         func stopped() -> Bool { interrupt?.isSet ?? false }
@@ -373,7 +373,7 @@ public struct LNS: Sendable {
         // the solver allows concurrent solves), then judges the candidates in the order chosen.
         let reserved = worker == nil ? 0 : 1
         var repairCount = RepairCount(maximum: solver.allowsConcurrentSolves ? config.parallelRepairs - reserved : 1,
-                                      reserved: reserved, adaptive: config.adaptiveRepairCount, since: cpuAtStart)
+                                      reserved: reserved, load: otherLoad)
         var roundsAt = [Int: Int]()
         if worker != nil { result.notes.append("the full model solved beside the LNS on one slot") }
         while true {

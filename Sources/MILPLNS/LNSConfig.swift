@@ -99,9 +99,10 @@ public struct LNSConfig: Codable, Sendable, Equatable {
     /// solves (`Solver.allowsConcurrentSolves`, e.g. one process per solve); otherwise 1. With
     /// `adaptiveRepairCount`, the most at once.
     public var parallelRepairs: Int = 2
-    /// Whether the repairs at once follow the cores other processes leave free (read from /proc
-    /// before each round, rounded, between 1 and `parallelRepairs`): on a busy machine, repairs that
-    /// would share a core run one after the other instead.
+    /// Whether the repairs at once follow the cores other processes leave free (their runnable
+    /// threads, sampled from /proc during the run and read before each round, rounded, between 1
+    /// and `parallelRepairs`): on a busy machine, repairs that would share a core run one after the
+    /// other instead.
     public var adaptiveRepairCount = true
     /// Whether one of the `parallelRepairs` slots goes to a plain solve of the full model for the
     /// whole time limit, beside the LNS (a portfolio: where branch and bound beats every

@@ -144,6 +144,22 @@ struct RepairCountTests {
         }
     }
 
+    /// Threads that keep cores busy until stopped.
+    final class SpinningThreads: @unchecked Sendable {
+        private let lock = NSLock()
+        private var running = true
+        init(count: Int) {
+            for _ in 0..<count {
+                Thread.detachNewThread { [self] in
+                    var x = 0.0
+                    while lock.withLock({ running }) { for i in 0..<100_000 { x += Double(i).squareRoot() } }
+                    _ = x
+                }
+            }
+        }
+        func stop() { lock.withLock { running = false } }
+    }
+
     static func runLNS() throws -> LNSResult {
         let m = Generators.setCover(rows: 500, columns: 1000, density: 0.05, seed: 5)
         var config = LNSConfig()
@@ -164,7 +180,12 @@ struct RepairCountTests {
         let busy = try Self.startBusyProcesses(cores)
         var stopped = false
         defer { if !stopped { for pid in busy { kill(pid, SIGKILL) } } }
+        // Busy threads of this process besides (as other tests running in parallel): they are the
+        // run's own load, and they squeeze the busy processes' CPU time, which must not read as free cores.
+        let spinning = SpinningThreads(count: 4 * cores)
+        defer { spinning.stop() }
         let loaded = try Self.runLNS()
+        spinning.stop()
         for pid in busy { kill(pid, SIGKILL) }
         stopped = true
         // The load is measured from the run's start, so even the first round knows it.
