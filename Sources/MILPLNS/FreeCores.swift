@@ -80,8 +80,8 @@ struct RepairCount {
     /// The least free-core estimate seen, for the run's notes.
     private(set) var leastFree: Double?
 
-    /// Adapting when `adaptive` and more than one repair may run; otherwise always `maximum`.
-    /// `load` samples from the run's start, so that the first round has a reading to go by.
+    /// Adapting to `load` when it is given and more than one repair may run; otherwise always
+    /// `maximum`. `load` samples from the run's start, so that the first round has a reading to go by.
     init(maximum: Int, reserved: Int, load: OtherProcessesLoad?) {
         self.maximum = maximum
         self.reserved = reserved

@@ -189,7 +189,9 @@ public struct LNS: Sendable {
         try model.validate()
         if model.isMIP { try solver.requireIntegers(for: "LNS") }
         let clock = ContinuousClock.now
-        let otherLoad = config.adaptiveRepairCount ? OtherProcessesLoad() : nil
+        // Sampled only where repairs can run side by side: the sampler reads /proc ten times a second.
+        let otherLoad = config.adaptiveRepairCount && solver.allowsConcurrentSolves && config.parallelRepairs > 1
+            ? OtherProcessesLoad() : nil
         func elapsed() -> Double { (ContinuousClock.now - clock).seconds }
         func remaining() -> Double { max(0, config.timeLimit - elapsed()) }
         func stopped() -> Bool { interrupt?.isSet ?? false }
