@@ -248,8 +248,9 @@ public struct Rematerializer: Sendable {
             let tolerance = Double(CheckmateModel.gcd(graph.costs))
             if let claimed = result.lowerBound, claimed > Double(best.cost) + tolerance {
                 // A schedule the simulator admits costs less than the MILP's claimed bound: the MILP
-                // (which frees values only after a consumer runs) excluded it, so its bound does not
-                // hold for every schedule. Only the LP bound, when below the cost, and Σ C remain.
+                // excluded it (it keeps no value past its last consumer's first computation, which a
+                // late recomputation of that consumer can need), so its bound does not hold for every
+                // schedule. Only the LP bound, when below the cost, and Σ C remain.
                 result.notes.append("the MILP's bound \(formatCost(claimed)) is above a replayed schedule's cost \(best.cost): not a valid bound, dropped")
                 result.lowerBound = search.lpBound.flatMap { $0 <= Double(best.cost) + tolerance ? $0 : nil }
                 if result.status == .optimal { result.status = .feasible }

@@ -336,8 +336,8 @@ struct OptimalityTests {
     }
 
     /// Seen on n100 at 0.9: a window over every stage "solved to optimality" at 48,607 while a
-    /// schedule the simulator admits costs 48,245 (the MILP frees values only after a consumer runs,
-    /// the schedules free them at the stage's start). A claimed bound above a replayed cost is dropped.
+    /// schedule the simulator admits costs 48,245 (the MILP keeps no value past its last consumer's
+    /// first computation, which excludes late recomputations). A claimed bound above a replayed cost is dropped.
     @Test("a bound above a replayed schedule's cost is dropped with the optimal claim")
     func contradictedBound() throws {
         let g = Self.skip
