@@ -12,7 +12,7 @@ public enum Baseline: String, CaseIterable, Sendable {
     /// slot count fits `budget`).
     public func plan(for graph: RematGraph, budget: Int64) -> StagePlan? {
         switch self {
-        case .checkpointAll: StagePlan(graph: graph) { _, _ in true }
+        case .checkpointAll: StagePlan.checkpointAll(graph: graph)
         case .chenSqrtN: Self.chen(graph)
         case .revolve: Revolve.plan(for: graph, budget: budget)
         }

@@ -6,30 +6,58 @@ import MILP
 /// Variables for stage t and node i: R[t,i] (recompute), S[t,i] (resident at the start of t),
 /// FREE[t,(i,k)] (free i right after k in stage t, Checkmate's hazard linearization) and
 /// U[t,k] ∈ [0, B] (memory after computing k). Stage t computes node t (R[t,t] = 1, R and S
-/// lower-triangular). Reductions that keep the optimum: S[t,i] = 0 when nothing at or after stage
-/// t reads i; sinks stay resident (S = 1) and are never recomputed; FREE is fixed when its hazards
-/// are constant (0 when node t itself still reads i, 1 when nothing can keep i).
+/// lower-triangular). Reductions that keep the optimum: S[t,i] = 0 past i's keep horizon
+/// (`RematGraph.keepHorizon`: nothing, not even a recomputation, reads i later); sinks stay
+/// resident (S = 1) and are never recomputed; FREE is fixed when its hazards are constant (0 when
+/// node t itself still reads i, 1 when nothing can keep i).
+///
+/// `Restrictions` give smaller models whose every plan is a plan of the full one at the same cost
+/// and within the budget (so their solutions are starts, but their bounds bound nothing).
 ///
 /// Costs and sizes are divided by their GCDs (`costUnit`, `sizeUnit`); the budget becomes
 /// ⌊B / sizeUnit⌋, which admits exactly the same schedules.
 ///
 /// A window `stages = a...b` of a larger plan models only those stages, with S[a] and S[b+1]
 /// fixed to the plan's rows: stages outside are unaffected by the window's choice, so any
-/// solution of the window model spliced into the plan is feasible (LNS).
+/// solution of the window model spliced into the plan is feasible (LNS). A window can also free
+/// only some nodes (`nodes`): their S over the window's stages is decided, every other node keeps
+/// the plan's S there, except that their inputs may also be kept past their last use (to feed a
+/// late recomputation); R is free for the nodes and the plan's for every other node — so a
+/// sub-MIP over a long span of stages changes *which* values are kept and recomputed at a
+/// fraction of a stage window's size.
 ///
 /// With `minimizingOverflow`, the budget is soft: O[t] ≥ 0 per stage with U[t,k] ≤ B + O[t], and
 /// the objective is Σ O[t] (memory units) instead of the cost — for repairing a plan that does
 /// not fit, window by window, when no plan that fits is known.
 public struct CheckmateModel: Sendable {
+    /// Restrictions of the model: fewer plans, each a valid one.
+    public struct Restrictions: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// No value is kept past its last consumer's first computation (Checkmate's own reduction,
+        /// which excludes late recomputations that read a kept input).
+        public static let keepUntilLastUse = Restrictions(rawValue: 1)
+        /// Nothing is freed inside a stage (FREE = 0): every value computed or kept in a stage
+        /// counts until its end — an over-estimate of the memory, and no FREE variables or rows.
+        public static let noFreeInsideStage = Restrictions(rawValue: 2)
+        /// Both: the smallest model, whose LP rounds well (LP rounding's first relaxation).
+        public static let all: Restrictions = [.keepUntilLastUse, .noFreeInsideStage]
+    }
+
     /// The MILP: minimizes the compute cost of its stages in `costUnit`s (or the overflow, with `minimizingOverflow`).
     public private(set) var model: Model
     /// The stages the model covers: every stage of the graph, or the window asked for.
     public let stages: ClosedRange<Int>
     /// One objective unit in cost units of the graph; one memory unit in bytes.
     public let costUnit: Int64, sizeUnit: Int64
+    /// The restrictions the model was built with.
+    public let restrictions: Restrictions
     private let graph: RematGraph
     private let boundary: StagePlan?
+    /// The nodes whose S the window decides; nil for every node.
+    private let nodes: Set<Int>?
     private var rColumn: [[Int32]]   // [t - a][k], k < t; -1: fixed
+    private var fixedRecomputations: [[Bool]] = []   // [t - a][k]: the boundary's R, for node windows
     private var sColumn: [[Int32]]   // [t - a][i], i < t; -1: fixed
     private var freeColumn: [[Int32]]   // [t - a][edge]; -1: fixed or absent
     private var uColumn: [[Int32]]   // [t - a][k], k ≤ t
@@ -42,36 +70,39 @@ public struct CheckmateModel: Sendable {
     /// The whole problem (`stages` nil) or a window of `boundary`'s stages. With `names`, columns
     /// are named R_t_i, S_t_i, FREE_t_i_k, U_t_k (for model files).
     public init(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>? = nil, boundary: StagePlan? = nil,
-                minimizingOverflow: Bool = false, names: Bool = false) {
-        self.init(graph: graph, budget: budget, stages: stages, boundary: boundary, minimizingOverflow: minimizingOverflow,
-                  names: names, deadline: nil)
+                nodes: Set<Int>? = nil, minimizingOverflow: Bool = false, restrictions: Restrictions = [], names: Bool = false) {
+        self.init(graph: graph, budget: budget, stages: stages, boundary: boundary, nodes: nodes, minimizingOverflow: minimizingOverflow,
+                  restrictions: restrictions, names: names, deadline: nil)
     }
 
     /// The model as `init` builds it, or nil when building it runs past `deadline`: the models of
     /// large graphs take seconds to build, and a search must not overrun its time limit doing so.
     static func building(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>? = nil, boundary: StagePlan? = nil,
-                         minimizingOverflow: Bool = false, deadline: ContinuousClock.Instant) -> CheckmateModel? {
-        let model = CheckmateModel(graph: graph, budget: budget, stages: stages, boundary: boundary,
-                                   minimizingOverflow: minimizingOverflow, names: false, deadline: deadline)
+                         nodes: Set<Int>? = nil, minimizingOverflow: Bool = false, restrictions: Restrictions = [],
+                         deadline: ContinuousClock.Instant) -> CheckmateModel? {
+        let model = CheckmateModel(graph: graph, budget: budget, stages: stages, boundary: boundary, nodes: nodes,
+                                   minimizingOverflow: minimizingOverflow, restrictions: restrictions, names: false, deadline: deadline)
         return model.complete ? model : nil
     }
 
-    private init(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>?, boundary: StagePlan?,
-                 minimizingOverflow: Bool, names: Bool, deadline: ContinuousClock.Instant?) {
+    private init(graph: RematGraph, budget: Int64, stages: ClosedRange<Int>?, boundary: StagePlan?, nodes: Set<Int>?,
+                 minimizingOverflow: Bool, restrictions: Restrictions, names: Bool, deadline: ContinuousClock.Instant?) {
         let n = graph.count
         let window = stages ?? 0...(n - 1)
         precondition(window.lowerBound >= 0 && window.upperBound < n)
-        precondition(stages == nil || boundary != nil, "a window needs the plan that surrounds it")
+        precondition((stages == nil && nodes == nil) || boundary != nil, "a window needs the plan that surrounds it")
         self.graph = graph
         self.stages = window
         self.boundary = boundary
+        self.nodes = nodes
+        self.restrictions = restrictions
         costUnit = Self.gcd(graph.costs)
         sizeUnit = Self.gcd(graph.sizes)
         edges = (0..<n).flatMap { v in graph.predecessors[v].map { (from: $0, to: v) } }
         rColumn = []; sColumn = []; freeColumn = []; uColumn = []
         capacity = Double(budget / sizeUnit)
         model = Model(name: "checkmate_\(graph.name)")
-        complete = build(minimizingOverflow: minimizingOverflow, names: names, deadline: deadline)
+        complete = build(minimizingOverflow: minimizingOverflow, restrictions: restrictions, names: names, deadline: deadline)
     }
 
     /// GCD of the positive values (1 when there are none).
@@ -93,16 +124,18 @@ public struct CheckmateModel: Sendable {
     private func s(_ t: Int, _ i: Int) -> Term {
         let a = stages.lowerBound
         if t >= graph.count || i >= t { return .constant(0) }
-        if t > a && t <= stages.upperBound, sColumn[t - a][i] >= 0 { return .column(sColumn[t - a][i]) }
+        let inside = t > a && t <= stages.upperBound
+        if inside, sColumn[t - a][i] >= 0 { return .column(sColumn[t - a][i]) }
         if graph.successors[i].isEmpty { return .constant(1) }
-        if t > a && t <= stages.upperBound { return .constant(0) }   // nothing reads i from t on
+        if inside && nodes?.contains(i) != false { return .constant(0) }   // nothing reads i from t on
         return .constant(boundary?.keeps(t, i) == true ? 1 : 0)
     }
 
     private func r(_ t: Int, _ k: Int) -> Term {
         if k == t { return .constant(1) }
         let c = rColumn[t - stages.lowerBound][k]
-        return c >= 0 ? .column(c) : .constant(0)
+        if c >= 0 { return .column(c) }
+        return .constant(fixedRecomputations.isEmpty || !fixedRecomputations[t - stages.lowerBound][k] ? 0 : 1)
     }
 
     /// A row under construction: Σ coefficient · column + constant.
@@ -124,25 +157,37 @@ public struct CheckmateModel: Sendable {
     // MARK: Building
 
     /// Adds the columns and rows; returns false, leaving the model partial, when `deadline` passes.
-    private mutating func build(minimizingOverflow: Bool, names: Bool, deadline: ContinuousClock.Instant?) -> Bool {
+    private mutating func build(minimizingOverflow: Bool, restrictions: Restrictions, names: Bool, deadline: ContinuousClock.Instant?) -> Bool {
         func late() -> Bool { deadline.map { ContinuousClock.now >= $0 } ?? false }
         let n = graph.count
         let a = stages.lowerBound
         let cost = graph.costs.map { minimizingOverflow ? 0 : Double($0 / costUnit) }
         let size = graph.sizes.map { Double($0 / sizeUnit) }
         let lastUse = graph.lastUse
+        let horizon = restrictions.contains(.keepUntilLastUse) ? lastUse : graph.keepHorizon
 
         // Columns.
         var constantCost = 0.0
+        // Node windows: the inputs of the nodes, whose keeps past last use are free too.
+        var inputs = Set<Int>()
+        if let nodes, let boundary {
+            for v in nodes { inputs.formUnion(graph.predecessors[v]) }
+            fixedRecomputations = stages.map { boundary.recomputations($0, graph: graph) }
+        }
         for t in stages {
             if late() { return false }
             constantCost += cost[t]
             rColumn.append((0..<t).map { k in
                 guard !graph.successors[k].isEmpty else { return -1 }
+                if let nodes, !nodes.contains(k) {
+                    if fixedRecomputations[t - a][k] { constantCost += cost[k] }
+                    return -1
+                }
                 return Int32(model.addVariable(upperBound: 1, kind: .binary, objective: cost[k], name: names ? "R_\(t)_\(k)" : nil).index)
             })
             sColumn.append((0..<t).map { i in
-                guard t > a, let l = lastUse[i], l >= t else { return -1 }
+                guard t > a, let h = horizon[i], h >= t else { return -1 }
+                if let nodes, !nodes.contains(i), !(inputs.contains(i) && t > lastUse[i]!) { return -1 }
                 return Int32(model.addVariable(upperBound: 1, kind: .binary, name: names ? "S_\(t)_\(i)" : nil).index)
             })
         }
@@ -178,7 +223,7 @@ public struct CheckmateModel: Sendable {
             if late() { return false }
             var columns = Array(repeating: Int32(-1), count: edges.count)
             var ones = Array(repeating: false, count: edges.count)
-            for (e, edge) in edges.enumerated() where edge.to <= t {
+            for (e, edge) in edges.enumerated() where edge.to <= t && !restrictions.contains(.noFreeInsideStage) {
                 let (i, k) = edge
                 let later = graph.successors[i].filter { $0 > k && $0 <= t }
                 if later.last == t { continue }   // node t reads i after k: never freed here
@@ -190,6 +235,8 @@ public struct CheckmateModel: Sendable {
                 hazard.add(r(t, k), -1)
                 hazard.add(keep, 1)
                 for j in later { hazard.add(r(t, j), 1) }
+                // A hazard that always holds (a later reader's recomputation fixed by a node window): never freed here.
+                if hazard.constant - Double(hazard.coefficients.filter { $0 < 0 }.count) >= 1 { continue }
                 let kappa = Double(hazard.columns.count)
                 if kappa == 0 {
                     // every hazard is constant: h = 0 here, so FREE = 1
@@ -275,7 +322,7 @@ public struct CheckmateModel: Sendable {
                 let (i, k) = edge
                 let free = r[k] && !plan.keeps(t + 1, i) && !graph.successors[i].isEmpty
                     && !graph.successors[i].contains { $0 > k && $0 <= t && r[$0] }
-                if free { freed[k] += size[i] }
+                if free && !restrictions.contains(.noFreeInsideStage) { freed[k] += size[i] }
                 if freeColumn[t - a][e] >= 0 { values[Int(freeColumn[t - a][e])] = free ? 1 : 0 }
             }
             var u = (r[0] ? size[0] : 0) + (0..<t).reduce(0.0) { $0 + (plan.keeps(t, $1) ? size[$1] : 0) }

@@ -7,7 +7,7 @@ enum Eviction {
     /// A plan that fits `budget`, or nil when an overflow has nothing left to evict or `deadline`
     /// comes first.
     static func plan(graph: RematGraph, budget: Int64, deadline: ContinuousClock.Instant? = nil, maxRepairs: Int = 20_000) -> StagePlan? {
-        var plan = StagePlan(graph: graph) { _, _ in true }
+        var plan = StagePlan.checkpointAll(graph: graph)
         // No stage before this one overflows: an eviction from stage t on changes rows t… only,
         // which can only lower stage t − 1's memory, so each search resumes at the last overflow.
         var first = 0

@@ -53,6 +53,13 @@ public struct RematGraph: Sendable {
     public let predecessors: [[Int]]
     /// `successors[i]`: the nodes that read node i's output, ascending; empty for a sink.
     public let successors: [[Int]]
+    /// `keepHorizon[i]`: the last stage in which node i's output can still be read, or nil for a
+    /// sink. Past its last consumer's first computation a value is read only by a later
+    /// recomputation of a consumer, which that consumer's own consumers can need up to their
+    /// horizons: h(i) = max over consumers j of max(j, h(j)), a sink consumer counting j (sinks are
+    /// never recomputed). Keeping a small, costly value until then can spare recomputing it when a
+    /// large, cheap consumer is recomputed late; no schedule keeps it longer to any purpose.
+    public let keepHorizon: [Int?]
 
     /// The number of nodes.
     public var count: Int { costs.count }
@@ -93,6 +100,11 @@ public struct RematGraph: Sendable {
         self.isBackward = isBackward ?? Array(repeating: false, count: n)
         self.predecessors = preds.map { $0.sorted() }
         self.successors = succs.map { $0.sorted() }
+        var horizon = [Int?](repeating: nil, count: n)
+        for i in stride(from: n - 1, through: 0, by: -1) where !succs[i].isEmpty {
+            horizon[i] = succs[i].map { j in max(j, horizon[j] ?? j) }.max()
+        }
+        keepHorizon = horizon
     }
 
     /// The last consumer of each node's output (its largest successor), or nil for sinks.

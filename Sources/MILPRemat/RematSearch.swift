@@ -11,6 +11,8 @@ struct RematSearch {
     let graph: RematGraph
     /// The memory budget, in the graph's size units.
     let budget: Int64
+    /// The input's node indices in `graph`'s order; nil when `graph` is the input.
+    let executionOrder: [Int]?
     let options: RematOptions
     let solver: any Solver
     private let started: ContinuousClock.Instant
@@ -27,13 +29,17 @@ struct RematSearch {
     /// A stage's claim of optimality or infeasibility; `Rematerializer` keeps it only when the
     /// replayed incumbent agrees.
     var claim: RematResult.Status = .noSchedule
+    /// Whether the restricted LP has been rounded (the order choice does it first).
+    var roundedRestricted = false
     var notes: [String] = []
 
     /// A search whose clock started at `started` (earlier than now when preparation, such as
     /// choosing the node order, counts against the time limit).
-    init(graph: RematGraph, budget: Int64, options: RematOptions, solver: any Solver, started: ContinuousClock.Instant = .now) {
+    init(graph: RematGraph, budget: Int64, executionOrder: [Int]? = nil, options: RematOptions, solver: any Solver,
+         started: ContinuousClock.Instant = .now) {
         self.graph = graph
         self.budget = budget
+        self.executionOrder = executionOrder
         self.options = options
         self.solver = solver
         self.started = started
@@ -55,9 +61,10 @@ struct RematSearch {
         options.log?(String(format: "%7.1f s  ", elapsed()) + message())
     }
 
-    /// Replays `plan`; it becomes the incumbent when it fits and is cheaper. A plan that does not
+    /// Replays `plan` without its useless keeps; it becomes the incumbent when it fits and is cheaper. A plan that does not
     /// fit is remembered when it overflows least (the overflow repair's start).
     mutating func offer(_ plan: StagePlan, from source: String) {
+        let plan = plan.withoutUselessKeeps(graph: graph)
         let replay: SimulationReport
         do { replay = try Simulator.replay(plan.schedule(graph: graph), on: graph, budget: budget) } catch {
             if source == "milp" { notes.append("the MILP's schedule was rejected by the simulator: \(error)") }

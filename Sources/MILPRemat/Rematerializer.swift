@@ -99,32 +99,44 @@ public struct Rematerializer: Sendable {
     /// The graph as given.
     public let input: RematGraph
     /// The graph the search works on: `input`, or `input` renumbered in a memory-aware order.
+    /// Under `auto`, when both orders admit the budget, `solve` may search the other one instead
+    /// (the one whose starts are cheaper); `RematResult.executionOrder` says which it used.
     public let graph: RematGraph
     /// The input's node indices in `graph`'s order; nil when `graph` is `input`.
     public let executionOrder: [Int]?
+    /// Under `auto`, when both orders admit the budget, the order `graph` does not follow:
+    /// `solve` runs the cheap starts in both and searches in the one whose start is cheaper.
+    let alternative: (graph: RematGraph, executionOrder: [Int]?)?
     /// The memory budget, in the graph's size units.
     public let budget: Int64
     /// Seconds `init` spent choosing the node order; `solve` counts them against its time limit.
     let preparationSeconds: Double
 
-    /// Chooses the execution order (`ExecutionOrder`; `auto` keeps the input order when only it
-    /// admits the budget), then throws when `budget` is below the
+    /// Chooses the execution order (`ExecutionOrder`; `auto` prefers the order with the lower
+    /// no-remat peak, keeps the other as `alternative` when both admit the budget, and keeps the
+    /// input order when only it admits the budget), then throws when `budget` is below the
     /// memory some node needs on its own in that order (its inputs, its output and the sinks
     /// before it): the message gives that minimum, and says whether it is the least feasible
     /// budget (a known schedule peaks at exactly that) or only a bound.
     public init(graph input: RematGraph, budget: Int64, order: ExecutionOrder = .auto) throws {
         let clock = ContinuousClock.now
         var graph = input, executionOrder: [Int]?
+        var alternative: (graph: RematGraph, executionOrder: [Int]?)?
         if order != .given {
             let memoryOrder = input.memoryAwareOrder()
             let reordered = try input.reordered(memoryOrder)
             // auto: a lower peak, unless only the input order admits the budget.
             let admits = { (g: RematGraph) in budget >= g.memoryLowerBound.bytes }
-            if order == .memory || (reordered.noRematPeak < input.noRematPeak && (admits(reordered) || !admits(input))) {
+            let lower = reordered.noRematPeak < input.noRematPeak
+            if order == .memory || (lower && (admits(reordered) || !admits(input))) {
                 graph = reordered
                 executionOrder = memoryOrder
             }
+            if order == .auto, lower, admits(reordered), admits(input) {
+                alternative = executionOrder == nil ? (reordered, memoryOrder) : (input, nil)
+            }
         }
+        self.alternative = alternative
         let (need, node) = graph.memoryLowerBound
         guard budget >= need else {
             // The node's inputs and output bound every schedule; the sinks before it only this order's.
@@ -164,32 +176,50 @@ public struct Rematerializer: Sendable {
     public func solve(_ options: RematOptions = RematOptions(), solver: any Solver) throws -> RematResult {
         let method = options.method == .auto ? (graph.count <= options.autoMILPNodes ? .milp : .lns) : options.method
         if method != .lpRound { try solver.requireIntegers(for: "rematerialization (\(method.rawValue))") }
-        var search = RematSearch(graph: graph, budget: budget, options: options, solver: solver,
-                                 started: .now - .seconds(preparationSeconds))
         var result = RematResult(method: method, budget: budget)
 
         // The baselines as users know them (the input order) are reported; in the order the
         // search works in they are starts, made anew.
         let inputPlans = Baseline.allCases.map { ($0, $0.plan(for: input, budget: budget)) }
+        var notes: [String] = []
         for (baseline, plan) in inputPlans {
             let report = report(baseline, plan)
-            if plan != nil && report.cost == nil { search.notes.append("the \(baseline.rawValue) baseline's schedule was rejected by the simulator") }
+            if plan != nil && report.cost == nil { notes.append("the \(baseline.rawValue) baseline's schedule was rejected by the simulator") }
             result.baselines.append(report)
         }
-        if let executionOrder {
-            result.executionOrder = executionOrder
-            search.notes.append("stages follow a memory-aware node order (no-remat peak \(graph.noRematPeak), input order \(input.noRematPeak)); LP and MILP bounds hold for schedules in that order, Σ C for every schedule")
+        let started = ContinuousClock.now - .seconds(preparationSeconds)
+        func startedSearch(_ graph: RematGraph, _ executionOrder: [Int]?) -> RematSearch {
+            var search = RematSearch(graph: graph, budget: budget, executionOrder: executionOrder, options: options, solver: solver, started: started)
+            search.offerStarts(executionOrder == nil ? inputPlans : Baseline.allCases.map { ($0, $0.plan(for: graph, budget: budget)) })
+            return search
         }
-        search.offerStarts(executionOrder == nil ? inputPlans : Baseline.allCases.map { ($0, $0.plan(for: graph, budget: budget)) })
+        var search = startedSearch(graph, executionOrder)
+        if let alternative, !search.costsForwardOnly {
+            // The lower peak does not make the cheaper schedules (n100 at 0.8: the input order's
+            // optimum is below the memory-aware order's bound): compare the starts, rounding included.
+            var other = startedSearch(alternative.graph, alternative.executionOrder)
+            try search.offerRestrictedRounding(limit: search.remaining() / 20)
+            if !other.costsForwardOnly { try other.offerRestrictedRounding(limit: other.remaining() / 20) }
+            let costs = [search.best?.cost, other.best?.cost].map { $0.map(String.init) ?? "none" }
+            if other.best?.cost ?? .max < search.best?.cost ?? .max { search = other }
+            notes.append("order: the \(search.executionOrder == nil ? "input" : "memory-aware") order's starts were cheaper (\(executionOrder == nil ? "input" : "memory-aware") order \(costs[0]), the other \(costs[1]))")
+        }
+        search.notes = notes + search.notes
+        if let executionOrder = search.executionOrder {
+            result.executionOrder = executionOrder
+            search.notes.append("stages follow a memory-aware node order (no-remat peak \(search.graph.noRematPeak), input order \(input.noRematPeak)); LP and MILP bounds hold for schedules in that order, Σ C for every schedule")
+        }
 
         if search.costsForwardOnly {
-            search.notes.append("a plan costing Σ C (no recomputation cost)\(executionOrder == nil ? "" : " in the memory-aware order") fits the budget: optimal")
+            search.notes.append("a plan costing Σ C (no recomputation cost)\(search.executionOrder == nil ? "" : " in the memory-aware order") fits the budget: optimal")
             search.claim = .optimal
         } else {
             if options.lpBound { try search.boundByLP(limit: search.remaining() / 3) }
             let end = options.timeLimit
             switch method {
             case .auto, .milp:
+                try search.offerRoundedPlans(limit: search.remaining() / 10)
+                search.improveByAnnealing(until: search.elapsed() + search.remaining() / 4)
                 let termination = try search.solveMILP(limit: options.method == .auto ? search.remaining() / 2 : search.remaining())
                 if options.method == .auto, termination == .limitReached, search.best != nil, search.remaining() > 1 {
                     search.notes.append("the MILP was not solved in half the time: windows of stages around its incumbent for the rest")
@@ -208,6 +238,7 @@ public struct Rematerializer: Sendable {
                 }
                 // No start yet: the whole MILP until its first solution.
                 if search.best == nil { try search.offerFirstMILPSolution(limit: search.remaining() / 2) }
+                search.improveByAnnealing(until: search.elapsed() + search.remaining() / 3)
                 try search.improveByWindows(until: end - 0.5)
             }
         }
@@ -234,8 +265,9 @@ public struct Rematerializer: Sendable {
         result.lowerBound = search.lowerBound
         result.status = search.claim
         result.secondsToBest = search.secondsToBest
+        let graph = search.graph
         if let best = search.best {
-            let schedule = executionOrder.map { best.plan.schedule(graph: graph).renumbered($0) } ?? best.plan.schedule(graph: graph)
+            let schedule = search.executionOrder.map { best.plan.schedule(graph: graph).renumbered($0) } ?? best.plan.schedule(graph: graph)
             result.plan = best.plan
             result.schedule = schedule
             result.replay = try Simulator.replay(schedule, on: input, budget: budget)

@@ -4,8 +4,9 @@
 ///
 /// Every plan is executable: the recomputations (R) are derived from S as the least set that
 /// makes each stage's inputs and the next stage's checkpoints available, so only memory can make
-/// a plan infeasible. Plans are normalized on creation: a value with no consumer at or after
-/// stage t is not kept into t, and sinks stay resident once computed.
+/// a plan infeasible. Plans are normalized on creation: a value is not kept past its keep horizon
+/// (`RematGraph.keepHorizon`: after it nothing, not even a recomputation, can read it), and sinks
+/// stay resident once computed.
 public struct StagePlan: Sendable, Equatable {
     /// The number of stages, one per node of the graph.
     public let count: Int
@@ -15,13 +16,35 @@ public struct StagePlan: Sendable, Equatable {
     /// `keep(t, i)` is asked for every i < t.
     public init(graph: RematGraph, keep: (Int, Int) -> Bool) {
         count = graph.count
-        let last = graph.lastUse
         rows = (0..<graph.count).map { t in
             (0..<t).map { i in
-                guard let l = last[i] else { return true }   // a sink
-                return l >= t && keep(t, i)
+                guard let h = graph.keepHorizon[i] else { return true }   // a sink
+                return h >= t && keep(t, i)
             }
         }
+    }
+
+    /// No recomputation: every value kept until its last consumer's first computation (the
+    /// no-remat schedule, peak = the no-remat peak in this order).
+    public static func checkpointAll(graph: RematGraph) -> StagePlan {
+        let last = graph.lastUse
+        return StagePlan(graph: graph) { t, i in last[i].map { $0 >= t } ?? true }
+    }
+
+    /// The plan without keeps nothing reads: a value kept into stage t that no recomputation of
+    /// stage t reads and that is not kept into t + 1 only takes memory, and a recomputation made
+    /// only to keep it costs. Scanned from the last stage down, so dropping a keep into t + 1 lets
+    /// the keep into t (and the recomputation feeding it) go too.
+    public func withoutUselessKeeps(graph: RematGraph) -> StagePlan {
+        var plan = self
+        for t in stride(from: count - 1, through: 1, by: -1) {
+            let r = plan.recomputations(t, graph: graph)
+            for i in 0..<t where plan.rows[t][i] && !graph.successors[i].isEmpty && !plan.keeps(t + 1, i)
+                && !graph.successors[i].contains(where: { $0 <= t && r[$0] }) {
+                plan.rows[t][i] = false
+            }
+        }
+        return plan
     }
 
     /// Whether node i's output is resident at the start of stage t (false for t ≥ count).
@@ -38,10 +61,11 @@ public struct StagePlan: Sendable, Equatable {
     }
 
     /// Σ C over every (re)computation.
-    public func cost(graph: RematGraph) -> Int64 {
-        (0..<count).reduce(0) { total, t in
-            zip(recomputations(t, graph: graph), graph.costs).reduce(total) { $0 + ($1.0 ? $1.1 : 0) }
-        }
+    public func cost(graph: RematGraph) -> Int64 { (0..<count).reduce(0) { $0 + stageCost($1, graph: graph) } }
+
+    /// The cost of stage t's computations (its least recomputation set and node t).
+    func stageCost(_ t: Int, graph: RematGraph) -> Int64 {
+        zip(recomputations(t, graph: graph), graph.costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }
     }
 
     /// The plan as explicit events: per stage, values not used in the stage and not kept are
@@ -88,13 +112,23 @@ public struct StagePlan: Sendable, Equatable {
     }
 
     /// The peak memory of each stage (bytes) when `schedule(graph:)` is replayed.
-    public func stagePeaks(graph: RematGraph) -> [Int64] {
-        var peaks = Array(repeating: Int64(0), count: count)
-        replayStages(graph: graph) { stage, _, memory, _ in
-            peaks[stage] = max(peaks[stage], memory)
-            return true
+    public func stagePeaks(graph: RematGraph) -> [Int64] { (0..<count).map { stagePeak($0, graph: graph) } }
+
+    /// The peak memory of stage t in `schedule(graph:)`: before it exactly `keeps(t, ·)` are resident.
+    func stagePeak(_ t: Int, graph: RematGraph) -> Int64 {
+        var resident = (0..<graph.count).map { keeps(t, $0) }
+        var memory = zip(resident, graph.sizes).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) }
+        var peak: Int64 = 0   // after a computation, as the simulator measures it
+        for event in events(ofStage: t, graph: graph) {
+            switch event {
+            case .compute(let v):
+                if !resident[v] { resident[v] = true; memory += graph.sizes[v] }
+                peak = max(peak, memory)
+            case .free(let v):
+                if resident[v] { resident[v] = false; memory -= graph.sizes[v] }
+            }
         }
-        return peaks
+        return peak
     }
 
     /// Σ over stages of the memory above `budget` at the stage's peak (0: the plan fits).

@@ -13,24 +13,39 @@ extension RematSearch {
         return solve
     }
 
-    /// Improves the incumbent window by window until `deadline` (seconds on the search's clock):
-    /// a random window of consecutive stages is freed and re-solved, and every cheaper spliced plan
-    /// is offered. Windows grow by a quarter when a sub-MIP is solved to optimality and shrink
-    /// when one times out; a window covering every stage solved to optimality is the whole MILP,
-    /// which proves the incumbent optimal and ends the stage.
+    /// Improves the incumbent window by window until `deadline` (seconds on the search's clock),
+    /// alternating two neighbourhoods, and offers every spliced plan:
+    /// - a **stage window**: every decision of a random run of consecutive stages is re-solved;
+    /// - a **node window**: over a run of stages as long, only the keeps and recomputations of a
+    ///   few nodes are re-solved (`nodeWindow`) — this swaps which value is recomputed or moves a
+    ///   recomputation within the run at a fraction of the stage window's size. (Longer runs took
+    ///   CBC 60 s past a 20 s limit on n500: its memory rows grow with stages × nodes.)
+    /// Each neighbourhood's size grows by a quarter when its sub-MIP is solved to optimality and
+    /// shrinks when one times out. A stage window covering every stage solved to optimality is the
+    /// whole MILP, which proves the incumbent optimal and ends the stage.
     mutating func improveByWindows(until deadline: Double) throws {
         let n = graph.count
         var width = min(n, max(2, options.windowStages))
+        var nodeCount = min(n, 10)
         var random = SplitMix64(seed: options.seed &+ 1)
+        var round = 0
         while elapsed() < deadline, let incumbent = best?.plan {
+            round += 1
+            let byNodes = round % 2 == 0 && width < n
             let a = Int(random.next() % UInt64(n - width + 1))
-            guard let window = CheckmateModel.building(graph: graph, budget: budget, stages: a...(a + width - 1), boundary: incumbent,
+            let stages = a...(a + width - 1)
+            let nodes = byNodes ? nodeWindow(of: incumbent, stages: stages, count: nodeCount, random: &random) : nil
+            guard let window = CheckmateModel.building(graph: graph, budget: budget, stages: stages, boundary: incumbent, nodes: nodes,
                                                        deadline: instant(deadline)) else { return }
             var m = window.model
             m.setStart(values: window.start(for: incumbent))
             let r = try solver.solve(m, options: windowSolve(limit: min(options.subSolveLimit, max(0.01, deadline - elapsed()))))
-            if let values = r.values { offer(window.plan(from: values), from: "lns") }
-            if r.termination == .optimal {
+            log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(a)–\(stages.upperBound): \(r.termination.rawValue)")
+            if let values = r.values { offer(window.plan(from: values), from: byNodes ? "lns (node window)" : "lns") }
+            let solved = r.termination == .optimal
+            if byNodes {
+                nodeCount = solved ? min(n, nodeCount + max(1, nodeCount / 4)) : max(2, nodeCount * 3 / 4)
+            } else if solved {
                 if width == n {
                     if let objective = r.objective { windowProvedOptimal(window.cost(objective: objective)) }
                     return
@@ -40,6 +55,34 @@ extension RematSearch {
                 width = max(2, width * 3 / 4)
             }
         }
+    }
+
+    /// The nodes whose keeps and recomputations a node window over `stages` re-decides: every node
+    /// `plan` recomputes in these stages (a recomputation to move, drop or replace) and `count`
+    /// more, drawn with probability in proportion to size × stages of the span the value can be
+    /// kept in ÷ cost (the memory a recomputation can free, per unit of its cost).
+    func nodeWindow(of plan: StagePlan, stages: ClosedRange<Int>, count: Int, random: inout SplitMix64) -> Set<Int> {
+        var chosen = Set<Int>()
+        for t in stages {
+            let r = plan.recomputations(t, graph: graph)
+            for k in 0..<t where r[k] { chosen.insert(k) }
+        }
+        let target = chosen.count + count
+        let unit = Double(max(1, graph.forwardCost / Int64(graph.count)))
+        var weights = (0..<graph.count).map { i -> Double in
+            guard i < stages.upperBound, !chosen.contains(i), let h = graph.keepHorizon[i] else { return 0 }
+            let live = min(h, stages.upperBound) - max(i + 1, stages.lowerBound + 1) + 1
+            return live > 0 ? Double(max(graph.sizes[i], 1)) * Double(live) / (Double(graph.costs[i]) + unit / 10) : 0
+        }
+        while chosen.count < target {
+            let total = weights.reduce(0, +)
+            guard total > 0 else { break }
+            var draw = random.unit() * total
+            let i = weights.firstIndex { draw -= $0; return draw < 0 } ?? weights.lastIndex { $0 > 0 }!
+            chosen.insert(i)
+            weights[i] = 0
+        }
+        return chosen
     }
 
     /// Repairs a plan that does not fit, until `deadline` (seconds on the search's clock): windows
