@@ -17,8 +17,9 @@ extension RematSearch {
         let movable = (0..<n).filter { i in graph.keepHorizon[i].map { $0 > i } ?? false }
         guard !movable.isEmpty else { return }
         var plan = start
-        var stageCost = (0..<n).map { plan.stageCost($0, graph: graph) }
-        var stagePeak = (0..<n).map { plan.stagePeak($0, graph: graph) }
+        var recomputed = (0..<n).map { plan.recomputations($0, graph: graph) }
+        var stageCost = (0..<n).map { t in zip(recomputed[t], graph.costs).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) } }
+        var stagePeak = (0..<n).map { plan.stagePeak($0, graph: graph, recomputations: recomputed[$0]) }
         // A byte over the budget starts at four bytes' worth of average compute and weighs more as
         // the walk cools, so that it ends within the budget. Constants from runs on n100 at 0.8
         // (temperature from 0.3 × the mean node cost down a thousandfold; docs/remat.md).
@@ -53,16 +54,42 @@ extension RematSearch {
                 }
                 let before = changes.map { change in run.map { plan.keeps($0, change.node) } }
                 for change in changes { plan.setKeep(change.keep, node: change.node, stages: run) }
+                // A stage inside the run that held a changed value throughout (kept in and out) or
+                // not at all, and did not read it, only gains or loses its size at every point:
+                // same recomputations, peak shifted. Other stages are evaluated anew.
+                func shift(_ t: Int) -> Int64? {
+                    guard t >= run.lowerBound, t < run.upperBound else { return nil }
+                    var bytes: Int64 = 0
+                    for (change, kept) in zip(changes, before) {
+                        let old = (kept[t - first], kept[t + 1 - first])
+                        if old == (change.keep, change.keep) { continue }
+                        guard old.0 == old.1, !recomputed[t][change.node],
+                              !graph.successors[change.node].contains(where: { $0 <= t && recomputed[t][$0] }) else { return nil }
+                        bytes += change.keep ? graph.sizes[change.node] : -graph.sizes[change.node]
+                    }
+                    return bytes
+                }
                 let affected = (first - 1)...run.upperBound
-                let newCost = affected.map { plan.stageCost($0, graph: graph) }
-                let newPeak = affected.map { plan.stagePeak($0, graph: graph) }
+                var evaluated: [(stage: Int, r: [Bool]?, cost: Int64, peak: Int64)] = []
                 var delta = 0.0
-                for (k, t) in affected.enumerated() {
-                    delta += Double(newCost[k] - stageCost[t]) + penalty * (overflow(newPeak[k]) - overflow(stagePeak[t]))
+                for t in affected {
+                    var next: (stage: Int, r: [Bool]?, cost: Int64, peak: Int64)
+                    if let bytes = shift(t) {
+                        next = (t, nil, stageCost[t], stagePeak[t] + bytes)
+                    } else {
+                        let r = plan.recomputations(t, graph: graph)
+                        next = (t, r, zip(r, graph.costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }, plan.stagePeak(t, graph: graph, recomputations: r))
+                    }
+                    delta += Double(next.cost - stageCost[t]) + penalty * (overflow(next.peak) - overflow(stagePeak[t]))
+                    evaluated.append(next)
                 }
                 if delta <= 0 || random.unit() < exp(-delta / temperature) {
                     accepted += 1
-                    for (k, t) in affected.enumerated() { stageCost[t] = newCost[k]; stagePeak[t] = newPeak[k] }
+                    for e in evaluated {
+                        stageCost[e.stage] = e.cost
+                        stagePeak[e.stage] = e.peak
+                        if let r = e.r { recomputed[e.stage] = r }
+                    }
                     let cost = stageCost.reduce(0, +)
                     if cost < bestCost, stagePeak.allSatisfy({ $0 <= budget }) {
                         bestCost = cost
@@ -75,6 +102,8 @@ extension RematSearch {
                 }
             }
         }
+        assert(stageCost == (0..<n).map { plan.stageCost($0, graph: graph) } && stagePeak == plan.stagePeaks(graph: graph),
+               "the stage costs and peaks tracked move by move differ from the plan's")
         log("annealing: \(moves) moves, \(accepted) accepted, ending at cost \(stageCost.reduce(0, +)), \(stagePeak.reduce(0.0) { $0 + overflow($1) }) bytes over")
         if let bestPlan { offer(bestPlan, from: "annealing") }
     }

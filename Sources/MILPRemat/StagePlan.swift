@@ -75,10 +75,11 @@ public struct StagePlan: Sendable, Equatable {
         Schedule(events: (0..<count).flatMap { events(ofStage: $0, graph: graph) })
     }
 
-    /// Stage t's events in `schedule(graph:)`; before them exactly the values `keeps(t, ·)` are resident.
-    func events(ofStage t: Int, graph: RematGraph) -> [ScheduleEvent] {
+    /// Stage t's events in `schedule(graph:)`; before them exactly the values `keeps(t, ·)` are
+    /// resident. `r`: the stage's recomputations, when already known.
+    func events(ofStage t: Int, graph: RematGraph, recomputations r: [Bool]? = nil) -> [ScheduleEvent] {
         var events: [ScheduleEvent] = []
-        let r = recomputations(t, graph: graph)
+        let r = r ?? recomputations(t, graph: graph)
         var lastUse = Array(repeating: -1, count: t + 1)
         for j in 0...t where r[j] { for u in graph.predecessors[j] { lastUse[u] = j } }
         func keptAfter(_ u: Int) -> Bool { graph.successors[u].isEmpty || keeps(t + 1, u) }
@@ -114,12 +115,13 @@ public struct StagePlan: Sendable, Equatable {
     /// The peak memory of each stage (bytes) when `schedule(graph:)` is replayed.
     public func stagePeaks(graph: RematGraph) -> [Int64] { (0..<count).map { stagePeak($0, graph: graph) } }
 
-    /// The peak memory of stage t in `schedule(graph:)`: before it exactly `keeps(t, ·)` are resident.
-    func stagePeak(_ t: Int, graph: RematGraph) -> Int64 {
+    /// The peak memory of stage t in `schedule(graph:)`: before it exactly `keeps(t, ·)` are
+    /// resident. `r`: the stage's recomputations, when already known.
+    func stagePeak(_ t: Int, graph: RematGraph, recomputations r: [Bool]? = nil) -> Int64 {
         var resident = (0..<graph.count).map { keeps(t, $0) }
         var memory = zip(resident, graph.sizes).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) }
         var peak: Int64 = 0   // after a computation, as the simulator measures it
-        for event in events(ofStage: t, graph: graph) {
+        for event in events(ofStage: t, graph: graph, recomputations: r) {
             switch event {
             case .compute(let v):
                 if !resident[v] { resident[v] = true; memory += graph.sizes[v] }

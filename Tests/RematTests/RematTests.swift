@@ -318,6 +318,40 @@ struct OptimalityTests {
         #expect(full.termination == .optimal && full.objective.map { abs($0 - 15) < 1e-6 } == true)
     }
 
+    @Test("annealing: from the starts to no more than their cost and no less than the enumerated optimum; the tracked stage costs and peaks match the plan's (debug assertion)",
+          arguments: [0, 1, 2, 3])
+    func annealingOnTinyGraphs(which: Int) throws {
+        let g = [Self.chain, Self.skip, Self.diamond, Self.lateRead][which]
+        var checked = 0
+        for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
+            guard let optimum = enumeratedOptimum(g, budget: budget) else { continue }
+            var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
+            search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+            guard let start = search.best?.cost else { continue }
+            search.improveByAnnealing(until: search.elapsed() + 5)
+            let best = try #require(search.best)
+            #expect(best.cost <= start && best.cost >= optimum, "budget \(budget)")
+            #expect(try Simulator.replay(best.plan.schedule(graph: g), on: g, budget: budget).totalCost == best.cost)
+            checked += 1
+        }
+        #expect(checked >= 1)
+    }
+
+    @Test("annealing on random layered n100 at 0.8: the stage costs and peaks tracked over thousands of moves match the plan's (debug assertion); never worse than its start; the result replays")
+    func annealingOnN100() throws {
+        let g = try fixture("random_layered_n100.json")
+        let budget = Budget.fraction(0.8).bytes(for: g)
+        var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
+        try search.offerRestrictedRounding(limit: 10)
+        let start = try #require(search.best?.cost)
+        #expect(start == 51246)
+        search.improveByAnnealing(until: search.elapsed() + 3)
+        let best = try #require(search.best)
+        #expect(best.cost <= start)
+        let replay = try Simulator.replay(best.plan.schedule(graph: g), on: g, budget: budget)
+        #expect(replay.totalCost == best.cost && replay.peakMemory <= budget)
+    }
+
     @Test("node windows: the incumbent is a feasible start, spliced plans replay and cost no more, every node over every stage reaches the enumerated optimum",
           arguments: [1, 2, 3], mipSolvers)
     func nodeWindows(which: Int, solver name: String) throws {
