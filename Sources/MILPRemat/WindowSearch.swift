@@ -29,7 +29,10 @@ extension RematSearch {
         var nodeCount = min(n, 10)
         var random = SplitMix64(seed: options.seed &+ 1)
         var round = 0
-        while elapsed() < deadline, let incumbent = best?.plan {
+        // CBC can run past a sub-MIP's limit in its root (seconds on n500–n1000): no window starts
+        // when the longest overrun seen so far would carry it past the deadline.
+        var overrun = 0.0
+        while elapsed() + overrun < deadline, let incumbent = best?.plan {
             round += 1
             let byNodes = round % 2 == 0 && width < n
             let a = Int(random.next() % UInt64(n - width + 1))
@@ -39,7 +42,9 @@ extension RematSearch {
                                                        deadline: instant(deadline)) else { return }
             var m = window.model
             m.setStart(values: window.start(for: incumbent))
-            let r = try solver.solve(m, options: windowSolve(limit: min(options.subSolveLimit, max(0.01, deadline - elapsed()))))
+            let limit = min(options.subSolveLimit, max(0.01, deadline - elapsed())), began = elapsed()
+            let r = try solver.solve(m, options: windowSolve(limit: limit))
+            overrun = max(overrun, elapsed() - began - limit)
             log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(a)–\(stages.upperBound): \(r.termination.rawValue)")
             if let values = r.values { offer(window.plan(from: values), from: byNodes ? "lns (node window)" : "lns") }
             let solved = r.termination == .optimal
