@@ -285,10 +285,10 @@ public struct Rematerializer: Sendable {
             // Σ C is a lower bound too; "optimal" only when the replayed cost meets the bound.
             let tolerance = Double(CheckmateModel.gcd(graph.costs))
             if let claimed = result.lowerBound, claimed > Double(best.cost) + tolerance {
-                // A schedule the simulator admits costs less than the MILP's claimed bound: the MILP
-                // excluded it (it keeps no value past its last consumer's first computation, which a
-                // late recomputation of that consumer can need), so its bound does not hold for every
-                // schedule. Only the LP bound, when below the cost, and Σ C remain.
+                // A schedule the simulator admits costs less than the MILP's claimed bound, so the
+                // model excluded it and the bound does not hold for every schedule (the cause once
+                // seen, no keep past a value's last use, is fixed by keep horizons; this stays as a
+                // safeguard). Only the LP bound, when below the cost, and Σ C remain.
                 result.notes.append("the MILP's bound \(formatCost(claimed)) is above a replayed schedule's cost \(best.cost): not a valid bound, dropped")
                 result.lowerBound = search.lpBound.flatMap { $0 <= Double(best.cost) + tolerance ? $0 : nil }
                 if result.status == .optimal { result.status = .feasible }

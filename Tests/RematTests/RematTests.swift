@@ -447,9 +447,9 @@ struct OptimalityTests {
         #expect(proved >= 1)
     }
 
-    /// Seen on n100 at 0.9: a window over every stage "solved to optimality" at 48,607 while a
-    /// schedule the simulator admits costs 48,245 (the MILP keeps no value past its last consumer's
-    /// first computation, which excludes late recomputations). A claimed bound above a replayed cost is dropped.
+    /// Seen on n100 at 0.9 before keep horizons: a window over every stage "solved to optimality"
+    /// at 48,607 while a schedule the simulator admits costs 48,245 (the model kept no value past
+    /// its last use, excluding late recomputations). A claimed bound above a replayed cost is dropped.
     @Test("a bound above a replayed schedule's cost is dropped with the optimal claim")
     func contradictedBound() throws {
         let g = Self.skip
