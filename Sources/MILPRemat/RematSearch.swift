@@ -29,8 +29,8 @@ struct RematSearch {
     /// A stage's claim of optimality or infeasibility; `Rematerializer` keeps it only when the
     /// replayed incumbent agrees.
     var claim: RematResult.Status = .noSchedule
-    /// Whether the restricted LP has been rounded (the order choice does it first).
-    var roundedRestricted = false
+    /// Whether the restricted LP was solved and rounded; nil until tried (the order choice may try it first).
+    var restrictedLPSolved: Bool?
     var notes: [String] = []
 
     /// A search whose clock started at `started` (earlier than now when preparation, such as

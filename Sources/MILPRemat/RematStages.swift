@@ -107,23 +107,25 @@ extension RematSearch {
     /// LP of the most restricted model (`CheckmateModel.Restrictions.all`) is rounded first: it is
     /// several times smaller and its plans fit more often (n100 at 0.8: 51,246 in 0.3 s, where the
     /// full LP's roundings do not beat the eviction's 86,849); then the full LP's, with the rest
-    /// of `limit` seconds.
+    /// of `limit` seconds — unless the restricted LP was not solved in its time: the full one is
+    /// larger still (n500, n1000: neither solved, 20 s of a 120 s run spent on the full one).
     mutating func offerRoundedPlans(limit: Double) throws {
         let deadline = ContinuousClock.now + .seconds(limit)
-        if !roundedRestricted { try offerRestrictedRounding(limit: limit / 2) }
-        try offerRoundedPlans(restrictions: [], limit: secondsUntil(deadline))
+        if restrictedLPSolved == nil { try offerRestrictedRounding(limit: limit / 2) }
+        guard restrictedLPSolved == true else { return }
+        _ = try offerRoundedPlans(restrictions: [], limit: secondsUntil(deadline))
     }
 
     /// The rounding of the most restricted model's LP alone (cheap: the order choice compares it).
     mutating func offerRestrictedRounding(limit: Double) throws {
-        roundedRestricted = true
-        try offerRoundedPlans(restrictions: .all, limit: limit)
+        restrictedLPSolved = try offerRoundedPlans(restrictions: .all, limit: limit)
     }
 
-    private mutating func offerRoundedPlans(restrictions: CheckmateModel.Restrictions, limit: Double) throws {
+    /// Rounds the LP at 0.9·B of the model with `restrictions`; false when it was not solved in time.
+    private mutating func offerRoundedPlans(restrictions: CheckmateModel.Restrictions, limit: Double) throws -> Bool {
         guard let lp = try lpRelaxation(budget: Int64(Double(budget) * 0.9), timeLimit: limit, restrictions: restrictions) else {
             notes.append("the LP relaxation at 0.9·B\(restrictions.isEmpty ? "" : " (restricted)") was not solved within \(String(format: "%.1f", limit)) s: no rounding")
-            return
+            return false
         }
         for threshold in stride(from: 0.1, through: 0.9, by: 0.1) {
             offer(StagePlan(graph: graph) { lp.s($0, $1) >= threshold - 1e-9 }, from: "lp-round")
@@ -135,5 +137,6 @@ extension RematSearch {
                 return p > 1 - 1e-9 || (p > 1e-9 && random.unit() < p)
             }, from: "lp-round")
         }
+        return true
     }
 }

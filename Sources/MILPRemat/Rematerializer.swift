@@ -220,7 +220,7 @@ public struct Rematerializer: Sendable {
             case .auto, .milp:
                 // The restricted LP's rounding only: the full LP is rarely solved in a tenth of the
                 // time on these graphs (segnet at 0.8: not in 12 s) and its roundings add little.
-                if !search.roundedRestricted { try search.offerRestrictedRounding(limit: search.remaining() / 10) }
+                if search.restrictedLPSolved == nil { try search.offerRestrictedRounding(limit: search.remaining() / 10) }
                 // Solved to optimality, the restricted MILP's plan is usually the optimum (the MLSys
                 // graphs): the full MILP only has to prove it. Otherwise annealing first.
                 if try search.solveRestrictedMILP(limit: search.remaining() / 4) != .optimal {
