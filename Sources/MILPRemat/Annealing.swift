@@ -18,7 +18,7 @@ extension RematSearch {
         guard !movable.isEmpty else { return }
         var plan = start
         var recomputed = (0..<n).map { plan.recomputations($0, graph: graph) }
-        var stageCost = (0..<n).map { t in zip(recomputed[t], graph.costs).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) } }
+        var stageCost = recomputed.map(graph.cost(of:))
         var stagePeak = (0..<n).map { plan.stagePeak($0, graph: graph, recomputations: recomputed[$0]) }
         // A byte over the budget starts at four bytes' worth of average compute and weighs more as
         // the walk cools, so that it ends within the budget. Constants from runs on n100 at 0.8
@@ -78,7 +78,7 @@ extension RematSearch {
                         next = (t, nil, stageCost[t], stagePeak[t] + bytes)
                     } else {
                         let r = plan.recomputations(t, graph: graph)
-                        next = (t, r, zip(r, graph.costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }, plan.stagePeak(t, graph: graph, recomputations: r))
+                        next = (t, r, graph.cost(of: r), plan.stagePeak(t, graph: graph, recomputations: r))
                     }
                     delta += Double(next.cost - stageCost[t]) + penalty * (overflow(next.peak) - overflow(stagePeak[t]))
                     evaluated.append(next)

@@ -34,16 +34,15 @@ enum Eviction {
                 let next = graph.successors[i].first { $0 > t } ?? t
                 guard start <= next else { return }
                 let reading = (t...next).filter { s in s < plan.count && graph.successors[i].contains { $0 <= s && recomputations(s)[$0] } }
-                let before = reading.reduce(Int64(0)) { $0 + cost(of: recomputations($1)) }
+                let before = reading.reduce(Int64(0)) { $0 + graph.cost(of: recomputations($1)) }
                 // Evaluated in place and undone: a copy of the plan per candidate is O(n²).
                 let kept = (start...next).map { plan.keeps($0, i) }
                 plan.setKeep(false, node: i, stages: start...next)
-                let after = reading.reduce(Int64(0)) { $0 + cost(of: plan.recomputations($1, graph: graph)) }
+                let after = reading.reduce(Int64(0)) { $0 + graph.cost(of: plan.recomputations($1, graph: graph)) }
                 for (s, keep) in zip(start...next, kept) where keep { plan.setKeep(true, node: i, stages: s...s) }
                 let score = Double(after - before) / Double(max(graph.sizes[i], 1))
                 if score < best?.score ?? .infinity { best = (i, start...next, score) }
             }
-            func cost(of r: [Bool]) -> Int64 { zip(r, graph.costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) } }
             let reading = Set(graph.predecessors[overflow.node])
             for i in overflow.resident where !graph.successors[i].isEmpty {
                 // Kept into t but not read in t: drop it until its next use.

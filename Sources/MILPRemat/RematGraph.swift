@@ -107,6 +107,9 @@ public struct RematGraph: Sendable {
         keepHorizon = horizon
     }
 
+    /// Σ C over the nodes marked in `computed` (a stage's recomputation set).
+    func cost(of computed: [Bool]) -> Int64 { zip(computed, costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) } }
+
     /// The last consumer of each node's output (its largest successor), or nil for sinks.
     public var lastUse: [Int?] { successors.map(\.last) }
 

@@ -64,9 +64,7 @@ public struct StagePlan: Sendable, Equatable {
     public func cost(graph: RematGraph) -> Int64 { (0..<count).reduce(0) { $0 + stageCost($1, graph: graph) } }
 
     /// The cost of stage t's computations (its least recomputation set and node t).
-    func stageCost(_ t: Int, graph: RematGraph) -> Int64 {
-        zip(recomputations(t, graph: graph), graph.costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) }
-    }
+    func stageCost(_ t: Int, graph: RematGraph) -> Int64 { graph.cost(of: recomputations(t, graph: graph)) }
 
     /// The plan as explicit events: per stage, values not used in the stage and not kept are
     /// freed first; then each recomputation and its consumer-free right after the last use in
@@ -92,15 +90,16 @@ public struct StagePlan: Sendable, Equatable {
         return events
     }
 
-    /// Replays `schedule(graph:)` from stage `first` (before it, exactly the values `keeps(first, ·)`
-    /// are resident) and calls `visit` after each computation with its stage, the node, the memory
-    /// in use and what is resident; stops when `visit` returns false.
-    func replayStages(graph: RematGraph, from first: Int = 0,
+    /// Replays `schedule(graph:)` from stage `first` through `last` (the last stage when nil;
+    /// before `first`, exactly the values `keeps(first, ·)` are resident) and calls `visit` after
+    /// each computation with its stage, the node, the memory in use and what is resident; stops
+    /// when `visit` returns false. `r`: stage `first`'s recomputations, when already known.
+    func replayStages(graph: RematGraph, from first: Int = 0, through last: Int? = nil, recomputations r: [Bool]? = nil,
                       _ visit: (_ stage: Int, _ node: Int, _ memory: Int64, _ resident: [Bool]) -> Bool) {
         var resident = (0..<graph.count).map { keeps(first, $0) }
         var memory = zip(resident, graph.sizes).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) }
-        for stage in first..<count {
-            for event in events(ofStage: stage, graph: graph) {
+        for stage in first...(last ?? count - 1) {
+            for event in events(ofStage: stage, graph: graph, recomputations: stage == first ? r : nil) {
                 switch event {
                 case .compute(let v):
                     if !resident[v] { resident[v] = true; memory += graph.sizes[v] }
@@ -118,17 +117,10 @@ public struct StagePlan: Sendable, Equatable {
     /// The peak memory of stage t in `schedule(graph:)`: before it exactly `keeps(t, ·)` are
     /// resident. `r`: the stage's recomputations, when already known.
     func stagePeak(_ t: Int, graph: RematGraph, recomputations r: [Bool]? = nil) -> Int64 {
-        var resident = (0..<graph.count).map { keeps(t, $0) }
-        var memory = zip(resident, graph.sizes).reduce(Int64(0)) { $0 + ($1.0 ? $1.1 : 0) }
         var peak: Int64 = 0   // after a computation, as the simulator measures it
-        for event in events(ofStage: t, graph: graph, recomputations: r) {
-            switch event {
-            case .compute(let v):
-                if !resident[v] { resident[v] = true; memory += graph.sizes[v] }
-                peak = max(peak, memory)
-            case .free(let v):
-                if resident[v] { resident[v] = false; memory -= graph.sizes[v] }
-            }
+        replayStages(graph: graph, from: t, through: t, recomputations: r) { _, _, memory, _ in
+            peak = max(peak, memory)
+            return true
         }
         return peak
     }
