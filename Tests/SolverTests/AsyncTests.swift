@@ -38,7 +38,8 @@ struct AsyncTests {
         return (result, (try #require(clock.returned.withLock { $0 }) - cancelled).seconds)
     }
 
-    /// Cancels a task `delay` seconds after the first `arm()`, from a thread of its own.
+    /// Cancels a task `delay` seconds after the first `arm()` (or once the task is handed over, if
+    /// later), from a thread of its own.
     final class Canceller: Sendable {
         let delay: Double
         let task = Mutex<Task<SolveResult, any Error>?>(nil)
@@ -50,21 +51,29 @@ struct AsyncTests {
             guard !armed.withLock({ let was = $0; $0 = true; return was }) else { return }
             Thread {
                 Thread.sleep(forTimeInterval: self.delay)
+                // The task is handed over by the test's Task, which a busy pool may run late.
+                while self.task.withLock({ $0 }) == nil { Thread.sleep(forTimeInterval: 0.01) }
                 self.cancelledAt.withLock { $0 = .now }
                 self.task.withLock { $0 }?.cancel()
             }.start()
         }
     }
 
-    /// A solver that notes when its inner solver returned, on the solving thread.
+    /// A solver that notes when its inner solver returned, on the solving thread, and calls
+    /// `entered` there when a solve begins.
     final class ReturnClock: Solver {
         let inner: any Solver
+        let entered: (@Sendable () -> Void)?
         let returned = Mutex<ContinuousClock.Instant?>(nil)
-        init(_ inner: any Solver) { self.inner = inner }
+        init(_ inner: any Solver, entered: (@Sendable () -> Void)? = nil) {
+            self.inner = inner
+            self.entered = entered
+        }
         var name: String { inner.name }
         var version: String { inner.version }
         var capabilities: SolverCapabilities { inner.capabilities }
         func solve(_ form: StandardForm, options: SolveOptions) -> SolverOutput {
+            entered?()
             let output = inner.solve(form, options: options)
             returned.withLock { $0 = .now }
             return output
@@ -117,13 +126,16 @@ struct AsyncTests {
         first.progress = { _ in searching.withLock { $0 = true } }
         let long = Task { [first] in try await CbcSolver().solve(markshare(rows: 5, columns: 40, seed: 7), options: first) }
         while !searching.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(20)) }
-        let clock = ReturnClock(CbcSolver())
+        // Cancelled 0.5 s after the queued solve began waiting, from a thread of its own: other
+        // suites' synchronous solves can hold the cooperative pool for longer than the first solve
+        // runs, so a Task.sleep here could wake only after the queued solve had its turn.
+        let canceller = Canceller(delay: 0.5)
+        let clock = ReturnClock(CbcSolver(), entered: { canceller.arm() })
         // A time limit bounds the damage should the cancellation be missed.
         let queued = Task { try await clock.solve(markshare(rows: 5, columns: 40, seed: 8), options: SolveOptions(timeLimit: 30)) }
-        try await Task.sleep(for: .milliseconds(500))
-        let cancelled = ContinuousClock.now
-        queued.cancel()
+        canceller.task.withLock { $0 = queued }
         let result = try await queued.value
+        let cancelled = try #require(canceller.cancelledAt.withLock { $0 }, "never cancelled: \(result.summary)")
         #expect((try #require(clock.returned.withLock { $0 }) - cancelled).seconds < 1)
         #expect(result.termination == .limitReached && result.limit == .interrupted, "\(result.summary)")
         let firstResult = try await long.value
