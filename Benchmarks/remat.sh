@@ -8,7 +8,9 @@
 #
 # Usage: Benchmarks/remat.sh [TIME_LIMIT_SECONDS=120] [OUT.jsonl=remat-results.jsonl]
 # Env:   REMAT_DATA (default ../shared/data/remat), MILP (a prebuilt binary; default: build
-#        release), GRAPHS (default: all eleven), MOCCASIN=0 to skip the peer.
+#        release), GRAPHS (default: all eleven), MOCCASIN=0 to skip the peer, RESUME=1 to keep
+#        OUT's rows and run only the graph/budget pairs it lacks (the 600 s run takes ≈ 5 h: it
+#        can be run in parts, each pair's two tools still side by side).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit=${1:-120}
@@ -20,12 +22,14 @@ if [ -z "${MILP:-}" ]; then
 fi
 if [ "${MOCCASIN:-1}" = 1 ]; then python3 -c "import ortools" 2> /dev/null || pip install -q ortools; fi
 graphs=${GRAPHS:-"vgg16_train vgg19_train mobilenet_train resnet50_train vgg_unet_train fcn_8_vgg_train segnet_train random_layered_n100 random_layered_n250 random_layered_n500 random_layered_n1000"}
+commit=$(git rev-parse --short HEAD 2> /dev/null || echo unknown)   # recorded per row: parts of a resumed run may differ
 work=$(mktemp -d /tmp/remat-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 echo "== $(date -u +%Y-%m-%dT%H:%MZ), limit $limit s, load $(cut -d' ' -f1-3 /proc/loadavg) =="
-: > "$out"
+if [ "${RESUME:-0}" = 1 ]; then touch "$out"; else : > "$out"; fi
 for g in $graphs; do
   for b in 0.9 0.8; do
+    if grep -q "^{\"graph\": \"$g\", \"fraction\": $b," "$out"; then echo "$g $b: in $out already"; continue; fi
     # milp remat; exit 2 is bad input (a budget below what any schedule needs), reported as such.
     set +e
     line=$("$MILP" remat "$data/$g.json" --budget "$b" --time-limit "$limit" --lp-bound --json -o "$work/milp.json" 2> "$work/err")
@@ -54,7 +58,7 @@ EOF
         peer_check=$("$MILP" remat "$data/$g.json" --budget "$bytes" --verify "$work/moccasin.json" --json 2> /dev/null || echo '{"valid": false}')
       fi
     fi
-    echo "{\"graph\": \"$g\", \"fraction\": $b, \"milp\": $milp, \"milp_replay\": $milp_check, \"moccasin\": $peer, \"moccasin_replay\": $peer_check}" >> "$out"
+    echo "{\"graph\": \"$g\", \"fraction\": $b, \"commit\": \"$commit\", \"date\": \"$(date -u +%Y-%m-%dT%H:%MZ)\", \"milp\": $milp, \"milp_replay\": $milp_check, \"moccasin\": $peer, \"moccasin_replay\": $peer_check}" >> "$out"
     python3 - "$(tail -n 1 "$out")" <<'EOF'
 import json, sys
 r = json.loads(sys.argv[1]); m = r["milp"]; p = r["moccasin"] or {}
