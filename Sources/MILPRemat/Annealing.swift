@@ -29,6 +29,7 @@ extension RematSearch {
         var bestCost = best?.cost ?? .max, bestPlan: StagePlan?
         let startTemperature = 0.3 * Double(graph.forwardCost) / Double(n), endTemperature = startTemperature / 1000
         let began = elapsed(), span = max(0.01, deadline - began)
+        log("annealing from cost \(best?.cost ?? 0) until \(String(format: "%.1f", deadline)) s")
         var random = SplitMix64(seed: options.seed &+ 3)
         var moves = 0, accepted = 0
         let maximumMoves = 200 * n * n

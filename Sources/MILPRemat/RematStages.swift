@@ -37,11 +37,25 @@ extension RematSearch {
     /// the LP was not solved in time.
     func lpRelaxation(budget: Int64, timeLimit: Double, restrictions: CheckmateModel.Restrictions = []) throws -> (s: (Int, Int) -> Double, cost: Double)? {
         let deadline = ContinuousClock.now + .seconds(timeLimit)
+        let what = "LP relaxation at \(budget) bytes\(restrictions.isEmpty ? "" : " (restricted)")"
         guard timeLimit > 0.01,
-              let built = CheckmateModel.building(graph: graph, budget: budget, restrictions: restrictions, deadline: deadline) else { return nil }
+              let built = CheckmateModel.building(graph: graph, budget: budget, restrictions: restrictions, deadline: deadline) else {
+            log("\(what): not built in \(String(format: "%.1f", timeLimit)) s")
+            return nil
+        }
         var m = built.model
+        // Loading, scaling and factorizing these LPs takes about a second per million nonzeros,
+        // and CBC and CLP check their time limit only after it (n1000's restricted LP: 8.3 M
+        // nonzeros, stopped after 16–20 s at limits of 3–6 s); solving takes several times longer
+        // (n500's, 1.8 M: not solved in 6 s; its full LP, 9 M: not in 35 s). An LP whose setup
+        // would take more than a quarter of its time is not started.
+        guard Double(m.nonzeroCount) / 1e6 <= secondsUntil(deadline) / 4 else {
+            log("\(what): \(m.nonzeroCount) nonzeros, too many to solve in \(String(format: "%.1f", timeLimit)) s")
+            return nil
+        }
         m.relaxIntegrality()
         let r = try solver.solve(m, options: SolveOptions(timeLimit: secondsUntil(deadline), threads: 1))
+        log("\(what): \(r.termination.rawValue) in \(String(format: "%.1f", r.seconds)) s (limit \(String(format: "%.1f", timeLimit)) s)")
         guard r.termination == .optimal, let values = r.values, let objective = r.objective else { return nil }
         let plan = built.fractional(values)
         return ({ t, i in plan[t][i] }, built.cost(objective: objective))
