@@ -41,7 +41,7 @@ extension RematSearch {
         // 10¹⁰ bytes of average compute, and a walk spent most of its time with the budget hard.
         // Constants from runs on n100 at 0.8 (temperature from 0.3 × the mean node cost down a
         // thousandfold; docs/remat.md): starting at four bytes' worth and growing 21-fold, walks
-        // ended at 49,682–50,795 where now 48,870–49,682.
+        // ended at 49,682–50,795, with this schedule (ending at the costliest node) 48,870–49,682.
         let basePenalty = Double(max(1, graph.forwardCost)) / Double(max(1, graph.sizes.reduce(0, +))) / 4
         let endPenalty = 16_000 * basePenalty
         func overflow(_ peak: Int64) -> Double { Double(max(0, peak - budget)) }
@@ -66,10 +66,9 @@ extension RematSearch {
                 let run: ClosedRange<Int>
                 if random.next() % 3 == 0 {
                     // The gap around `pick` between two stages that read i (its own stage first).
-                    func reads(_ t: Int) -> Bool { graph.successors[i].contains { $0 == t || ($0 < t && recomputed[t][$0]) } }
                     var last = pick - 1, next = pick
-                    while last > i && !reads(last) { last -= 1 }
-                    while next < horizon && !reads(next) { next += 1 }
+                    while last > i && !graph.reads(i, computing: recomputed[last]) { last -= 1 }
+                    while next < horizon && !graph.reads(i, computing: recomputed[next]) { next += 1 }
                     run = (last + 1)...next
                 } else {
                     // Short runs mostly, and now and then one to the horizon (a keep dropped for good).
@@ -99,7 +98,7 @@ extension RematSearch {
                         let old = (kept[t - first], kept[t + 1 - first])
                         if old == (change.keep, change.keep) { continue }
                         guard old.0 == old.1, !recomputed[t][change.node],
-                              !graph.successors[change.node].contains(where: { $0 <= t && recomputed[t][$0] }) else { return nil }
+                              !graph.reads(change.node, computing: recomputed[t]) else { return nil }
                         bytes += change.keep ? graph.sizes[change.node] : -graph.sizes[change.node]
                     }
                     return bytes

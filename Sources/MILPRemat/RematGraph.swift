@@ -110,6 +110,10 @@ public struct RematGraph: Sendable {
     /// Σ C over the nodes marked in `computed` (a stage's recomputation set).
     func cost(of computed: [Bool]) -> Int64 { zip(computed, costs).reduce(0) { $0 + ($1.0 ? $1.1 : 0) } }
 
+    /// Whether a stage that computes the nodes marked in `computed` (its recomputation set, R[t][k]
+    /// for k ≤ t) reads node i's output: some consumer of i is among them.
+    func reads(_ i: Int, computing computed: [Bool]) -> Bool { successors[i].contains { $0 < computed.count && computed[$0] } }
+
     /// The last consumer of each node's output (its largest successor), or nil for sinks.
     public var lastUse: [Int?] { successors.map(\.last) }
 

@@ -223,8 +223,9 @@ public struct Rematerializer: Sendable {
                 if search.restrictedLPSolved == nil { try search.offerRestrictedRounding(limit: search.remaining() / 10) }
                 // Solved to optimality, the restricted MILP's plan is usually the optimum (the MLSys
                 // graphs): the full MILP only has to prove it. Otherwise annealing first. (Half of
-                // the rest for annealing, not a quarter, gave n100 at 0.8 49,395 at 60 s instead of
-                // 49,7xx, but segnet lost its MILP's plans: 4,938,220 and 4,943,365 at 120 s.)
+                // the rest for annealing, not a quarter, gave n100 at 0.8 49,395–49,399 at 60 s where
+                // a quarter gives 49,395–49,600, and segnet lost its MILP's plans: 4,938,220 and
+                // 4,943,365 at 120 s.)
                 if try search.solveRestrictedMILP(limit: search.remaining() / 4) != .optimal {
                     search.improveByAnnealing(until: search.elapsed() + search.remaining() / 4)
                 }

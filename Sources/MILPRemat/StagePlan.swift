@@ -40,7 +40,7 @@ public struct StagePlan: Sendable, Equatable {
         for t in stride(from: count - 1, through: 1, by: -1) {
             let r = plan.recomputations(t, graph: graph)
             for i in 0..<t where plan.rows[t][i] && !graph.successors[i].isEmpty && !plan.keeps(t + 1, i)
-                && !graph.successors[i].contains(where: { $0 <= t && r[$0] }) {
+                && !graph.reads(i, computing: r) {
                 plan.rows[t][i] = false
             }
         }
@@ -55,7 +55,7 @@ public struct StagePlan: Sendable, Equatable {
         var r = Array(repeating: false, count: t + 1)
         r[t] = true
         for k in stride(from: t - 1, through: 0, by: -1) where !rows[t][k] {
-            r[k] = keeps(t + 1, k) || graph.successors[k].contains { $0 <= t && r[$0] }
+            r[k] = keeps(t + 1, k) || graph.reads(k, computing: r)
         }
         return r
     }
