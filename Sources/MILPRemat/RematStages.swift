@@ -21,9 +21,10 @@ extension RematSearch {
 
     // MARK: LP bound
 
-    /// The LP relaxation at the budget, with at most `limit` seconds: its value becomes a lower bound.
+    /// The LP relaxation at the budget, with at most `limit` seconds, solved by
+    /// `options.relaxationSolver` when set: its value becomes a lower bound.
     mutating func boundByLP(limit: Double) throws {
-        guard let lp = try lpRelaxation(budget: budget, timeLimit: limit) else {
+        guard let lp = try lpRelaxation(budget: budget, timeLimit: limit, lpSolver: options.relaxationSolver) else {
             notes.append("the LP relaxation at the budget was not solved within \(String(format: "%.0f", limit)) s")
             return
         }
@@ -34,8 +35,9 @@ extension RematSearch {
 
     /// The LP relaxation of the MILP (with `restrictions`) at `budget`: the S values and its cost
     /// (a lower bound when `budget` is the real one and there are no restrictions), or nil when
-    /// the LP was not solved in time.
-    func lpRelaxation(budget: Int64, timeLimit: Double, restrictions: CheckmateModel.Restrictions = []) throws -> (s: (Int, Int) -> Double, cost: Double)? {
+    /// the LP was not solved in time. `lpSolver`: the solver when not the search's.
+    func lpRelaxation(budget: Int64, timeLimit: Double, restrictions: CheckmateModel.Restrictions = [],
+                      lpSolver: (any Solver)? = nil) throws -> (s: (Int, Int) -> Double, cost: Double)? {
         let deadline = ContinuousClock.now + .seconds(timeLimit)
         let what = "LP relaxation at \(budget) bytes\(restrictions.isEmpty ? "" : " (restricted)")"
         guard timeLimit > 0.01,
@@ -54,7 +56,7 @@ extension RematSearch {
             return nil
         }
         m.relaxIntegrality()
-        let r = try solver.solve(m, options: SolveOptions(timeLimit: secondsUntil(deadline), threads: 1))
+        let r = try (lpSolver ?? solver).solve(m, options: SolveOptions(timeLimit: secondsUntil(deadline), threads: 1))
         log("\(what): \(r.termination.rawValue) in \(String(format: "%.1f", r.seconds)) s (limit \(String(format: "%.1f", timeLimit)) s)")
         guard r.termination == .optimal, let values = r.values, let objective = r.objective else { return nil }
         let plan = built.fractional(values)

@@ -30,6 +30,10 @@ public struct RematOptions: Sendable {
     public var windowStages = 30
     /// LNS: the time limit of one sub-MIP, seconds.
     public var subSolveLimit = 20.0
+    /// The solver of the LP relaxation at the budget (`lpBound`); nil: the MILP solver. CLP solves
+    /// MobileNet's at 0.8 in 7 s where CBC, which also solves it with CLP, takes 33 s. (Not the
+    /// LPs rounded: CLP took 14 s on MobileNet's restricted LP, which CBC solves in 1.5 s.)
+    public var relaxationSolver: (any Solver)?
     /// Seed of the random choices of LP rounding and LNS.
     public var seed: UInt64 = 1
     /// Progress messages (human-readable), or nil for silence.
@@ -222,12 +226,15 @@ public struct Rematerializer: Sendable {
                 // time on these graphs (segnet at 0.8: not in 12 s) and its roundings add little.
                 if search.restrictedLPSolved == nil { try search.offerRestrictedRounding(limit: search.remaining() / 10) }
                 // Solved to optimality, the restricted MILP's plan is usually the optimum (the MLSys
-                // graphs): the full MILP only has to prove it. Otherwise annealing first. (Half of
-                // the rest for annealing, not a quarter, gave n100 at 0.8 49,395–49,399 at 60 s where
-                // a quarter gives 49,395–49,600, and segnet lost its MILP's plans: 4,938,220 and
-                // 4,943,365 at 120 s.)
+                // graphs): the full MILP only has to prove it. Otherwise annealing: a quarter of the
+                // rest when the restricted MILP improved the incumbent (the MILPs are the search that
+                // works there: segnet at 0.9, 120 s, with half lost its MILP's plan 4,938,210),
+                // half when it did not (n100 at 0.8: the MILPs find nothing in 60 s, the annealing
+                // everything).
+                let before = search.best?.cost ?? .max
                 if try search.solveRestrictedMILP(limit: search.remaining() / 4) != .optimal {
-                    search.improveByAnnealing(until: search.elapsed() + search.remaining() / 4)
+                    let improved = search.best?.cost ?? .max < before
+                    search.improveByAnnealing(until: search.elapsed() + search.remaining() / (improved ? 4 : 2))
                 }
                 let termination = try search.solveMILP(limit: options.method == .auto ? search.remaining() / 2 : search.remaining())
                 if options.method == .auto, termination == .limitReached, search.best != nil, search.remaining() > 1 {

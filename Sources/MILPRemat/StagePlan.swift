@@ -77,17 +77,28 @@ public struct StagePlan: Sendable, Equatable {
     /// resident. `r`: the stage's recomputations, when already known.
     func events(ofStage t: Int, graph: RematGraph, recomputations r: [Bool]? = nil) -> [ScheduleEvent] {
         var events: [ScheduleEvent] = []
-        let r = r ?? recomputations(t, graph: graph)
-        var lastUse = Array(repeating: -1, count: t + 1)
-        for j in 0...t where r[j] { for u in graph.predecessors[j] { lastUse[u] = j } }
-        func keptAfter(_ u: Int) -> Bool { graph.successors[u].isEmpty || keeps(t + 1, u) }
-        for u in 0..<t where rows[t][u] && lastUse[u] < 0 && !keptAfter(u) { events.append(.free(u)) }
-        for k in 0...t where r[k] {
-            events.append(.compute(k))
-            for u in graph.predecessors[k] where lastUse[u] == k && !keptAfter(u) { events.append(.free(u)) }
-            if lastUse[k] < 0 && !keptAfter(k) { events.append(.free(k)) }
-        }
+        forEachEvent(ofStage: t, graph: graph, recomputations: r ?? recomputations(t, graph: graph)) { events.append($0) }
         return events
+    }
+
+    /// Calls `body` with stage t's events in order, without collecting them (the annealing measures
+    /// millions of stages): values not used in the stage and not kept are freed first; then each
+    /// recomputation, and its inputs and itself freed right after their last use in the stage
+    /// unless kept for the next stage or sinks.
+    @inline(__always)
+    func forEachEvent(ofStage t: Int, graph: RematGraph, recomputations r: [Bool], _ body: (ScheduleEvent) -> Void) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: t + 1) { lastUse in
+            lastUse.initialize(repeating: -1)
+            for j in 0...t where r[j] { for u in graph.predecessors[j] { lastUse[u] = j } }
+            func keptAfter(_ u: Int) -> Bool { graph.successors[u].isEmpty || keeps(t + 1, u) }
+            let row = rows[t]
+            for u in 0..<t where row[u] && lastUse[u] < 0 && !keptAfter(u) { body(.free(u)) }
+            for k in 0...t where r[k] {
+                body(.compute(k))
+                for u in graph.predecessors[k] where lastUse[u] == k && !keptAfter(u) { body(.free(u)) }
+                if lastUse[k] < 0 && !keptAfter(k) { body(.free(k)) }
+            }
+        }
     }
 
     /// Replays `schedule(graph:)` from stage `first` through `last` (the last stage when nil;
@@ -115,12 +126,21 @@ public struct StagePlan: Sendable, Equatable {
     public func stagePeaks(graph: RematGraph) -> [Int64] { (0..<count).map { stagePeak($0, graph: graph) } }
 
     /// The peak memory of stage t in `schedule(graph:)`: before it exactly `keeps(t, ·)` are
-    /// resident. `r`: the stage's recomputations, when already known.
+    /// resident. `r`: the stage's recomputations, when already known. Every free in a stage's
+    /// events is of a resident value and every computation of one that is not (a stage recomputes
+    /// only what it does not keep), so the memory is counted without tracking residency.
     func stagePeak(_ t: Int, graph: RematGraph, recomputations r: [Bool]? = nil) -> Int64 {
+        var memory: Int64 = 0
+        for u in 0..<t where rows[t][u] { memory += graph.sizes[u] }
         var peak: Int64 = 0   // after a computation, as the simulator measures it
-        replayStages(graph: graph, from: t, through: t, recomputations: r) { _, _, memory, _ in
-            peak = max(peak, memory)
-            return true
+        forEachEvent(ofStage: t, graph: graph, recomputations: r ?? recomputations(t, graph: graph)) { event in
+            switch event {
+            case .compute(let v):
+                memory += graph.sizes[v]
+                peak = max(peak, memory)
+            case .free(let v):
+                memory -= graph.sizes[v]
+            }
         }
         return peak
     }

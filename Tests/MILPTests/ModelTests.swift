@@ -167,4 +167,16 @@ struct ModelTests {
         #expect(m.checkFeasibility(of: [6, 0, 0, 0, 0]).maxBoundViolation == 1)
         #expect(!m.checkFeasibility(of: [1]).isFeasible)
     }
+
+    @Test("a continuous variable's bound violation is relative to the bound, an integer's is absolute")
+    func boundViolationsScaleForContinuousVariables() {
+        var m = Model()
+        _ = m.addVariable(lowerBound: 0, upperBound: 124_649_276)
+        _ = m.addInteger(in: 0...124_649_276)
+        // CBC's end of segnet's LP relaxation: 3.4e-5 above the bound, 2.7e-13 of it.
+        #expect(m.checkFeasibility(of: [124_649_276.000034, 0]).isFeasible)
+        #expect(!m.checkFeasibility(of: [124_649_276 * (1 + 1e-5), 0]).isFeasible)
+        #expect(!m.checkFeasibility(of: [0, 124_649_277]).isFeasible)
+        #expect(m.checkFeasibility(of: [-0.5, 0]).maxBoundViolation == 0.5)
+    }
 }

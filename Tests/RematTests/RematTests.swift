@@ -337,6 +337,19 @@ struct OptimalityTests {
         #expect(checked >= 1)
     }
 
+    @Test("stage peaks and costs, counted without tracking residency, agree with the simulator's replay on random plans")
+    func stagePeaksMatchTheSimulator() throws {
+        var random = SplitMix64(seed: 7)
+        for g in [Self.chain, Self.skip, Self.diamond, Self.lateRead, try fixture("random_layered_n100.json")] {
+            for density in [0.1, 0.5, 0.9] {
+                let plan = StagePlan(graph: g) { _, _ in random.unit() < density }
+                let replay = try Simulator.replay(plan.schedule(graph: g), on: g, budget: .max)
+                #expect(plan.stagePeaks(graph: g).max() == replay.peakMemory, "\(g.name), density \(density)")
+                #expect(plan.cost(graph: g) == replay.totalCost, "\(g.name), density \(density)")
+            }
+        }
+    }
+
     @Test("annealing on random layered n100 at 0.8: the stage costs and peaks tracked over thousands of moves match the plan's (debug assertion); never worse than its start; the result replays")
     func annealingOnN100() throws {
         let g = try fixture("random_layered_n100.json")
