@@ -78,6 +78,24 @@ extension RematSearch {
         return r.termination
     }
 
+    /// Moccasin's restriction (`IntervalModel`: one recomputation per stage and per node) solved
+    /// whole for at most `limit` seconds; offers its plan and returns how the solve ended. Its
+    /// bound bounds nothing outside the restriction.
+    mutating func solveIntervalModel(limit: Double) throws -> TerminationReason {
+        let deadline = ContinuousClock.now + .seconds(limit)
+        guard let intervals = IntervalModel.building(graph: graph, budget: budget, deadline: deadline) else { return .limitReached }
+        var m = intervals.model
+        let start = best.flatMap { intervals.start(for: $0.plan) }
+        if let start { m.setStart(values: start) }
+        log("intervals: \(m.variableCount) columns, \(m.constraintCount) rows\(start == nil ? "" : ", from the incumbent")")
+        let r = try solver.solve(m, options: SolveOptions(timeLimit: secondsUntil(deadline), relativeGap: 0, absoluteGap: 0.5, threads: 1))
+        if let values = r.values { offer(intervals.plan(from: values), from: "intervals") }
+        let found = r.objective.map { ", best \(String(format: "%.0f", intervals.cost(objective: $0)))" } ?? ""
+        notes.append("retention intervals (at most one recomputation per stage and per node)\(executionOrder == nil ? "" : " in the memory-aware order"): \(r.termination.rawValue) after \(String(format: "%.1f", r.seconds)) s\(found)")
+        log("interval MILP: \(r.termination.rawValue)")
+        return r.termination
+    }
+
     /// Checkmate's MILP on every stage, started from the incumbent, for at most `limit` seconds;
     /// returns how the solve ended. Its bound, optimality or infeasibility go into the search.
     mutating func solveMILP(limit: Double) throws -> TerminationReason {

@@ -8,7 +8,7 @@ struct Remat: ParsableCommand {
         commandName: "remat",
         abstract: "Memory-budgeted training schedules (tensor rematerialization) as MILPs.",
         discussion: """
-        Finds the cheapest order of (re)computations of a training graph whose memory never exceeds the budget: Checkmate's MILP (Jain et al., MLSys 2020) on CBC or GLPK (--solver), LP rounding, or LNS over windows of stages for large graphs. The schedule is printed beside the checkpoint-all, Chen √n and revolve baselines, and every schedule is first replayed by an independent simulator (inputs present, memory within the budget at every event).
+        Finds the cheapest order of (re)computations of a training graph whose memory never exceeds the budget: Checkmate's MILP (Jain et al., MLSys 2020) on CBC or GLPK (--solver), LP rounding, or LNS over windows of stages for large graphs. milp and lns first solve Moccasin's retention-interval restriction (Bartan et al., ICML 2023: at most one recomputation per stage and per node) as a smaller MILP when its size fits the time limit; on the random layered n100 graph and MobileNet it reaches CP-SAT's optima. The schedule is printed beside the checkpoint-all, Chen √n and revolve baselines, and every schedule is first replayed by an independent simulator (inputs present, memory within the budget at every event).
 
         Graphs: networkx node-link JSON (Checkmate graphs: id/cost_cpu/cost_ram, links source/target; random layered graphs: name/duration/out_cost, links "0"/"1", graph.order) or {"nodes": [{"id", "cost", "size"}], "edges": [[from, to]]}. See docs/remat.md.
 

@@ -429,6 +429,59 @@ struct OptimalityTests {
         #expect(try solve(g, high, .milp, solver: solver).replay?.totalCost == g.forwardCost)
     }
 
+    @Test("interval model: its optimum replays at its cost, never below the enumerated optimum, and equal to it when an optimal plan recomputes at most once per stage and per node",
+          arguments: [0, 1, 2, 3], mipSolvers)
+    func intervalModel(which: Int, solver: String) throws {
+        let g = [Self.chain, Self.skip, Self.diamond, Self.lateRead][which]
+        var equal = 0, solved = 0
+        for budget in g.memoryLowerBound.bytes...g.noRematPeak {
+            let optimum = enumeratedPlan(g, budget: budget)
+            var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named(solver)!)
+            let termination = try search.solveIntervalModel(limit: 20)
+            guard let optimum else {
+                #expect(termination == .infeasible && search.best == nil, "budget \(budget): no plan fits")
+                continue
+            }
+            let optimalCost = try Simulator.replay(optimum.schedule(graph: g), on: g, budget: budget).totalCost
+            let perStage = (0..<g.count).map { t in optimum.recomputations(t, graph: g).enumerated().filter { $0.element && $0.offset != t }.map(\.offset) }
+            let restricted = perStage.allSatisfy { $0.count <= 1 } && Set(perStage.joined()).count == perStage.joined().count
+            if termination == .infeasible {
+                #expect(!restricted, "budget \(budget): a plan within the restriction fits")
+                continue
+            }
+            #expect(termination == .optimal, "budget \(budget)")
+            let best = try #require(search.best, "budget \(budget)")
+            #expect(try Simulator.replay(best.plan.schedule(graph: g), on: g, budget: budget).totalCost == best.cost)
+            #expect(best.cost >= optimalCost, "budget \(budget)")
+            if restricted {
+                #expect(best.cost == optimalCost, "budget \(budget): the optimum is within the restriction")
+                // The enumerated plan as a MIP start: feasible, and read back as the same plan.
+                let intervals = try #require(IntervalModel.building(graph: g, budget: budget, deadline: .now + .seconds(10)))
+                let plan = optimum.withoutUselessKeeps(graph: g)
+                let start = try #require(intervals.start(for: plan), "budget \(budget)")
+                #expect(intervals.model.checkFeasibility(of: start).isFeasible, "budget \(budget)")
+                #expect(intervals.plan(from: start).withoutUselessKeeps(graph: g) == plan, "budget \(budget)")
+                equal += 1
+            }
+            solved += 1
+        }
+        #expect(solved >= 2 && equal >= 1)
+    }
+
+    /// Moccasin's model on CP-SAT (Benchmarks/peers/moccasin_cpsat.py, the same restriction)
+    /// proves 31,620 optimal, and so does the full MILP (docs/benchmarks.md): the restriction
+    /// holds the optimum here, and CBC must reach it and prove it within the restriction.
+    @Test("retention intervals on vgg_unet at 0.8: the optimum 31,620 (CP-SAT on Moccasin's model, CBC on Checkmate's)")
+    func intervalsReachTheOptimum() throws {
+        let g = try fixture("vgg_unet_train.json")
+        let budget = Budget.fraction(0.8).bytes(for: g)
+        var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: CbcSolver())
+        #expect(try search.solveIntervalModel(limit: 120) == .optimal)
+        let best = try #require(search.best)
+        #expect(best.cost == 31_620)
+        #expect(try Simulator.replay(best.plan.schedule(graph: g), on: g, budget: budget).totalCost == 31_620)
+    }
+
     @Test("search stages alone: starts fit, the LP bound is below the optimum, windows from the starts reach the enumerated optimum and prove it",
           arguments: [0, 1, 2, 3], mipSolvers)
     func stagesAlone(which: Int, solver: String) throws {
