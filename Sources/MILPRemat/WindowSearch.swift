@@ -14,12 +14,17 @@ extension RematSearch {
     }
 
     /// Improves the incumbent window by window until `deadline` (seconds on the search's clock),
-    /// alternating two neighbourhoods, and offers every spliced plan:
+    /// taking its neighbourhoods in turn, and offers every spliced plan:
     /// - a **stage window**: every decision of a random run of consecutive stages is re-solved;
     /// - a **node window**: over a run of stages as long, only the keeps and recomputations of a
     ///   few nodes are re-solved (`nodeWindow`) — this swaps which value is recomputed or moves a
     ///   recomputation within the run at a fraction of the stage window's size. (Longer runs took
     ///   CBC 60 s past a 20 s limit on n500: its memory rows grow with stages × nodes.)
+    /// - on graphs of at most `wholeSpanNodeWindowStages` stages, a node window over **every
+    ///   stage**, with a few of the recomputed nodes drawn (all of them made ResNet50's windows at
+    ///   0.8 time out) and as many others: a value kept from the forward pass to the backward one can be swapped for a
+    ///   recomputation hundreds of stages away (ResNet50 at 0.9: keeping node 27 from stage 28 to
+    ///   325 instead of recomputing it, and recomputing node 4 at stage 348, is 406,150 → 406,110).
     /// Each neighbourhood's size grows by a quarter when its sub-MIP is solved to optimality and
     /// shrinks when one times out. A stage window covering every stage solved to optimality is the
     /// whole MILP, which proves the incumbent optimal and ends the stage.
@@ -27,6 +32,8 @@ extension RematSearch {
         let n = graph.count
         var width = min(n, max(2, options.windowStages))
         var nodeCount = min(n, 10)
+        var wholeSpanNodeCount = min(n, 3)
+        let kinds: [Neighbourhood] = n <= Self.wholeSpanNodeWindowStages ? [.stages, .nodes, .nodesOverEveryStage] : [.stages, .nodes]
         var random = SplitMix64(seed: options.seed &+ 1)
         var round = 0
         // CBC can run past a sub-MIP's limit in its root (seconds on n500–n1000): no window starts
@@ -34,10 +41,13 @@ extension RematSearch {
         var overrun = 0.0
         while elapsed() + overrun < deadline, let incumbent = best?.plan {
             round += 1
-            let byNodes = round % 2 == 0 && width < n
-            let a = Int(random.next() % UInt64(n - width + 1))
-            let stages = a...(a + width - 1)
-            let nodes = byNodes ? nodeWindow(of: incumbent, stages: stages, count: nodeCount, random: &random) : nil
+            let kind = width < n ? kinds[round % kinds.count] : .stages
+            let byNodes = kind != .stages
+            let a = kind == .nodesOverEveryStage ? 0 : Int(random.next() % UInt64(n - width + 1))
+            let stages = a...(kind == .nodesOverEveryStage ? n - 1 : a + width - 1)
+            let nodes = kind == .stages ? nil
+                : kind == .nodes ? nodeWindow(of: incumbent, stages: stages, count: nodeCount, random: &random)
+                : nodeWindow(of: incumbent, stages: stages, count: wholeSpanNodeCount, drawingRecomputed: true, random: &random)
             guard let window = CheckmateModel.building(graph: graph, budget: budget, stages: stages, boundary: incumbent, nodes: nodes,
                                                        deadline: instant(deadline)) else { return }
             var m = window.model
@@ -48,8 +58,11 @@ extension RematSearch {
             log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(a)–\(stages.upperBound): \(r.termination.rawValue)")
             if let values = r.values { offer(window.plan(from: values), from: byNodes ? "lns (node window)" : "lns") }
             let solved = r.termination == .optimal
-            if byNodes {
-                nodeCount = solved ? min(n, nodeCount + max(1, nodeCount / 4)) : max(2, nodeCount * 3 / 4)
+            func resized(_ count: Int) -> Int { solved ? min(n, count + max(1, count / 4)) : max(2, count * 3 / 4) }
+            if kind == .nodes {
+                nodeCount = resized(nodeCount)
+            } else if kind == .nodesOverEveryStage {
+                wholeSpanNodeCount = resized(wholeSpanNodeCount)
             } else if solved {
                 if width == n {
                     if let objective = r.objective { windowProvedOptimal(window.cost(objective: objective)) }
@@ -62,20 +75,35 @@ extension RematSearch {
         }
     }
 
+    private enum Neighbourhood { case stages, nodes, nodesOverEveryStage }
+
+    /// The most stages a node window over every stage is tried on: its model keeps Checkmate's
+    /// memory columns for every stage (≈ n²/2; ResNet50's 353 stages: ≈ 70,000 columns, solved to
+    /// optimality in 2–18 s with 3–6 of the recomputed nodes and as many others).
+    static let wholeSpanNodeWindowStages = 400
+
     /// The nodes whose keeps and recomputations a node window over `stages` re-decides: every node
-    /// `plan` recomputes in these stages (a recomputation to move, drop or replace) and `count`
-    /// more, drawn with probability in proportion to size × stages of the span the value can be
-    /// kept in ÷ cost (the memory a recomputation can free, per unit of its cost).
-    func nodeWindow(of plan: StagePlan, stages: ClosedRange<Int>, count: Int, random: inout SplitMix64) -> Set<Int> {
-        var chosen = Set<Int>()
+    /// `plan` recomputes in these stages (a recomputation to move, drop or replace), or `count` of
+    /// them drawn uniformly when `drawingRecomputed`, and `count` others, drawn with probability in
+    /// proportion to size × stages of the span the value can be kept in ÷ cost (the memory a
+    /// recomputation can free, per unit of its cost).
+    func nodeWindow(of plan: StagePlan, stages: ClosedRange<Int>, count: Int, drawingRecomputed: Bool = false,
+                    random: inout SplitMix64) -> Set<Int> {
+        var recomputed: [Int] = []
         for t in stages {
             let r = plan.recomputations(t, graph: graph)
-            for k in 0..<t where r[k] { chosen.insert(k) }
+            for k in 0..<t where r[k] && !recomputed.contains(k) { recomputed.append(k) }
         }
+        let everyRecomputed = Set(recomputed)
+        if drawingRecomputed {
+            for i in 0..<min(count, recomputed.count) { recomputed.swapAt(i, i + Int(random.next() % UInt64(recomputed.count - i))) }
+            recomputed = Array(recomputed.prefix(count))
+        }
+        var chosen = Set(recomputed)
         let target = chosen.count + count
         let unit = Double(max(1, graph.forwardCost / Int64(graph.count)))
         var weights = (0..<graph.count).map { i -> Double in
-            guard i < stages.upperBound, !chosen.contains(i), let h = graph.keepHorizon[i] else { return 0 }
+            guard i < stages.upperBound, !everyRecomputed.contains(i), let h = graph.keepHorizon[i] else { return 0 }
             let live = min(h, stages.upperBound) - max(i + 1, stages.lowerBound + 1) + 1
             return live > 0 ? Double(max(graph.sizes[i], 1)) * Double(live) / (Double(graph.costs[i]) + unit / 10) : 0
         }
