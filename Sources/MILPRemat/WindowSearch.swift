@@ -22,9 +22,10 @@ extension RematSearch {
     ///   CBC 60 s past a 20 s limit on n500: its memory rows grow with stages × nodes.)
     /// - on graphs of at most `wholeSpanNodeWindowStages` stages, a node window over **every
     ///   stage**, with a few of the recomputed nodes drawn (all of them made ResNet50's windows at
-    ///   0.8 time out) and as many others: a value kept from the forward pass to the backward one can be swapped for a
-    ///   recomputation hundreds of stages away (ResNet50 at 0.9: keeping node 27 from stage 28 to
-    ///   325 instead of recomputing it, and recomputing node 4 at stage 348, is 406,150 → 406,110).
+    ///   0.8 time out) and as many others: a value kept from the forward pass to the backward one
+    ///   can be swapped for a recomputation hundreds of stages away (ResNet50 at 0.9: keeping node
+    ///   27 from stage 28 to 325 instead of recomputing it, and recomputing node 4 at stage 348, is
+    ///   406,150 → 406,110).
     /// Each neighbourhood's size grows by a quarter when its sub-MIP is solved to optimality and
     /// shrinks when one times out. A stage window covering every stage solved to optimality is the
     /// whole MILP, which proves the incumbent optimal and ends the stage.
@@ -43,11 +44,16 @@ extension RematSearch {
             round += 1
             let kind = width < n ? kinds[round % kinds.count] : .stages
             let byNodes = kind != .stages
-            let a = kind == .nodesOverEveryStage ? 0 : Int(random.next() % UInt64(n - width + 1))
-            let stages = a...(kind == .nodesOverEveryStage ? n - 1 : a + width - 1)
-            let nodes = kind == .stages ? nil
-                : kind == .nodes ? nodeWindow(of: incumbent, stages: stages, count: nodeCount, random: &random)
-                : nodeWindow(of: incumbent, stages: stages, count: wholeSpanNodeCount, drawingRecomputed: true, random: &random)
+            let stages: ClosedRange<Int>, nodes: Set<Int>?
+            switch kind {
+            case .stages, .nodes:
+                let a = Int(random.next() % UInt64(n - width + 1))
+                stages = a...(a + width - 1)
+                nodes = byNodes ? nodeWindow(of: incumbent, stages: stages, count: nodeCount, random: &random) : nil
+            case .nodesOverEveryStage:
+                stages = 0...(n - 1)
+                nodes = nodeWindow(of: incumbent, stages: stages, count: wholeSpanNodeCount, drawingRecomputed: true, random: &random)
+            }
             guard let window = CheckmateModel.building(graph: graph, budget: budget, stages: stages, boundary: incumbent, nodes: nodes,
                                                        deadline: instant(deadline)) else { return }
             var m = window.model
@@ -55,7 +61,7 @@ extension RematSearch {
             let limit = min(options.subSolveLimit, max(0.01, deadline - elapsed())), began = elapsed()
             let r = try solver.solve(m, options: windowSolve(limit: limit))
             overrun = max(overrun, elapsed() - began - limit)
-            log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(a)–\(stages.upperBound): \(r.termination.rawValue)")
+            log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(stages.lowerBound)–\(stages.upperBound): \(r.termination.rawValue)")
             if let values = r.values { offer(window.plan(from: values), from: byNodes ? "lns (node window)" : "lns") }
             let solved = r.termination == .optimal
             func resized(_ count: Int) -> Int { solved ? min(n, count + max(1, count / 4)) : max(2, count * 3 / 4) }
