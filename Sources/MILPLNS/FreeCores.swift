@@ -8,17 +8,23 @@ final class OtherProcessesLoad: @unchecked Sendable {
     private let lock = NSLock()
     private var total = 0.0
     private var samples = 0
-    private let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "milp.lns.load"))
 
     /// Samples every `interval` seconds until released; nil where /proc cannot be read.
+    ///
+    /// The sampler is a thread of its own that sleeps between samples. A dispatch timer woke its
+    /// handler through a second thread that was still in the run queue when /proc/stat was read
+    /// and gone from it when this process's threads were: every sample saw one busy core too many,
+    /// and on an idle 2-core machine the LNS ran one repair at a time.
     init?(interval: Double = 0.1) {
         guard Self.runnableOfOthers() != nil else { return nil }
-        timer.schedule(deadline: .now(), repeating: interval)
-        timer.setEventHandler { [weak self] in self?.sample() }
-        timer.resume()
+        Thread { [weak self] in
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                guard let load = self else { return }
+                load.sample()
+            }
+        }.start()
     }
-
-    deinit { timer.cancel() }
 
     private func sample() {
         guard let runnable = Self.runnableOfOthers() else { return }

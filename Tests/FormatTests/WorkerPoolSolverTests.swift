@@ -1,5 +1,6 @@
 import Foundation
 import MILPKit
+@testable import MILPLNS
 import Testing
 
 /// Solves in persistent worker processes (`milp worker`), as the LNS runs its repairs, and the
@@ -171,6 +172,17 @@ struct RepairCountTests {
         let r = try LNS(config: config, solver: workers, lpSolver: ClpSolver()).run(m)
         #expect(m.checkFeasibility(of: try #require(r.values)).isFeasible)
         return r
+    }
+
+    /// A dispatch timer's wake-up thread was counted as another process's busy thread in every
+    /// sample (1.0 here), so an idle 2-core machine ran one repair at a time.
+    @Test("a machine where nothing else runs reads as one where nothing else runs")
+    func samplerDoesNotCountItself() throws {
+        let load = try #require(OtherProcessesLoad(interval: 0.05))
+        _ = load.meanSinceLastRead()
+        Thread.sleep(forTimeInterval: 1)
+        let others = try #require(load.meanSinceLastRead())
+        #expect(others < 0.5, "\(others) runnable threads of other processes on average")
     }
 
     @Test("every core busy with other processes: one repair at a time; the busy processes gone: two again")
