@@ -9,12 +9,8 @@ final class OtherProcessesLoad: @unchecked Sendable {
     private var total = 0.0
     private var samples = 0
 
-    /// Samples every `interval` seconds until released; nil where /proc cannot be read.
-    ///
-    /// The sampler is a thread of its own that sleeps between samples. A dispatch timer woke its
-    /// handler through a second thread that was still in the run queue when /proc/stat was read
-    /// and gone from it when this process's threads were: every sample saw one busy core too many,
-    /// and on an idle 2-core machine the LNS ran one repair at a time.
+    /// Samples every `interval` seconds, on a thread of its own, until released; nil where /proc
+    /// cannot be read.
     init?(interval: Double = 0.1) {
         guard Self.runnableOfOthers() != nil else { return nil }
         Thread { [weak self] in
@@ -44,26 +40,33 @@ final class OtherProcessesLoad: @unchecked Sendable {
         return mean ?? Self.runnableOfOthers()
     }
 
-    /// Runnable threads on the machine (`procs_running`) less this process's and its descendants'
-    /// (workers, their children), which are this run's own load.
+    /// Runnable threads of the processes outside this one's tree (itself, its workers and their
+    /// children: this run's own load), counted task by task in /proc. Not the kernel's
+    /// `procs_running` less this tree's runnable threads: that count is an instant, while walking
+    /// a process of many threads takes long enough for more of them to become runnable, so the
+    /// difference came out low whenever this process was busy (the test suite's threads beside
+    /// two busy processes read as a free core), and high by one when the sampler was woken by a
+    /// dispatch timer (its wake-up thread runnable at the instant, asleep by the walk: an idle
+    /// 2-core machine read as one busy core, and the LNS ran one repair at a time).
     static func runnableOfOthers() -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-              let line = stat.split(separator: "\n").first(where: { $0.hasPrefix("procs_running ") }),
-              let running = Double(line.split(separator: " ")[1]) else { return nil }
-        // The process tree below this one, through each thread's children list (only this run's
-        // processes are read, however many the machine runs).
-        var ownRunnable = 0
+        let fileManager = FileManager.default
+        guard let entries = try? fileManager.contentsOfDirectory(atPath: "/proc") else { return nil }
+        func tasks(_ pid: Int32) -> [String] { (try? fileManager.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? [] }
+        // This run's tree, through each thread's children list.
         var pending = [getpid()]
-        var seen = Set<Int32>()
+        var own = Set<Int32>()
         while let pid = pending.popLast() {
-            guard seen.insert(pid).inserted else { continue }
-            for task in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? [] {
-                if statState("/proc/\(pid)/task/\(task)/stat") == "R" { ownRunnable += 1 }
+            guard own.insert(pid).inserted else { continue }
+            for task in tasks(pid) {
                 let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? ""
                 pending += children.split(separator: " ").compactMap { Int32($0) }
             }
         }
-        return max(0, running - Double(ownRunnable))
+        var runnable = 0
+        for pid in entries.compactMap({ Int32($0) }) where !own.contains(pid) {
+            runnable += tasks(pid).count { statState("/proc/\(pid)/task/\($0)/stat") == "R" }
+        }
+        return Double(runnable)
     }
 
     /// The state letter of a /proc stat file (after "pid (comm)").
