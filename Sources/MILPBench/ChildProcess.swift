@@ -1,5 +1,6 @@
 import Foundation
 import MILP
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,6 +42,19 @@ package func runChild(_ executable: String, _ arguments: [String], deadline: Dou
     posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
+    // Default signal handling in the child: a parent that ignores SIGINT to handle Ctrl-C itself
+    // (milp bench does) would otherwise pass SIG_IGN on, and the interrupt would never stop it.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t(), noMask = sigset_t()
+    sigemptyset(&defaults)
+    [SIGINT, SIGTERM, SIGPIPE].forEach { sigaddset(&defaults, $0) }
+    sigemptyset(&noMask)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setsigmask(&attributes, &noMask)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
@@ -53,30 +67,40 @@ package func runChild(_ executable: String, _ arguments: [String], deadline: Dou
     }
     environmentCopy += environment.map { strdup($0) } + [nil]
     defer { environmentCopy.forEach { free($0) } }
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environmentCopy)
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environmentCopy)
     guard spawned == 0 else { throw BenchError("cannot start \(executable): \(String(cString: strerror(spawned)))") }
 
-    var status: Int32 = 0
-    var usage = rusage()
+    // A thread of its own blocks in wait4; this one wakes only to pass on an interrupt and to
+    // enforce the deadline. Polling wait4 every few milliseconds kept this process in the run queue
+    // so often that a child LNS sampling the machine's load read it as another busy core.
+    let reaped = DispatchSemaphore(value: 0)
+    let ending = Mutex<(status: Int32, usage: rusage, at: ContinuousClock.Instant)?>(nil)
+    let child = pid
+    Thread {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(child, &status, 0, &usage) < 0 && errno == EINTR {}
+        ending.withLock { $0 = (status, usage, ContinuousClock.now) }
+        reaped.signal()
+    }.start()
     var killed = false, interrupted = false
     let limit = started + .seconds(deadline)
     while true {
-        let done = wait4(pid, &status, WNOHANG, &usage)
-        if done == pid { break }
-        if done < 0 && errno != EINTR { break }
+        let untilDeadline = max(0, (limit - ContinuousClock.now).seconds)
+        if reaped.wait(timeout: .now() + min(0.1, untilDeadline)) == .success { break }
         if !interrupted && interrupt?.isSet == true {
             kill(pid, SIGINT)
             interrupted = true
         }
-        if !killed && ContinuousClock.now >= limit {
+        if ContinuousClock.now >= limit {
             kill(pid, SIGKILL)
             killed = true
-            _ = wait4(pid, &status, 0, &usage)
+            reaped.wait()
             break
         }
-        usleep(2_000)
     }
-    let wall = (ContinuousClock.now - started).seconds
+    let (status, usage, ended) = ending.withLock { $0! }
+    let wall = (ended - started).seconds
     let exited = (status & 0x7f) == 0
     return ChildOutcome(
         exitCode: exited ? (status >> 8) & 0xff : nil,

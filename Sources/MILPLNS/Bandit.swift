@@ -62,8 +62,15 @@ public struct LNSBandit: Sendable {
         return weights.map { $0 / total }
     }
 
-    /// Picks the next arm.
-    public func choose(using rng: inout SplitMix64) -> Int {
+    /// Picks the next arm. `pending` lists arms already chosen but not yet updated (the other repairs
+    /// of a round): they count as tried. Softmax, ε-greedy and UCB1 play every arm once, in random
+    /// order, before they compare means — an untried arm's mean reads 0, below any reward, so a
+    /// single lucky first repair would otherwise decide the whole run.
+    public func choose(using rng: inout SplitMix64, pending: [Int] = []) -> Int {
+        if spec != .thompson {
+            let untried = tries.indices.filter { tries[$0] == 0 && !pending.contains($0) }
+            if !untried.isEmpty { return untried[rng.integer(in: 0...(untried.count - 1))] }
+        }
         switch spec {
         case .epsilonGreedy(let epsilon):
             if rng.unit() < epsilon { return rng.integer(in: 0...(armCount - 1)) }
@@ -79,6 +86,7 @@ public struct LNSBandit: Sendable {
         case .thompson:
             return argmax(tries.indices.map { rng.beta(alpha[$0], beta[$0]) })
         case .ucb1(let c):
+            // Only when every untried arm is pending: UCB1's bonus needs one try per arm.
             if let untried = tries.firstIndex(of: 0) { return untried }
             let total = Double(tries.reduce(0, +))
             let m = means

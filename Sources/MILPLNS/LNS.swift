@@ -389,7 +389,8 @@ public struct LNS: Sendable {
             let width = repairCount.current
             let count = min(width, config.maxIterations.map { $0 - result.iterations } ?? width)
             roundsAt[count, default: 0] += 1
-            let arms = (0..<count).map { _ in bandit.choose(using: &rng) }
+            var arms: [Int] = []
+            for _ in 0..<count { arms.append(bandit.choose(using: &rng, pending: arms)) }
             let searches = arms.map { arm in
                 RepairJob(spec: sizes.spec(specs[arm], arm: arm), current: currentValues, seed: rng.next(), timeLeft: remaining())
             }

@@ -294,8 +294,32 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
             order.append(arm)
             bandit.update(arm: arm, outcome: .rejected)
         }
-        #expect(order == [0, 1, 2, 3, 4])
+        #expect(order.sorted() == [0, 1, 2, 3, 4])
         #expect(bandit.tries == [1, 1, 1, 1, 1])
+    }
+
+    /// One lucky first repair used to decide a run: an untried arm's mean (0) sat below a rejected
+    /// arm's (1), so softmax kept replaying the first arms it drew (local branching, on auctions and
+    /// knapsacks, every iteration of a 60 s run).
+    @Test(arguments: [BanditSpec.softmax(temperature: 1.36), .epsilonGreedy(epsilon: 0.1), .ucb1(exploration: 1)])
+    func everyArmIsPlayedOnceBeforeMeansCount(spec: BanditSpec) {
+        var bandit = LNSBandit(arms: 9, spec: spec)
+        var rng = SplitMix64(seed: 1)
+        bandit.update(arm: 5, outcome: .newBest)
+        var seen: Set<Int> = [5]
+        // Rounds of two repairs: the second pick of a round avoids the first.
+        for _ in 0..<4 {
+            let first = bandit.choose(using: &rng)
+            let second = bandit.choose(using: &rng, pending: [first])
+            #expect(first != second)
+            #expect(!seen.contains(first) && !seen.contains(second))
+            seen.formUnion([first, second])
+            bandit.update(arm: first, outcome: .rejected)
+            bandit.update(arm: second, outcome: .rejected)
+        }
+        #expect(bandit.tries.allSatisfy { $0 == 1 })
+        // Then the means decide: the arm with the new best is softmax's favourite.
+        if case .softmax = spec { #expect(bandit.softmaxProbabilities.firstIndex(of: bandit.softmaxProbabilities.max()!) == 5) }
     }
 
     @Test func greedyWithZeroEpsilonPicksTheBestMean() {
