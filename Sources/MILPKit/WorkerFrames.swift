@@ -43,11 +43,15 @@ package enum WorkerFrames {
         w.optional(options.preprocessing.map { $0 ? 1 : 0 })
         w.optional(options.presolve.map { $0 ? 1 : 0 })
         w.bool(options.useStart)
+        // Whether the worker sends progress frames, and how often.
+        w.bool(options.progress != nil || options.onIncumbent != nil)
+        w.double(options.progressInterval)
         return w.bytes
     }
 
-    /// The model and options of a request (the options without an interrupt flag).
-    package static func readRequest(_ bytes: [UInt8]) throws -> (model: Model, options: SolveOptions) {
+    /// The model and options of a request (the options without an interrupt flag or callbacks), and
+    /// whether the parent wants progress frames.
+    package static func readRequest(_ bytes: [UInt8]) throws -> (model: Model, options: SolveOptions, wantsProgress: Bool) {
         var r = FrameReader(bytes)
         var data = SparseModelData()
         let columnCount = try r.count(), rowCount = try r.count()
@@ -77,6 +81,8 @@ package enum WorkerFrames {
         options.preprocessing = try r.optional().map { $0 != 0 }
         options.presolve = try r.optional().map { $0 != 0 }
         options.useStart = try r.bool()
+        let wantsProgress = try r.bool()
+        options.progressInterval = try r.double()
         try r.end()
 
         let sized = [data.lowerBounds.count, data.upperBounds.count, data.kinds.count, data.objective.count]
@@ -97,7 +103,7 @@ package enum WorkerFrames {
             for (column, value) in zip(startColumns, startValues) { start[Int(column)] = value }
             model.setStart(values: start)
         }
-        return (model, options)
+        return (model, options, wantsProgress)
     }
 
     /// A reply: `result`'s status, point, bound and trace, the bound and trace without the
@@ -121,6 +127,7 @@ package enum WorkerFrames {
 
     private static func reply(_ output: SolverOutput) -> [UInt8] {
         var w = FrameWriter()
+        w.bool(false)
         w.string(output.termination.rawValue)
         w.string(output.limit?.rawValue ?? "")
         w.double(output.bestBound)
@@ -135,9 +142,38 @@ package enum WorkerFrames {
         return w.bytes
     }
 
-    /// The output a reply describes.
-    package static func readReply(_ bytes: [UInt8]) throws -> SolverOutput {
+    /// A snapshot of the search, sent while it runs; `improved` when the incumbent is new
+    /// (`SolveOptions.onIncumbent`), else a periodic report (`SolveOptions.progress`).
+    package static func progress(_ state: SolveProgress, improved: Bool) -> [UInt8] {
+        var w = FrameWriter()
+        w.bool(true)
+        w.bool(improved)
+        w.double(state.seconds)
+        w.optional(state.incumbent)
+        w.double(state.bestBound)
+        w.int(state.nodes)
+        w.optional(state.iterations.map(Double.init))
+        return w.bytes
+    }
+
+    /// A frame from a worker: a progress snapshot during the solve, or the reply that ends it.
+    package enum Message {
+        case progress(SolveProgress, improved: Bool)
+        case reply(SolverOutput)
+    }
+
+    /// The message a frame from a worker carries.
+    package static func readMessage(_ bytes: [UInt8]) throws -> Message {
         var r = FrameReader(bytes)
+        guard try r.bool() else { return .reply(try readReply(&r)) }
+        let improved = try r.bool()
+        var state = SolveProgress(seconds: try r.double(), incumbent: try r.optional(), bestBound: try r.double(), nodes: try r.int())
+        state.iterations = try r.optional().map { Int($0) }
+        try r.end()
+        return .progress(state, improved: improved)
+    }
+
+    private static func readReply(_ r: inout FrameReader) throws -> SolverOutput {
         guard let termination = TerminationReason(rawValue: try r.string()) else { throw FrameError("unknown status") }
         let limitName = try r.string()
         var output = SolverOutput(termination: termination, limit: SolveLimit(rawValue: limitName), bestBound: try r.double())

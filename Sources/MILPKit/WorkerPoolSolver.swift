@@ -13,7 +13,8 @@ import Glibc
 ///
 /// Workers are started on demand (one per solve in flight) and end when the last copy of the
 /// solver is released. An interrupt is a message to the worker, which stops its solve and
-/// replies with the incumbent; a worker that crashes or runs past the deadline is replaced.
+/// replies with the incumbent; a worker that crashes or runs past the deadline is replaced. The
+/// worker's `progress` and `onIncumbent` reports reach the caller's callbacks as they happen.
 public struct WorkerPoolSolver: Solver {
     /// The solver the workers run ("cbc", "glpk" or "clp").
     public let solverName: String
@@ -63,20 +64,26 @@ public struct WorkerPoolSolver: Solver {
         let deadline = ContinuousClock.now + .seconds((options.timeLimit ?? 86_400) * 1.1 + 5)
         var stopSent = false
         var descriptor = pollfd(fd: worker.socket, events: Int16(POLLIN), revents: 0)
-        while poll(&descriptor, 1, 10) == 0 || (descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR)) == 0 {
-            if !stopSent && options.interrupt?.isSet == true {
-                stopSent = sendFrame([], on: worker.socket)
+        while true {
+            while poll(&descriptor, 1, 10) == 0 || (descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR)) == 0 {
+                if !stopSent && options.interrupt?.isSet == true {
+                    stopSent = sendFrame([], on: worker.socket)
+                }
+                if ContinuousClock.now >= deadline {
+                    pool.retire(worker, kill: true)
+                    return failed("the \(solverName) worker process ran past its deadline and was killed", termination: .limitReached, limit: .time)
+                }
             }
-            if ContinuousClock.now >= deadline {
-                pool.retire(worker, kill: true)
-                return failed("the \(solverName) worker process ran past its deadline and was killed", termination: .limitReached, limit: .time)
+            switch try? receiveFrame(on: worker.socket).map(WorkerFrames.readMessage) {
+            case .progress(let state, let improved):
+                (improved ? options.onIncumbent : options.progress)?(state)
+            case .reply(let output):
+                pool.checkIn(worker)
+                return output
+            case nil:
+                return failed("the \(solverName) worker process \(pool.retire(worker))")
             }
         }
-        if let reply = try? receiveFrame(on: worker.socket), let output = try? WorkerFrames.readReply(reply) {
-            pool.checkIn(worker)
-            return output
-        }
-        return failed("the \(solverName) worker process \(pool.retire(worker))")
     }
 }
 

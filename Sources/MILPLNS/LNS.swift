@@ -111,6 +111,9 @@ public struct LNSResult: Codable, Sendable {
     public var initialObjective: Double?
     /// Where that initial solution came from; nil without one (or when the model was solved directly).
     public var initialHeuristic: StartHeuristic?
+    /// Seconds the initial solve of the full model ran (nil when none ran: a feasible start was
+    /// given, or the model was solved directly).
+    public var initialSolveSeconds: Double?
     /// The objective of the full-model solve beside the LNS (`LNSConfig.fullSolveWorker`), when it found a solution.
     public var fullSolveObjective: Double?
     /// Termination of the direct solve (statuses solvedDirectly / initialOptimal), else nil.
@@ -139,6 +142,7 @@ public struct LNSResult: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case status, values, objective, initialObjective = "initial_objective", initialHeuristic = "initial_heuristic"
+        case initialSolveSeconds = "initial_solve_seconds"
         case directTermination = "direct_termination"
         case fullSolveObjective = "full_solve_objective"
         case timeLimitReached = "time_limit_reached", interrupted, iterations, seconds, operators
@@ -250,6 +254,12 @@ public struct LNS: Sendable {
             _ = worker?.wait()
         }
 
+        // The repairs at once (and the initial solve's threads): the slots not taken by the worker,
+        // as far as other processes leave cores free.
+        let reserved = worker == nil ? 0 : 1
+        var repairCount = RepairCount(maximum: solver.allowsConcurrentSolves ? config.parallelRepairs - reserved : 1,
+                                      reserved: reserved, load: otherLoad)
+
         // Root LP, once: the operators and the fix-and-propagate start use it.
         var lp: [Double]?
         func solveRootLP() {
@@ -292,8 +302,22 @@ public struct LNS: Sendable {
             initialModel.clearStart()
             if let best { initialModel.setStart(values: best.values) }
             let initialStart = elapsed()
-            let initial = try solver.solve(initialModel, options: SolveOptions(
-                timeLimit: min(config.initialFraction * config.timeLimit, remaining()), useStart: best != nil, interrupt: interrupt))
+            let watch = InitialSolveWatch(
+                stop: InterruptFlag(following: interrupt), minimum: config.initialFraction * config.timeLimit, maximumGap: config.initialGap)
+            // Every slot the repairs will use: nothing else runs yet.
+            repairCount.update()
+            var initialOptions = SolveOptions(
+                timeLimit: min(max(config.initialFraction, config.initialMaxFraction) * config.timeLimit, remaining()),
+                threads: repairCount.current, useStart: best != nil, interrupt: watch.stop)
+            initialOptions.progress = { watch.observe($0) }
+            let initial = try solver.solve(initialModel, options: initialOptions)
+            watch.finish()
+            result.initialSolveSeconds = elapsed() - initialStart
+            if repairCount.current > 1 { result.notes.append("the initial solve on \(repairCount.current) threads") }
+            if let gap = watch.continuedWithGap {
+                let percent = { (x: Double) in String(format: "%.2g %%", 100 * x) }
+                result.notes.append("the initial solve went on past \(String(format: "%.1f", watch.minimum)) s, within \(percent(config.initialGap)) of its bound (\(percent(gap))); it ran \(String(format: "%.1f", result.initialSolveSeconds!)) s")
+            }
             if let values = initial.values, feasible(values),
                best.map({ s * base.objectiveValue(of: values) <= s * base.objectiveValue(of: $0.values) + 1e-9 * max(1, abs(base.objectiveValue(of: $0.values))) }) ?? true {
                 best = (.solver, values)
@@ -373,9 +397,6 @@ public struct LNS: Sendable {
 
         // Each round chooses `width` operators, builds and repairs their neighborhoods at once (when
         // the solver allows concurrent solves), then judges the candidates in the order chosen.
-        let reserved = worker == nil ? 0 : 1
-        var repairCount = RepairCount(maximum: solver.allowsConcurrentSolves ? config.parallelRepairs - reserved : 1,
-                                      reserved: reserved, load: otherLoad)
         var roundsAt = [Int: Int]()
         if worker != nil { result.notes.append("the full model solved beside the LNS on one slot") }
         while true {
@@ -620,6 +641,45 @@ private func bestOverTime(_ trace: [[Double]], sense: Double) -> [[Double]] {
 }
 
 /// A solve on a thread of its own; `wait()` returns its result (at once after the first time).
+/// Stops the initial solve once it has run `minimum` seconds, unless its relative gap is at most
+/// `maximumGap` then; while it goes on, at the first report with a larger gap.
+private final class InitialSolveWatch: Sendable {
+    let stop: InterruptFlag
+    let minimum: Double
+    let maximumGap: Double
+    /// The gap of the last report, and the gap at which the solve went past `minimum` (nil if it did not).
+    private let state = Mutex<(lastGap: Double?, continuedWith: Double?, finished: Bool)>((nil, nil, false))
+
+    init(stop: InterruptFlag, minimum: Double, maximumGap: Double) {
+        self.stop = stop
+        self.minimum = minimum
+        self.maximumGap = maximumGap
+        // Progress may not come at `minimum` (a long root node): then the last report decides.
+        DispatchQueue.global().asyncAfter(deadline: .now() + minimum) { [self] in decide(at: nil) }
+    }
+
+    /// A progress report of the solve.
+    func observe(_ progress: SolveProgress) {
+        state.withLock { $0.lastGap = progress.gap }
+        if progress.seconds >= minimum { decide(at: progress.gap) }
+    }
+
+    func finish() { state.withLock { $0.finished = true } }
+
+    var continuedWithGap: Double? { state.withLock { $0.continuedWith } }
+
+    private func decide(at reported: Double?) {
+        let goOn = state.withLock { state -> Bool in
+            guard !state.finished else { return true }
+            let gap = reported ?? state.lastGap
+            guard let gap, gap <= maximumGap else { return false }
+            if state.continuedWith == nil { state.continuedWith = gap }
+            return true
+        }
+        if !goOn { stop.set() }
+    }
+}
+
 private final class BackgroundSolve: Sendable {
     let startedAt: Double
     private let result = Mutex<SolveResult?>(nil)

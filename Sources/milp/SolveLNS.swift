@@ -60,6 +60,7 @@ extension Solve {
             object["lns"] = [
                 "status": result.status.rawValue, "iterations": result.iterations,
                 "initial_objective": jsonNumber(result.initialObjective), "initial_heuristic": result.initialHeuristic?.rawValue ?? NSNull(),
+                "initial_solve_seconds": jsonNumber(result.initialSolveSeconds),
                 "operators": operators,
                 "dropped_operators": result.droppedOperators, "notes": result.notes,
                 "incumbent_trace": finitePoints(result.incumbentTrace),

@@ -20,7 +20,12 @@ struct Worker: ParsableCommand {
             if frame.isEmpty { continue }
             let reply: [UInt8]
             do {
-                let (model, options) = try WorkerFrames.readRequest(frame)
+                var (model, options, wantsProgress) = try WorkerFrames.readRequest(frame)
+                if wantsProgress {
+                    // Sent from the solve's callbacks, which end before the reply is sent.
+                    options.progress = { _ = sendFrame(WorkerFrames.progress($0, improved: false), on: Self.socket) }
+                    options.onIncumbent = { _ = sendFrame(WorkerFrames.progress($0, improved: true), on: Self.socket) }
+                }
                 reply = Self.solve(model, options: options, with: inner)
             } catch {
                 reply = WorkerFrames.failure("\(error)")

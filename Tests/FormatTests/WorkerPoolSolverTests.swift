@@ -1,6 +1,7 @@
 import Foundation
 import MILPKit
 @testable import MILPLNS
+import Synchronization
 import Testing
 
 /// Solves in persistent worker processes (`milp worker`), as the LNS runs its repairs, and the
@@ -70,6 +71,24 @@ struct WorkerPoolSolverTests {
         #expect(workers.workerProcessIDs == pids)
     }
 
+    @Test("the worker's progress reports and new incumbents reach the caller during the solve")
+    func progressCrossesTheSocket() throws {
+        let markshare = try ModelFile.read(instancePath("miplib3", "markshare1"))   // not solved in minutes
+        let workers = try #require(WorkerPoolSolver("cbc", executable: milpExecutable))
+        let reports = Mutex<[SolveProgress]>([]), incumbents = Mutex<[SolveProgress]>([])
+        var options = SolveOptions(timeLimit: 3, progress: { p in reports.withLock { $0.append(p) } })
+        options.progressInterval = 0.2
+        options.onIncumbent = { p in incumbents.withLock { $0.append(p) } }
+        let r = try workers.solve(markshare, options: options)
+        let seen = reports.withLock { $0 }, found = incumbents.withLock { $0 }
+        #expect(seen.count >= 5, "\(seen.count) progress reports in 3 s at one per 0.2 s")
+        #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.seconds < $1.seconds && $0.nodes <= $1.nodes })
+        #expect(seen.last.map { $0.nodes > 0 && $0.bestBound.isFinite } == true)
+        // A minimization: each new incumbent better than the last, the last one the answer's.
+        #expect(!found.isEmpty && zip(found, found.dropFirst()).allSatisfy { $0.incumbent! > $1.incumbent! })
+        #expect(agrees(found.last?.incumbent, r.objective), "last reported \(String(describing: found.last?.incumbent)), answer \(r.summary)")
+    }
+
     @Test("a worker killed mid-solve is an error result naming the signal, and the next solve gets a new worker")
     func aKilledWorkerIsReplaced() throws {
         let markshare = try ModelFile.read(instancePath("miplib3", "markshare1"))
@@ -108,7 +127,7 @@ struct WorkerPoolSolverTests {
         m.add(x[0] + 2 * x[1] - x[2] <= 3)
         m.maximize(sum(x))
         let frame = WorkerFrames.request(try StandardForm(m, nativeSOS: true), options: SolveOptions(timeLimit: 5))
-        let (decoded, options) = try WorkerFrames.readRequest(frame)
+        let (decoded, options, _) = try WorkerFrames.readRequest(frame)
         #expect(decoded.variableCount == 3 && decoded.constraintCount == 1 && decoded.nonzeroCount == 3)
         #expect(options.timeLimit == 5 && options.seed == nil)
         for cut in [0, 7, frame.count / 2, frame.count - 1] {
@@ -210,8 +229,39 @@ struct RepairCountTests {
         // The load is measured from the run's start, so even the first round knows it.
         #expect(!loaded.trace.isEmpty && loaded.trace.allSatisfy { $0.concurrentRepairs == 1 }, "\(loaded.trace.map(\.concurrentRepairs))")
         #expect(loaded.notes.contains { $0.contains("following the free cores") }, "\(loaded.notes)")
+        #expect(!loaded.notes.contains { $0.contains("the initial solve on") }, "\(loaded.notes)")
 
         let idle = try Self.runLNS()
         #expect(idle.trace.filter { $0.seconds > 2 }.contains { $0.concurrentRepairs == 2 }, "\(idle.trace.map(\.concurrentRepairs))")
+        // Nothing else runs during the initial solve: it takes both slots.
+        #expect(idle.notes.contains("the initial solve on 2 threads"), "\(idle.notes)")
+    }
+}
+
+/// The LNS's initial solve in a worker process, which reports its gap over the socket.
+@Suite("LNS initial solve in worker processes", .serialized)
+struct InitialSolveTests {
+    /// A 250-item, 10-knapsack instance: CBC gets within 1 % of its bound in a second and does not
+    /// close the gap in a minute.
+    @Test("the initial solve goes on past its share while within initial_gap of its bound, and not otherwise",
+          arguments: [(0.02, true), (0.0001, false)])
+    func initialSolveGoesOnWhileTheGapIsSmall(gap: Double, goesOn: Bool) throws {
+        let m = Generators.multiKnapsack(items: 250, knapsacks: 10, tightness: 0.5, seed: 31)
+        var config = LNSConfig()
+        config.timeLimit = 30
+        config.initialFraction = 0.1
+        config.initialMaxFraction = 0.2
+        config.initialGap = gap
+        config.maxIterations = 0
+        let workers = try #require(WorkerPoolSolver("cbc", executable: milpExecutable))
+        let r = try LNS(config: config, solver: workers, lpSolver: ClpSolver()).run(m)
+        #expect(m.checkFeasibility(of: try #require(r.values)).isFeasible)
+        #expect(r.notes.contains { $0.hasPrefix("the initial solve went on past 3.0 s") } == goesOn, "\(r.notes)")
+        let seconds = try #require(r.initialSolveSeconds)
+        if goesOn {
+            #expect(seconds >= 5.5 && seconds < 7, "\(seconds) s; the initial solve may run 6 s")
+        } else {
+            #expect(seconds < 4, "\(seconds) s; the initial solve's share is 3 s")
+        }
     }
 }
