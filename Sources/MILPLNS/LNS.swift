@@ -640,7 +640,6 @@ private func bestOverTime(_ trace: [[Double]], sense: Double) -> [[Double]] {
     return best
 }
 
-/// A solve on a thread of its own; `wait()` returns its result (at once after the first time).
 /// Stops the initial solve once it has run `minimum` seconds, unless its relative gap is at most
 /// `maximumGap` then; while it goes on, at the first report with a larger gap.
 private final class InitialSolveWatch: Sendable {
@@ -680,6 +679,7 @@ private final class InitialSolveWatch: Sendable {
     }
 }
 
+/// A solve on a thread of its own; `wait()` returns its result (at once after the first time).
 private final class BackgroundSolve: Sendable {
     let startedAt: Double
     private let result = Mutex<SolveResult?>(nil)
