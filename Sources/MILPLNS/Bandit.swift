@@ -62,8 +62,8 @@ public struct LNSBandit: Sendable {
         return weights.map { $0 / total }
     }
 
-    /// Picks the next arm. `pending` lists arms already chosen but not yet updated (the other repairs
-    /// of a round): they count as tried. Softmax, ε-greedy and UCB1 play every arm once, in random
+    /// Picks the next arm. `pending` lists arms already chosen but not yet updated (the repairs still
+    /// running): they count as tried. Softmax, ε-greedy and UCB1 play every arm once, in random
     /// order, before they compare means — an untried arm's mean reads 0, below any reward, so a
     /// single lucky first repair would otherwise decide the whole run.
     public func choose(using rng: inout SplitMix64, pending: [Int] = []) -> Int {

@@ -77,20 +77,20 @@ final class OtherProcessesLoad: @unchecked Sendable {
 }
 
 /// How many repairs to run at once: as many as the cores other processes leave free (rounded),
-/// at least one and at most `maximum`. Re-read before each round of repairs.
+/// at least one and at most `maximum`. Re-read before repairs start.
 struct RepairCount {
     let maximum: Int
     /// Cores this run keeps busy besides the repairs (a full-model solve beside the LNS).
     let reserved: Int
     private let cores = ProcessInfo.processInfo.activeProcessorCount
     private let load: OtherProcessesLoad?
-    /// The count for the coming round.
+    /// The repairs to run at once from now on.
     private(set) var current: Int
     /// The least free-core estimate seen, for the run's notes.
     private(set) var leastFree: Double?
 
     /// Adapting to `load` when it is given and more than one repair may run; otherwise always
-    /// `maximum`. `load` samples from the run's start, so that the first round has a reading to go by.
+    /// `maximum`. `load` samples from the run's start, so that the first repairs have a reading to go by.
     init(maximum: Int, reserved: Int, load: OtherProcessesLoad?) {
         self.maximum = maximum
         self.reserved = reserved

@@ -4,7 +4,9 @@ import Synchronization
 
 /// One iteration of an LNS run.
 public struct LNSIteration: Codable, Sendable, Equatable {
-    /// Seconds since the start of the run when the iteration ended.
+    /// Seconds since the start of the run when the iteration's repair started.
+    public var started: Double
+    /// Seconds since the start of the run when the iteration ended (its repair judged).
     public var seconds: Double
     /// The operator, e.g. "mutation_0.25" or "local_branching_0.1 (k=3)".
     public var operatorName: String
@@ -18,11 +20,11 @@ public struct LNSIteration: Codable, Sendable, Equatable {
     public var objective: Double?
     /// Best objective after the iteration.
     public var best: Double
-    /// Repairs run at once in the iteration's round (see `LNSConfig.adaptiveRepairCount`).
+    /// Repairs the run allowed at once when this iteration's repair started (see `LNSConfig.adaptiveRepairCount`).
     public var concurrentRepairs: Int
 
     enum CodingKeys: String, CodingKey {
-        case seconds, operatorName = "operator", arm, neighborhoodSize = "neighborhood_size", outcome, objective, best
+        case started, seconds, operatorName = "operator", arm, neighborhoodSize = "neighborhood_size", outcome, objective, best
         case concurrentRepairs = "concurrent_repairs"
     }
 }
@@ -395,85 +397,107 @@ public struct LNS: Sendable {
         let emptyLimit = 50
         var emptyInARow = 0
 
-        // Each round chooses `width` operators, builds and repairs their neighborhoods at once (when
-        // the solver allows concurrent solves), then judges the candidates in the order chosen.
-        var roundsAt = [Int: Int]()
+        // A repair starts whenever a slot is free (up to `repairCount.current` at once, when the solver
+        // allows concurrent solves) from the current solution of that moment, and is judged when it
+        // ends: a long repair does not hold the others back.
         if worker != nil { result.notes.append("the full model solved beside the LNS on one slot") }
+        let repairs = RepairsInFlight<RepairJob.Outcome>(inline: repairCount.maximum == 1)
+        var inFlight: [Int: RepairJob] = [:]
+        var launched = 0
+        var stopLaunching = false
+        // Seconds of the loop with k repairs running, for the notes.
+        var secondsWith = [Int: Double]()
+        var lastEvent = elapsed()
+        func tally() {
+            let now = elapsed()
+            secondsWith[inFlight.count, default: 0] += now - lastEvent
+            lastEvent = now
+        }
+        let rootLP = lp
         while true {
-            if stopped() { break }
-            if let maxIterations = config.maxIterations, result.iterations >= maxIterations { break }
-            if remaining() < 0.01 {
-                result.timeLimitReached = true
-                break
-            }
-            repairCount.update()
-            let width = repairCount.current
-            let count = min(width, config.maxIterations.map { $0 - result.iterations } ?? width)
-            roundsAt[count, default: 0] += 1
-            var arms: [Int] = []
-            for _ in 0..<count { arms.append(bandit.choose(using: &rng, pending: arms)) }
-            let searches = arms.map { arm in
-                RepairJob(spec: sizes.spec(specs[arm], arm: arm), current: currentValues, seed: rng.next(), timeLeft: remaining())
-            }
-            let rootLP = lp
-            let outcomes = runConcurrently(searches.count) { i in
-                searches[i].run(lns: self, base: base, columns: columns, lp: rootLP, interrupt: interrupt, feasible: feasible)
-            }
-            for (i, arm) in arms.enumerated() {
-                let (candidate, size, name, report) = outcomes[i]
-                emptyInARow = size == 0 ? emptyInARow + 1 : 0
-                var outcome = LNSOutcome.rejected
-                var candidateObjective: Double?
-                if let candidate {
-                    let f = base.objectiveValue(of: candidate)
-                    candidateObjective = f
-                    if s * f < s * bestObjective - improvementTolerance(bestObjective) {
-                        outcome = .newBest
-                    } else if s * f < s * currentObjective - improvementTolerance(currentObjective) {
-                        outcome = .better
-                    } else if columns.sameIntegerPoint(candidate, currentValues) {
-                        // The repair gave back its start on the integers: no move, so rejected — rewarding
-                        // it would keep the bandit on an operator that cannot leave the current point.
-                    } else if acceptance.accepts(candidate: s * f, current: s * currentObjective, best: s * bestObjective,
-                                                 fraction: elapsed() / config.timeLimit, rng: &rng) {
-                        outcome = .accepted
-                    }
-                    if outcome != .rejected {
-                        currentValues = candidate
-                        currentObjective = f
-                    }
-                    if outcome == .newBest {
-                        bestValues = candidate
-                        bestObjective = f
-                        result.incumbentTrace.append([elapsed(), f])
-                    }
+            if !stopLaunching {
+                if stopped() || config.maxIterations.map({ launched >= $0 }) ?? false {
+                    stopLaunching = true
+                } else if remaining() < 0.01 {
+                    result.timeLimitReached = true
+                    stopLaunching = true
                 }
-                bandit.update(arm: arm, outcome: outcome)
-                sizes.update(arm: arm, spec: specs[arm], repair: report, improved: outcome == .newBest || outcome == .better)
-                var stats = result.operators[arm]
-                stats.tries += 1
-                stats.rewardSum += config.rewards[outcome.rewardIndex]
-                switch outcome {
-                case .newBest: stats.newBests += 1
-                case .better: stats.betters += 1
-                case .accepted: stats.accepts += 1
-                case .rejected: stats.rejects += 1
-                }
-                result.operators[arm] = stats
-                result.iterations += 1
-                result.trace.append(LNSIteration(seconds: elapsed(), operatorName: name, arm: arm, neighborhoodSize: size,
-                                                 outcome: outcome, objective: candidateObjective, best: bestObjective,
-                                                 concurrentRepairs: count))
             }
-            if emptyInARow >= emptyLimit {
+            if !stopLaunching {
+                repairCount.update()
+                while inFlight.count < repairCount.current, config.maxIterations.map({ launched < $0 }) ?? true {
+                    let arm = bandit.choose(using: &rng, pending: inFlight.values.map(\.arm))
+                    let job = RepairJob(arm: arm, spec: sizes.spec(specs[arm], arm: arm), current: currentValues,
+                                        seed: rng.next(), started: elapsed(), timeLeft: remaining(), slots: repairCount.current)
+                    tally()
+                    inFlight[launched] = job
+                    repairs.start(launched) {
+                        job.run(lns: self, base: base, columns: columns, lp: rootLP, interrupt: interrupt, feasible: feasible)
+                    }
+                    launched += 1
+                }
+            }
+            if inFlight.isEmpty { break }
+            let (id, ended) = repairs.next()
+            tally()
+            let job = inFlight.removeValue(forKey: id)!
+            let arm = job.arm
+            let (candidate, size, name, report) = (ended.candidate, ended.size, ended.name, ended.report)
+            emptyInARow = size == 0 ? emptyInARow + 1 : 0
+            var outcome = LNSOutcome.rejected
+            var candidateObjective: Double?
+            if let candidate {
+                let f = base.objectiveValue(of: candidate)
+                candidateObjective = f
+                if s * f < s * bestObjective - improvementTolerance(bestObjective) {
+                    outcome = .newBest
+                } else if s * f < s * currentObjective - improvementTolerance(currentObjective) {
+                    outcome = .better
+                } else if columns.sameIntegerPoint(candidate, job.current) || columns.sameIntegerPoint(candidate, currentValues) {
+                    // The repair gave back its start (or the current point) on the integers: no move, so
+                    // rejected — rewarding it would keep the bandit on an operator that cannot leave it.
+                } else if acceptance.accepts(candidate: s * f, current: s * currentObjective, best: s * bestObjective,
+                                             fraction: elapsed() / config.timeLimit, rng: &rng) {
+                    outcome = .accepted
+                }
+                if outcome != .rejected {
+                    currentValues = candidate
+                    currentObjective = f
+                }
+                if outcome == .newBest {
+                    bestValues = candidate
+                    bestObjective = f
+                    result.incumbentTrace.append([elapsed(), f])
+                }
+            }
+            bandit.update(arm: arm, outcome: outcome)
+            sizes.update(arm: arm, spec: specs[arm], repair: report, improved: outcome == .newBest || outcome == .better)
+            var stats = result.operators[arm]
+            stats.tries += 1
+            stats.rewardSum += config.rewards[outcome.rewardIndex]
+            switch outcome {
+            case .newBest: stats.newBests += 1
+            case .better: stats.betters += 1
+            case .accepted: stats.accepts += 1
+            case .rejected: stats.rejects += 1
+            }
+            result.operators[arm] = stats
+            result.iterations += 1
+            result.trace.append(LNSIteration(started: job.started, seconds: elapsed(), operatorName: name, arm: arm, neighborhoodSize: size,
+                                             outcome: outcome, objective: candidateObjective, best: bestObjective,
+                                             concurrentRepairs: job.slots))
+            if emptyInARow >= emptyLimit && !stopLaunching {
                 result.notes.append("stopped: no operator found a neighborhood in \(emptyLimit) iterations in a row")
-                break
+                stopLaunching = true
             }
         }
 
         if repairCount.maximum > 1 {
-            let counts = roundsAt.sorted { $0.key > $1.key }.map { "\($0.value) rounds of \($0.key)" }.joined(separator: ", ")
-            result.notes.append("repairs at a time: \(counts)" + (repairCount.leastFree.map {
+            let loop = secondsWith.values.reduce(0, +)
+            let shares = secondsWith.map { (count: $0.key, percent: 100 * $0.value / max(loop, 1e-9)) }
+                .filter { $0.count > 0 && $0.percent >= 0.5 }.sorted { $0.count > $1.count }
+                .map { "\($0.count) for \(String(format: "%.0f", $0.percent)) %" }.joined(separator: ", ")
+            result.notes.append("repairs at a time: \(shares) of the loop" + (repairCount.leastFree.map {
                 " (following the free cores; fewest free: \(String(format: "%.1f", $0)))" } ?? ""))
         }
 
@@ -593,19 +617,25 @@ public struct LNS: Sendable {
 }
 
 /// One iteration's search: destroy around `current` with `spec`, repair. Runs on any thread: it
-/// reads shared values only and draws from its own generator (seeded by the run's), so a seeded run
-/// makes the same choices whether its repairs run one at a time or at once.
+/// reads shared values only and draws from its own generator (seeded by the run's).
 private struct RepairJob: Sendable {
+    typealias Outcome = (candidate: [Double]?, size: Int, name: String, report: RepairReport)
+    /// The bandit's arm that chose `spec`.
+    let arm: Int
     let spec: OperatorSpec
     let current: [Double]
     let seed: UInt64
-    /// Seconds left in the run when the round started.
+    /// Seconds since the start of the run when the repair started.
+    let started: Double
+    /// Seconds left in the run when the repair started.
     let timeLeft: Double
+    /// Repairs the run allowed at once when this one started.
+    let slots: Int
 
     /// The repaired point (nil when there was no neighborhood or no solution), the number of free
     /// integer variables, and the neighborhood's name.
     func run(lns: LNS, base: Model, columns: LNSColumns, lp: [Double]?, interrupt: InterruptFlag?,
-             feasible: ([Double]) -> Bool) -> (candidate: [Double]?, size: Int, name: String, report: RepairReport) {
+             feasible: ([Double]) -> Bool) -> Outcome {
         var rng = SplitMix64(seed: seed)
         let clock = ContinuousClock.now
         func left() -> Double { timeLeft - (ContinuousClock.now - clock).seconds }
@@ -701,13 +731,27 @@ private final class BackgroundSolve: Sendable {
     }
 }
 
-/// `body(0..<count)` on up to `count` threads at once; the results in index order.
-private func runConcurrently<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-    if count == 1 { return [body(0)] }
-    let results = Mutex<[T?]>(Array(repeating: nil, count: count))
-    DispatchQueue.concurrentPerform(iterations: count) { i in
-        let value = body(i)
-        results.withLock { $0[i] = value }
+/// Repairs running on threads of their own (or on the caller's, one at a time, when `inline`);
+/// `next()` hands their outcomes back in the order they end.
+private final class RepairsInFlight<T: Sendable>: Sendable {
+    private let inline: Bool
+    private let ended = Mutex<[(id: Int, value: T)]>([])
+    private let endedCount = DispatchSemaphore(value: 0)
+
+    init(inline: Bool) { self.inline = inline }
+
+    func start(_ id: Int, _ body: @escaping @Sendable () -> T) {
+        let finish: @Sendable () -> Void = { [self] in
+            let value = body()
+            ended.withLock { $0.append((id, value)) }
+            endedCount.signal()
+        }
+        if inline { finish() } else { Thread(block: finish).start() }
     }
-    return results.withLock { $0.map { $0! } }
+
+    /// The next repair to end (blocks until one does).
+    func next() -> (id: Int, value: T) {
+        endedCount.wait()
+        return ended.withLock { $0.removeFirst() }
+    }
 }
