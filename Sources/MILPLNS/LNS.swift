@@ -442,7 +442,7 @@ public struct LNS: Sendable {
             tally()
             let job = inFlight.removeValue(forKey: id)!
             let arm = job.arm
-            let (candidate, size, name, report) = (ended.candidate, ended.size, ended.name, ended.report)
+            let (candidate, size, name, report) = ended
             emptyInARow = size == 0 ? emptyInARow + 1 : 0
             var outcome = LNSOutcome.rejected
             var candidateObjective: Double?
