@@ -7,6 +7,10 @@
 #                                          DB.peers.jsonl). Rerunning resumes: finished runs are kept.
 #   BUSY=1 Benchmarks/lns.sh fresh ...     one core kept busy by another process (`yes`, started here
 #                                          and stopped by pid) while plain CBC and the LNS run
+#   SOLVERS="cbc:threads=1" PEERS=scip ... only these of `milp bench`'s solvers (default: plain CBC
+#                                          and the LNS) and of the peers (default: scip balans; empty
+#                                          for none), e.g. to run the one-core parts of a long run
+#                                          beside another benchmark pinned to the other core
 #
 # Instances (25): 15 generated with `milp generate`, three per family at sizes beyond the
 # learn2branch defaults, and the ten MIPLIB 2017 instances of Benchmarks/instances/lns-fresh.
@@ -40,14 +44,14 @@ if [ -n "${BUSY:-}" ]; then
 fi
 trap '[ -n "$busy" ] && kill "$busy" 2> /dev/null; rm -rf "$work"' EXIT
 echo "== $(date -u +%Y-%m-%dT%H:%MZ), limit $limit s, $(ls "$set" | wc -l) instances, load $(cut -d' ' -f1-3 /proc/loadavg)${busy:+, one core busy (pid $busy)} =="
-for solver in cbc:threads=1 lns; do
+for solver in ${SOLVERS-cbc:threads=1 lns}; do
     # Exit 1 flags a wrong answer; the report below shows it.
     "$milp" bench "$set" --solvers "$solver" --time-limit "$limit" --jobs 1 --optimal-values "$known" --db "$db" || true
 done
 touch "$peers"
 if [ -z "$busy" ]; then
     python3 -c "import balans, pyscipopt" 2> /dev/null || pip install -q balans
-    for tool in scip balans; do
+    for tool in ${PEERS-scip balans}; do
         for f in "$set"/*.mps.gz; do
             name=$(basename "$f" .mps.gz)
             grep -q "\"instance\": \"$name\", \"tool\": \"$tool\"" "$peers" && continue

@@ -50,10 +50,22 @@ private:
         const int count = model_->getSolutionCount();
         if (count == solutions_ || model_->bestSolution() == nullptr) return;
         solutions_ = count;
-        // Minimization form: CBC's preprocessed copy of a maximization minimizes the negated
-        // objective, so the sense-adjusted value would flip sign between the copies.
-        stop_->on_incumbent(stop_->context, model_->getMinimizationObjValue());
+        stop_->on_incumbent(stop_->context, incumbentValue());
         reportProgress();
+    }
+
+    // The incumbent's objective in minimization form (CBC's preprocessed copy of a maximization
+    // minimizes the negated objective, so a sense-adjusted value would flip sign between the
+    // copies), computed from the solution: CBC stores a MIP start's value in the model's own sense
+    // (CbcSolver's computeCompleteSolution), so getMinimizationObjValue() has the wrong sign for a
+    // maximization until the search finds the start again.
+    double incumbentValue() const {
+        const OsiSolverInterface *solver = model_->solver();
+        const double *x = model_->bestSolution(), *c = solver->getObjCoefficients();
+        double offset = 0.0, value = 0.0;
+        solver->getDblParam(OsiObjOffset, offset);
+        for (int j = 0; j < solver->getNumCols(); ++j) value += c[j] * x[j];
+        return solver->getObjSense() * (value - offset);
     }
 
     void reportProgress() {
@@ -61,7 +73,7 @@ private:
             || model_->solver() == nullptr) return;
         const bool incumbent = model_->bestSolution() != nullptr;
         // getBestPossibleObjValue() is in the solver's sense: times that sense, minimization form.
-        stop_->on_progress(stop_->context, incumbent ? 1 : 0, incumbent ? model_->getMinimizationObjValue() : 0.0,
+        stop_->on_progress(stop_->context, incumbent ? 1 : 0, incumbent ? incumbentValue() : 0.0,
                            model_->getBestPossibleObjValue() * model_->solver()->getObjSense(),
                            model_->getNodeCount() + model_->getExtraNodeCount());
     }

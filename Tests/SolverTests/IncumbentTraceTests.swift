@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MILPKit
 import Testing
 
@@ -22,6 +23,25 @@ import Testing
         let r = try CbcSolver().solve(m, options: SolveOptions(timeLimit: 30))
         #expect(r.hasSolution)
         try check(r, sense: .maximize)
+    }
+
+    /// CBC keeps a MIP start's value in the model's own sense, where the rest of its search keeps
+    /// the minimization form: the first report of a maximization's start came out negated.
+    @Test func maximizationFromAStartKeepsItsSign() throws {
+        var m = Generators.independentSet(nodes: 200, affinity: 4, seed: 7)
+        let first = try CbcSolver().solve(m, options: SolveOptions(timeLimit: 10, solutionLimit: 1))
+        let start = try #require(first.objective)
+        #expect(start > 0)
+        m.setStart(values: try #require(first.values))
+        let reported = Mutex<[Double]>([])
+        var options = SolveOptions(timeLimit: 10)
+        options.progress = { p in if let f = p.incumbent { reported.withLock { $0.append(f) } } }
+        options.onIncumbent = { p in if let f = p.incumbent { reported.withLock { $0.append(f) } } }
+        let r = try CbcSolver().solve(m, options: options)
+        try check(r, sense: .maximize)
+        let trace = try #require(r.incumbentTrace)
+        #expect(trace.allSatisfy { $0[1] >= start - 1e-6 }, "\(trace) from a start of \(start)")
+        #expect(reported.withLock { $0.allSatisfy { $0 >= start - 1e-6 } }, "\(reported.withLock { $0 }) from a start of \(start)")
     }
 
     @Test func objectiveConstantIsIncluded() throws {
