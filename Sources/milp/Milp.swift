@@ -27,6 +27,7 @@ struct Milp: ParsableCommand {
     /// As ArgumentParser's entry point, but usage errors exit with `ExitStatus.badInput` (2), as
     /// documented, instead of 64.
     static func main() {
+        InterruptSignals.takeOver()
         // A child of another milp process (e.g. an LNS repair) dies with it.
         if ProcessInfo.processInfo.environment["MILP_DIE_WITH_PARENT"] == "1" { milpkit_die_with_parent() }
         do {

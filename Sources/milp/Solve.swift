@@ -273,28 +273,3 @@ func jsonNumber(_ x: Double?) -> Any {
     guard let x, x.isFinite else { return NSNull() }
     return x
 }
-
-/// Routes SIGINT and SIGTERM to an interrupt flag while a solve runs; a second signal ends the
-/// process at once.
-final class InterruptSignals {
-    private var sources: [DispatchSourceSignal] = []
-
-    init(flag: InterruptFlag) {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if flag.isSet { _exit(130) }
-                flag.set()
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func restore() {
-        for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-    }
-}
