@@ -9,6 +9,11 @@ import Synchronization
 /// The whole matrix goes over in one `Cbc_loadProblem` call. Each `solve` creates and frees its own
 /// `Cbc_Model`. CBC is not thread-safe: concurrent calls in one process are serialized
 /// (`coinOrSolveLock`, shared with CLP).
+///
+/// CBC 2.10 installs its own SIGINT handler for the length of each solve (and restores the previous
+/// one after): a program that stops solves on Ctrl-C should block SIGINT in its threads and take it
+/// with `sigwait`, then set the solve's `SolveOptions.interrupt`, as `milp` does — a handler of its
+/// own would not run during the solve, and CBC's drops a signal that comes before its search starts.
 public struct CbcSolver: Solver {
     /// Creates the CBC adapter; it holds no state, so one instance serves any number of solves.
     public init() {}
