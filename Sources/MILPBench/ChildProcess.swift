@@ -23,27 +23,20 @@ package struct ChildOutcome: Sendable {
     public var standardError: String
 }
 
-/// Runs `executable` with `arguments` (no standard input; output captured through files, so a
-/// chatty child can never block), killing it with SIGKILL once `deadline` seconds have passed.
-/// `environment` entries (`KEY=value`) are added to this process's environment; when `interrupt`
-/// is set, the child gets one SIGINT (and still the SIGKILL at the deadline).
-package func runChild(_ executable: String, _ arguments: [String], deadline: Double, scratch: String,
-                     environment: [String] = [], interrupt: InterruptFlag? = nil) throws -> ChildOutcome {
-    let stem = (scratch as NSString).appendingPathComponent(UUID().uuidString)
-    let outPath = stem + ".out", errPath = stem + ".err"
-    defer {
-        unlink(outPath)
-        unlink(errPath)
-    }
+/// Starts `executable` with `arguments`: standard input from /dev/null, standard output and error
+/// to the files at those paths (created or truncated), `environment` entries (`KEY=value`) added
+/// to this process's environment. No signal is blocked in the child and SIGINT, SIGTERM and SIGPIPE
+/// have their default actions: `milp` blocks SIGINT and SIGTERM in every thread and a parent may
+/// ignore them, and a child inherits both, so an interrupt would never reach it.
+package func spawnWithDefaultSignals(_ executable: String, _ arguments: [String], standardOutput: String, standardError: String,
+                                     environment: [String] = []) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
-    // Default signal handling in the child: a parent that ignores SIGINT to handle Ctrl-C itself
-    // (milp bench does) would otherwise pass SIG_IGN on, and the interrupt would never stop it.
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -57,8 +50,6 @@ package func runChild(_ executable: String, _ arguments: [String], deadline: Dou
 
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let started = ContinuousClock.now
     var environmentCopy: [UnsafeMutablePointer<CChar>?] = []
     var entry = environ
     while let variable = entry.pointee {
@@ -67,8 +58,26 @@ package func runChild(_ executable: String, _ arguments: [String], deadline: Dou
     }
     environmentCopy += environment.map { strdup($0) } + [nil]
     defer { environmentCopy.forEach { free($0) } }
+    var pid: pid_t = 0
     let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environmentCopy)
     guard spawned == 0 else { throw BenchError("cannot start \(executable): \(String(cString: strerror(spawned)))") }
+    return pid
+}
+
+/// Runs `executable` with `arguments` (no standard input; output captured through files, so a
+/// chatty child can never block), killing it with SIGKILL once `deadline` seconds have passed.
+/// `environment` entries (`KEY=value`) are added to this process's environment; when `interrupt`
+/// is set, the child gets one SIGINT (and still the SIGKILL at the deadline).
+package func runChild(_ executable: String, _ arguments: [String], deadline: Double, scratch: String,
+                     environment: [String] = [], interrupt: InterruptFlag? = nil) throws -> ChildOutcome {
+    let stem = (scratch as NSString).appendingPathComponent(UUID().uuidString)
+    let outPath = stem + ".out", errPath = stem + ".err"
+    defer {
+        unlink(outPath)
+        unlink(errPath)
+    }
+    let started = ContinuousClock.now
+    let pid = try spawnWithDefaultSignals(executable, arguments, standardOutput: outPath, standardError: errPath, environment: environment)
 
     // A thread of its own blocks in wait4; this one wakes only to pass on an interrupt and to
     // enforce the deadline. Polling wait4 every few milliseconds kept this process in the run queue

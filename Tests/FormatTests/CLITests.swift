@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MILPBench
 import MILPKit
 import Synchronization
 
@@ -135,7 +136,7 @@ struct CLITests {
         // Started as from a shell: nothing blocked (a test thread blocks signals, and a child would
         // inherit that), so the blocking seen below is milp's own.
         let output = model + ".json"
-        let pid = try #require(spawnWithDefaultSignals(milpExecutable, ["solve", model, "--time-limit", "30", "--json"], output: output))
+        let pid = try spawnWithDefaultSignals(milpExecutable, ["solve", model, "--time-limit", "30", "--json"], standardOutput: output, standardError: "/dev/null")
         Thread.sleep(forTimeInterval: readSeconds + 1)  // in CBC's solve (its root LP takes ~13 s)
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")
         #expect(tasks.count >= 3, "the main thread, the signal thread and CBC's: \(tasks)")
@@ -175,7 +176,7 @@ struct CLITests {
             for trial in 0..<80 {
                 let delay = Double(3 * trial + stream) * 0.0005
                 let arguments = ["solve", instancePath("miplib3", "markshare1"), "--time-limit", "8"]
-                guard let pid = spawnWithDefaultSignals(milpExecutable, arguments) else {
+                guard let pid = try? spawnWithDefaultSignals(milpExecutable, arguments, standardOutput: "/dev/null", standardError: "/dev/null") else {
                     failures.withLock { $0.append("cannot start \(milpExecutable)") }
                     return
                 }
@@ -195,33 +196,6 @@ struct CLITests {
         }
         let found = failures.withLock { $0 }
         #expect(found.isEmpty, "\(found)")
-    }
-
-    /// Starts `executable` with standard output to `output` (other streams to /dev/null), no signal blocked and SIGINT/SIGTERM at their
-    /// default actions (a test thread of a libdispatch pool blocks every signal, and children inherit
-    /// its mask); nil when it cannot be started.
-    func spawnWithDefaultSignals(_ executable: String, _ arguments: [String], output: String = "/dev/null") -> pid_t? {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t(), none = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGINT)
-        sigaddset(&defaults, SIGTERM)
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        return posix_spawn(&pid, executable, &actions, &attributes, argv, environ) == 0 ? pid : nil
     }
 
     /// Runs `milp` on a pseudo-terminal (util-linux `script`): what a user at a terminal sees,
