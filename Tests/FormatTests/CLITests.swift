@@ -159,7 +159,7 @@ struct CLITests {
         let signalled = Date()
         var status: Int32 = 0
         while waitpid(pid, &status, WNOHANG) == 0 { usleep(10_000) }
-        #expect(Date().timeIntervalSince(signalled) < 4)
+        #expect(Date().timeIntervalSince(signalled) < 10, "a lost signal runs on to the 30 s limit")
         #expect(status == 11 << 8, "wait status \(status): exit 11, stopped without a solution")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         #expect(json["limit"] as? String == "interrupted", "\(json)")
@@ -175,7 +175,7 @@ struct CLITests {
         DispatchQueue.concurrentPerform(iterations: 3) { stream in
             for trial in 0..<80 {
                 let delay = Double(3 * trial + stream) * 0.0005
-                let arguments = ["solve", instancePath("miplib3", "markshare1"), "--time-limit", "8"]
+                let arguments = ["solve", instancePath("miplib3", "markshare1"), "--time-limit", "30"]
                 guard let pid = try? spawnWithDefaultSignals(milpExecutable, arguments, standardOutput: "/dev/null", standardError: "/dev/null") else {
                     failures.withLock { $0.append("cannot start \(milpExecutable)") }
                     return
@@ -189,7 +189,8 @@ struct CLITests {
                 let (exited, code, signal) = ((status & 0x7f) == 0, (status >> 8) & 0xff, status & 0x7f)
                 // Exit 10/11: interrupted with/without a solution; killed by SIGINT: before the handler.
                 let expected = exited ? [10, 11].contains(code) : signal == SIGINT
-                if seconds > 2 || !expected {
+                // A lost signal runs on to the limit; a busy CI machine has taken 3 s to stop.
+                if seconds > 10 || !expected {
                     failures.withLock { $0.append(String(format: "signalled at %.4f s: ended %.2f s later, %@ %d", delay, seconds, exited ? "exit" : "signal", exited ? code : signal)) }
                 }
             }
