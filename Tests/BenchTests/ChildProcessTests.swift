@@ -39,6 +39,7 @@ import Glibc
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { interrupt.set() }
         let outcome = try runChild("/bin/sleep", ["30"], deadline: 10, scratch: scratch, interrupt: interrupt)
         #expect(!outcome.killedAtDeadline && outcome.signal == SIGINT)
-        #expect(outcome.wallSeconds < 1.0)
+        // Set at 0.3 s, passed on within 0.1 s; a loaded CI machine has taken 1.004 s (the sleep runs 30 s).
+        #expect(outcome.wallSeconds < 2.0)
     }
 }
