@@ -155,22 +155,29 @@ struct CLITests {
             #expect(blocked & interrupts == interrupts, "thread \(task): \(line)")
         }
         #expect(waiting == 1, "one thread waits for the signals")
-        kill(pid, SIGINT)
-        let signalled = Date()
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 { usleep(10_000) }
-        #expect(Date().timeIntervalSince(signalled) < 10, "a lost signal runs on to the 30 s limit")
+        let (status, seconds) = Self.interruptAndWait(pid)
+        #expect(seconds < 10, "a lost signal runs on to the 30 s limit")
         #expect(status == 11 << 8, "wait status \(status): exit 11, stopped without a solution")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
         #expect(json["limit"] as? String == "interrupted", "\(json)")
     }
 
-    @Test("a SIGINT at any moment of start-up ends the run at once (killed before the handler is in place, interrupted after)")
+    /// Sends `pid` a SIGINT and waits for it: its wait status, and the seconds from the signal to its end.
+    static func interruptAndWait(_ pid: pid_t) -> (status: Int32, seconds: Double) {
+        kill(pid, SIGINT)
+        let signalled = Date()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status, Date().timeIntervalSince(signalled))
+    }
+
+    @Test("a SIGINT at any moment of start-up ends the run at once (killed before milp takes the signal over, interrupted after)")
     func interruptDuringStartUp() throws {
         // Three streams of runs at once (they load the machine as a busy CI run does), each run
-        // signalled 0–120 ms after its start, 0.5 ms apart. A libdispatch signal source registers asynchronously:
-        // a signal that came in before it listened was dropped (SIG_IGN), and the run went on to
-        // its limit. Children start as a shell or an LNS starts them: no signal blocked, default actions.
+        // signalled 0–120 ms after its start, 0.5 ms apart. A libdispatch signal source, which milp
+        // used before, registers asynchronously: a signal that came before it listened was dropped
+        // (SIG_IGN), and the run went on to its limit. Children start as a shell or an LNS starts
+        // them: no signal blocked, default actions.
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 3) { stream in
             for trial in 0..<80 {
@@ -181,13 +188,9 @@ struct CLITests {
                     return
                 }
                 Thread.sleep(forTimeInterval: delay)
-                kill(pid, SIGINT)
-                let signalled = Date()
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                let seconds = Date().timeIntervalSince(signalled)
+                let (status, seconds) = Self.interruptAndWait(pid)
                 let (exited, code, signal) = ((status & 0x7f) == 0, (status >> 8) & 0xff, status & 0x7f)
-                // Exit 10/11: interrupted with/without a solution; killed by SIGINT: before the handler.
+                // Exit 10/11: interrupted with/without a solution; killed by SIGINT: before `main` blocked it.
                 let expected = exited ? [10, 11].contains(code) : signal == SIGINT
                 // A lost signal runs on to the limit; a busy CI machine has taken 3 s to stop.
                 if seconds > 10 || !expected {
