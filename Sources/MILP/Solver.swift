@@ -102,7 +102,8 @@ public struct SolveOptions: Sendable {
     public var relativeGap: Double?
     /// Stop when |objective − bound| ≤ this.
     public var absoluteGap: Double?
-    /// Number of threads the search may use (CBC; GLPK ignores it).
+    /// Number of threads the search may use (CBC; GLPK ignores it). 1, like nil, is CBC's serial
+    /// search; more is its threaded search.
     public var threads: Int?
     /// Stop after this many branch-and-bound nodes.
     public var nodeLimit: Int?
@@ -288,7 +289,10 @@ extension Solver {
                 + "; use cbc or glpk, or relax integrality with model.relaxIntegrality()")
         }
         let form = try StandardForm(model, nativeSOS: capabilities.contains(.nativeSOS))
-        var output = solve(form, options: options)
+        // The time limit covers the whole call: checking and converting the model count against it.
+        var solveOptions = options
+        solveOptions.timeLimit = options.timeLimit.map { max(0, $0 - (ContinuousClock.now - clock).seconds) }
+        var output = solve(form, options: solveOptions)
         let check = !reportsConfirmedOutputs && options.confirmsClaims
         if check {
             output = confirmClaim(output, form: form, model: model, options: options, started: clock)

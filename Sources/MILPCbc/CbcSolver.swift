@@ -81,7 +81,8 @@ public struct CbcSolver: Solver {
         let model = Cbc_newModel()!
         defer { Cbc_deleteModel(model) }
         load(form, into: model)
-        apply(options, form: form, to: model)
+        let preprocessing = Self.preprocesses(form, options)
+        apply(options, form: form, preprocessing: preprocessing, to: model)
         if options.interrupt?.isSet == true {
             return SolverOutput(termination: .limitReached, limit: .interrupted, bestBound: -form.sense.sign * .infinity)
         }
@@ -95,18 +96,29 @@ public struct CbcSolver: Solver {
         }, on_progress: check.progress == nil ? nil : { context, hasIncumbent, incumbent, bound, nodes in
             Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue()
                 .report(incumbent: hasIncumbent != 0 ? incumbent : nil, bound: bound, nodes: Int(nodes))
-        }, on_iteration: nil, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0, search_ended: 0)
+        }, on_iteration: nil, seconds_left: { context in
+            Unmanaged<StopCheck>.fromOpaque(context!).takeUnretainedValue().secondsLeft()
+        }, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0, search_ended: 0,
+           incumbent: nil, incumbent_columns: Int32(form.columnCount), incumbent_kept: 0)
+        // Without preprocessing the search has the model's columns: the handler keeps its incumbent,
+        // and CBC's re-solves after a stopped search (4.7 s past a window's limit on n500) are cut short.
+        var kept = [Double](repeating: 0, count: preprocessing || !form.isMIP ? 0 : form.columnCount)
         let status = withExtendedLifetime(check) {
-            withUnsafeMutablePointer(to: &stop) { stop -> Int32 in
-                milpkit_cbc_attach_stop(model, stop)
-                return Cbc_solve(model)
+            kept.withUnsafeMutableBufferPointer { kept in
+                withUnsafeMutablePointer(to: &stop) { stop -> Int32 in
+                    stop.pointee.incumbent = kept.isEmpty ? nil : kept.baseAddress
+                    milpkit_cbc_attach_stop(model, stop)
+                    return Cbc_solve(model)
+                }
             }
         }
         var output = read(model, form: form, status: status)
         output.incumbentTrace = check.incumbents.map { [$0[0], form.sense.sign * $0[1]] }
-        if stop.fired != 0 {
-            // Stopped by us: whatever CBC concluded from an interrupted LP proves nothing.
-            let incumbent = form.isMIP ? Cbc_bestSolution(model).map { Array(UnsafeBufferPointer(start: $0, count: form.columnCount)) } : nil
+        // Stopped by us, through the handler or through CBC's own limit kept at our deadline:
+        // whatever CBC concluded from an interrupted LP proves nothing.
+        if stop.fired != 0 || (Cbc_isSecondsLimitReached(model) != 0 && check.secondsLeft() == 0) {
+            let incumbent = stop.incumbent_kept != 0 ? kept
+                : form.isMIP ? Cbc_bestSolution(model).map { Array(UnsafeBufferPointer(start: $0, count: form.columnCount)) } : nil
             var stopped = SolverOutput(termination: .limitReached, limit: check.interrupted ? .interrupted : .time,
                                        values: incumbent, bestBound: output.bestBound)
             stopped.nodes = output.nodes
@@ -136,25 +148,32 @@ public struct CbcSolver: Solver {
         }
     }
 
-    private func apply(_ options: SolveOptions, form: StandardForm, to model: UnsafeMutableRawPointer?) {
+    /// Whether CBC's MIP preprocessing runs (off on request, and with SOS sets).
+    private static func preprocesses(_ form: StandardForm, _ options: SolveOptions) -> Bool {
+        form.sos.isEmpty && options.preprocessing != false && options.presolve != false
+    }
+
+    private func apply(_ options: SolveOptions, form: StandardForm, preprocessing: Bool, to model: UnsafeMutableRawPointer?) {
         Cbc_setLogLevel(model, Int32(clamping: options.logLevel))
         // Wall-clock time, not CPU time (CBC's default), for its own limit checks.
         Cbc_setParameter(model, "timeMode", "elapsed")
-        // CBC 2.10's own limit ends the search early: CbcMain1 takes the preprocessing time off the
-        // limit without restarting the search's clock, so it counts twice (mis_2: "time limit" at
-        // 44 s of 60; fixed upstream in coin-or/Cbc#774). The stop check keeps the limit; CBC's is a
-        // backstop at twice it, still there for its heuristics' and cut loops' own budgeting.
-        if let t = options.timeLimit { Cbc_setMaximumSeconds(model, 2 * max(t, 0)) }
+        // With preprocessing, CBC 2.10's own limit ends the search early: CbcMain1 takes the
+        // preprocessing time off the limit without restarting the search's clock, so it counts
+        // twice (mis_2: "time limit" at 44 s of 60; fixed upstream in coin-or/Cbc#774). Then it is
+        // a backstop at twice the limit until the stop check sets it right at the first search event.
+        if let t = options.timeLimit { Cbc_setMaximumSeconds(model, (preprocessing ? 2 : 1) * max(t, 0)) }
         if let g = options.relativeGap { Cbc_setAllowableFractionGap(model, g) }
         if let g = options.absoluteGap { Cbc_setAllowableGap(model, g) }
         if let n = options.nodeLimit { Cbc_setMaximumNodes(model, Int32(clamping: n)) }
         if let n = options.solutionLimit { Cbc_setMaximumSolutions(model, Int32(clamping: n)) }
-        if let n = options.threads { Cbc_setParameter(model, "threads", "\(n)") }
+        // CBC's "threads 1" is its threaded search with one thread, which clones the model first
+        // (1 s per window sub-MIP of n500): one thread is CBC's serial search, its default.
+        if let n = options.threads, n > 1 { Cbc_setParameter(model, "threads", "\(n)") }
         if let s = options.seed {
             Cbc_setParameter(model, "randomCbcSeed", "\(s)")
             Cbc_setParameter(model, "randomSeed", "\(s)")
         }
-        if !form.sos.isEmpty || options.preprocessing == false || options.presolve == false {
+        if !preprocessing {
             // (With SOS sets, CglPreProcess asserts and aborts the process on some models.)
             Cbc_setParameter(model, "preprocess", "off")
         }
@@ -222,9 +241,12 @@ public struct CbcSolver: Solver {
 /// the search's progress.
 ///
 /// The search is asked to stop first; LPs are cut short only `simplexGrace` later, so that a
-/// search that stops in time can still re-solve its last LPs. Once the main search has ended, no
-/// LP is cut short (the shim's `search_ended`): the LP that maps the incumbent back to the
-/// unpresolved model must finish, or the incumbent is lost (50v-10 lost it at a 150 s limit).
+/// search that stops in time can still re-solve its last LPs (and CBC can take a MIP start: the
+/// start's LP before the search). Once the main search has ended, no
+/// LP is cut short (the shim's `search_ended`) when CBC preprocessed the model: the LP that maps
+/// the incumbent back to the unpresolved model must finish, or the incumbent is lost (50v-10 lost
+/// it at a 150 s limit). Without preprocessing the shim keeps the incumbent itself, and they are.
+/// CBC's own time limit is kept at the deadline (`secondsLeft`) for the parts that poll no event.
 private final class StopCheck: Sendable {
     let simplexGrace: Duration
     let interrupt: InterruptFlag?
@@ -261,6 +283,13 @@ private final class StopCheck: Sendable {
     func record(_ objective: Double) {
         let point = [(ContinuousClock.now - started).seconds, objective]
         trace.withLock { if $0.last?[1] != objective { $0.append(point) } }
+    }
+
+    /// Seconds until the search should end: 0 once a stop was requested, infinity without a deadline.
+    func secondsLeft() -> Double {
+        if interrupted || requested.withLock({ $0 != nil }) { return 0 }
+        guard let deadline else { return .infinity }
+        return max(0, (deadline - ContinuousClock.now).seconds)
     }
 
     func shouldStop(simplex: Bool) -> Bool {

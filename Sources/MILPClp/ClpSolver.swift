@@ -76,7 +76,8 @@ public struct ClpSolver: Solver {
             Unmanaged<LPStopCheck>.fromOpaque(context!).takeUnretainedValue().shouldStop ? 1 : 0
         }, on_incumbent: nil, on_progress: nil, on_iteration: check.progress == nil ? nil : { context, iterations in
             Unmanaged<LPStopCheck>.fromOpaque(context!).takeUnretainedValue().progress?.update(iterations: Int(iterations))
-        }, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0, search_ended: 0)
+        }, seconds_left: nil, context: Unmanaged.passUnretained(check).toOpaque(), fired: 0, search_ended: 0,
+           incumbent: nil, incumbent_columns: 0, incumbent_kept: 0)
         withExtendedLifetime(check) {
             withUnsafeMutablePointer(to: &stop) { stop in
                 milpkit_clp_attach_stop(model, stop)

@@ -37,8 +37,9 @@ extension RematSearch {
         let kinds: [Neighbourhood] = n <= Self.wholeSpanNodeWindowStages ? [.stages, .nodes, .nodesOverEveryStage] : [.stages, .nodes]
         var random = SplitMix64(seed: options.seed &+ 1)
         var round = 0
-        // CBC can run past a sub-MIP's limit in its root (seconds on n500–n1000): no window starts
-        // when the longest overrun seen so far would carry it past the deadline.
+        // CBC runs past a sub-MIP's limit by its set-up and tear-down, which poll no stop (copies of
+        // the model, the start's LP: up to 3 s on n1000's windows): each window's limit leaves room
+        // for the longest overrun seen so far, and none starts when that room is all that is left.
         var overrun = 0.0
         while elapsed() + overrun < deadline, let incumbent = best?.plan {
             round += 1
@@ -58,10 +59,11 @@ extension RematSearch {
                                                        deadline: instant(deadline)) else { return }
             var m = window.model
             m.setStart(values: window.start(for: incumbent))
-            let limit = min(options.subSolveLimit, max(0.01, deadline - elapsed())), began = elapsed()
+            let limit = min(options.subSolveLimit, max(0.01, deadline - overrun - elapsed())), began = elapsed()
             let r = try solver.solve(m, options: windowSolve(limit: limit))
             overrun = max(overrun, elapsed() - began - limit)
-            log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(stages.lowerBound)–\(stages.upperBound): \(r.termination.rawValue)")
+            log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(stages.lowerBound)–\(stages.upperBound): \(r.termination.rawValue) in "
+                + String(format: "%.2f s (limit %.2f s)", elapsed() - began, limit))
             if let values = r.values { offer(window.plan(from: values), from: byNodes ? "lns (node window)" : "lns") }
             let solved = r.termination == .optimal
             func resized(_ count: Int) -> Int { solved ? min(n, count + max(1, count / 4)) : max(2, count * 3 / 4) }

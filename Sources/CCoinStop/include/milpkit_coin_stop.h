@@ -32,11 +32,23 @@ typedef struct {
     /* Called (when not NULL) with the simplex iterations so far, at every 8th iteration of a CLP
      * solve (not of CBC's LPs). */
     void (*on_iteration)(void *context, int iterations);
+    /* Called (when not NULL) at search events: seconds until the search should end (0 once a stop
+     * was requested, 1e12 or more for no deadline). CBC's own time limit is kept there, so that
+     * the parts of CBC that consult no event (root cut loop, heuristics) end too. */
+    double (*seconds_left)(void *context);
     void *context;
     int fired;                         /* set to 1 once should_stop returned nonzero */
     int search_ended;                  /* set to 1 when the main search ended: LPs after it (the
                                           one that maps the incumbent back to the unpresolved
-                                          model) are never cut short */
+                                          model) are cut short only when `incumbent` is set */
+    /* When not NULL (a solve without CBC's preprocessing, whose search has the model's own
+     * columns): the main search's incumbent is copied here at the first search event after it
+     * changed, when it has `incumbent_columns` values, and `incumbent_kept` is set to 1. Then the
+     * LPs after the search (CBC's re-solves of the incumbent and of the relaxation) are cut short
+     * too: the copy is the answer. */
+    double *incumbent;
+    int incumbent_columns;
+    int incumbent_kept;
 } milpkit_coin_stop;
 
 /* `cbc_model` is a Cbc_Model * from Cbc_newModel(), with its problem loaded. `stop` must outlive
