@@ -242,10 +242,10 @@ public struct CbcSolver: Solver {
 ///
 /// The search is asked to stop first; LPs are cut short only `simplexGrace` later, so that a
 /// search that stops in time can still re-solve its last LPs (and CBC can take a MIP start: the
-/// start's LP before the search). Once the main search has ended, no
-/// LP is cut short (the shim's `search_ended`) when CBC preprocessed the model: the LP that maps
-/// the incumbent back to the unpresolved model must finish, or the incumbent is lost (50v-10 lost
-/// it at a 150 s limit). Without preprocessing the shim keeps the incumbent itself, and they are.
+/// start's LP runs before the search). Once the main search has ended, no LP is cut short (the
+/// shim's `search_ended`) when CBC preprocessed the model: the LP that maps the incumbent back to
+/// the unpresolved model must finish, or the incumbent is lost (50v-10 lost it at a 150 s limit).
+/// Without preprocessing the shim keeps the incumbent itself, and those LPs are cut short too.
 /// CBC's own time limit is kept at the deadline (`secondsLeft`) for the parts that poll no event.
 private final class StopCheck: Sendable {
     let simplexGrace: Duration
