@@ -30,10 +30,7 @@ extension RematSearch {
         let n = graph.count
         let movable = (0..<n).filter { i in graph.keepHorizon[i].map { $0 > i } ?? false }
         guard !movable.isEmpty else { return }
-        var plan = start
-        var recomputed = (0..<n).map { plan.recomputations($0, graph: graph) }
-        var stageCost = recomputed.map(graph.cost(of:))
-        var stagePeak = (0..<n).map { plan.stagePeak($0, graph: graph, recomputations: recomputed[$0]) }
+        var state = TrackedPlan(start, graph: graph, budget: budget)
         // A byte over the budget starts at a quarter byte's worth of average compute, so that the
         // walk crosses plans over the budget freely, and weighs 16,000 times more at the end (on
         // the random layered graphs, about the cost of the costliest node), so that it ends within
@@ -44,7 +41,6 @@ extension RematSearch {
         // ended at 49,682–50,795, with this schedule (ending at the costliest node) 48,870–49,682.
         let basePenalty = Double(max(1, graph.forwardCost)) / Double(max(1, graph.sizes.reduce(0, +))) / 4
         let endPenalty = 16_000 * basePenalty
-        func overflow(_ peak: Int64) -> Double { Double(max(0, peak - budget)) }
         var penalty = basePenalty
         var bestCost = best?.cost ?? .max, bestPlan: StagePlan?
         let startTemperature = 0.3 * Double(graph.forwardCost) / Double(n), endTemperature = startTemperature / 1000
@@ -67,78 +63,40 @@ extension RematSearch {
                 if random.next() % 3 == 0 {
                     // The gap around `pick` between two stages that read i (its own stage first).
                     var last = pick - 1, next = pick
-                    while last > i && !graph.reads(i, computing: recomputed[last]) { last -= 1 }
-                    while next < horizon && !graph.reads(i, computing: recomputed[next]) { next += 1 }
+                    while last > i && !graph.reads(i, computing: state.recomputed[last]) { last -= 1 }
+                    while next < horizon && !graph.reads(i, computing: state.recomputed[next]) { next += 1 }
                     run = (last + 1)...next
                 } else {
                     // Short runs mostly, and now and then one to the horizon (a keep dropped for good).
                     let cap = [2, 8, 32, n][Int(random.next() % 4)]
                     run = pick...(pick + Int(random.next() % UInt64(min(horizon - pick + 1, cap))))
                 }
-                let first = run.lowerBound
                 // Flip i's keep over the run (half the moves); or drop it and keep its inputs
                 // instead, so that its recomputation there costs only its own (a small, costly
                 // input for a large value); or drop it with its inputs, which frees them all.
-                var changes = [(node: i, keep: !plan.keeps(first, i))]
+                var changes = [TrackedPlan.Change(node: i, keep: !state.plan.keeps(run.lowerBound, i), stages: run)]
                 let inputs = graph.predecessors[i].filter { !graph.successors[$0].isEmpty }
                 switch random.next() % 4 {
-                case 0: changes = [(i, false)] + inputs.map { ($0, true) }
-                case 1: changes = [(i, false)] + inputs.map { ($0, false) }
+                case 0: changes = [.init(node: i, keep: false, stages: run)] + inputs.map { .init(node: $0, keep: true, stages: run) }
+                case 1: changes = [.init(node: i, keep: false, stages: run)] + inputs.map { .init(node: $0, keep: false, stages: run) }
                 default: break
                 }
-                let before = changes.map { change in run.map { plan.keeps($0, change.node) } }
-                for change in changes { plan.setKeep(change.keep, node: change.node, stages: run) }
-                // A stage inside the run that held a changed value throughout (kept in and out) or
-                // not at all, and did not read it, only gains or loses its size at every point:
-                // same recomputations, peak shifted. Other stages are evaluated anew.
-                func shift(_ t: Int) -> Int64? {
-                    guard t >= run.lowerBound, t < run.upperBound else { return nil }
-                    var bytes: Int64 = 0
-                    for (change, kept) in zip(changes, before) {
-                        let old = (kept[t - first], kept[t + 1 - first])
-                        if old == (change.keep, change.keep) { continue }
-                        guard old.0 == old.1, !recomputed[t][change.node],
-                              !graph.reads(change.node, computing: recomputed[t]) else { return nil }
-                        bytes += change.keep ? graph.sizes[change.node] : -graph.sizes[change.node]
-                    }
-                    return bytes
-                }
-                let affected = (first - 1)...run.upperBound
-                var evaluated: [(stage: Int, r: [Bool]?, cost: Int64, peak: Int64)] = []
-                var delta = 0.0
-                for t in affected {
-                    var next: (stage: Int, r: [Bool]?, cost: Int64, peak: Int64)
-                    if let bytes = shift(t) {
-                        next = (t, nil, stageCost[t], stagePeak[t] + bytes)
-                    } else {
-                        let r = plan.recomputations(t, graph: graph)
-                        next = (t, r, graph.cost(of: r), plan.stagePeak(t, graph: graph, recomputations: r))
-                    }
-                    delta += Double(next.cost - stageCost[t]) + penalty * (overflow(next.peak) - overflow(stagePeak[t]))
-                    evaluated.append(next)
-                }
+                let (cost, overflow) = (state.cost, state.overflow)
+                let undo = state.apply(changes)
+                let delta = Double(state.cost - cost) + penalty * Double(state.overflow - overflow)
                 if delta <= 0 || random.unit() < exp(-delta / temperature) {
                     accepted += 1
-                    for e in evaluated {
-                        stageCost[e.stage] = e.cost
-                        stagePeak[e.stage] = e.peak
-                        if let r = e.r { recomputed[e.stage] = r }
-                    }
-                    let cost = stageCost.reduce(0, +)
-                    if cost < bestCost, stagePeak.allSatisfy({ $0 <= budget }) {
-                        bestCost = cost
-                        bestPlan = plan
+                    if state.cost < bestCost, state.overflow == 0 {
+                        bestCost = state.cost
+                        bestPlan = state.plan
                     }
                 } else {
-                    for (change, kept) in zip(changes, before) {
-                        for (t, keep) in zip(run, kept) { plan.setKeep(keep, node: change.node, stages: t...t) }
-                    }
+                    state.undo(undo)
                 }
             }
         }
-        assert(stageCost == (0..<n).map { plan.stageCost($0, graph: graph) } && stagePeak == plan.stagePeaks(graph: graph),
-               "the stage costs and peaks tracked move by move differ from the plan's")
-        log("annealing: \(moves) moves, \(accepted) accepted, ending at cost \(stageCost.reduce(0, +)), \(stagePeak.reduce(0.0) { $0 + overflow($1) }) bytes over")
+        assert(state.isCurrent, "the stage costs and peaks tracked move by move differ from the plan's")
+        log("annealing: \(moves) moves, \(accepted) accepted, ending at cost \(state.cost), \(state.overflow) bytes over")
         if let bestPlan { offer(bestPlan, from: "annealing") }
     }
 }

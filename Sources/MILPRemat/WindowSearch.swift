@@ -64,7 +64,13 @@ extension RematSearch {
             overrun = max(overrun, elapsed() - began - limit)
             log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(stages.lowerBound)–\(stages.upperBound): \(r.termination.rawValue) in "
                 + String(format: "%.2f s (limit %.2f s)", elapsed() - began, limit))
-            if let values = r.values { offer(window.plan(from: values), from: byNodes ? "lns (node window)" : "lns") }
+            if let values = r.values {
+                let before = best?.cost
+                offer(window.plan(from: values), from: byNodes ? "lns (node window)" : "lns")
+                // A new incumbent can open swaps the windows would need luck to find (n1000 at 0.8,
+                // 120 s: 516,442 → 510,767), for at most a window's limit.
+                if best?.cost != before { improveBySwaps(until: min(deadline - overrun, elapsed() + options.subSolveLimit)) }
+            }
             let solved = r.termination == .optimal
             func resized(_ count: Int) -> Int { solved ? min(n, count + max(1, count / 4)) : max(2, count * 3 / 4) }
             if kind == .nodes {

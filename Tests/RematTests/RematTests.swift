@@ -365,6 +365,52 @@ struct OptimalityTests {
         #expect(replay.totalCost == best.cost && replay.peakMemory <= budget)
     }
 
+    @Test("tracked plans: after random keep changes over runs (several nodes at once, as the annealing makes them) the tracked recomputations, costs, peaks and overflow are the plan's, and undo restores them")
+    func trackedPlanFollowsItsPlan() throws {
+        var random = SplitMix64(seed: 11)
+        for g in [Self.chain, Self.skip, Self.diamond, Self.lateRead, try fixture("random_layered_n100.json")] {
+            let budget = (g.memoryLowerBound.bytes + g.noRematPeak) / 2
+            let movable = (0..<g.count).filter { i in g.keepHorizon[i].map { $0 > i } ?? false }
+            let start = StagePlan(graph: g) { _, _ in random.unit() < 0.5 }
+            var state = TrackedPlan(start, graph: g, budget: budget)
+            #expect(state.isCurrent, "\(g.name)")
+            for step in 0..<200 {
+                let before = (state.plan, state.cost, state.overflow, state.stagePeak)
+                // Values that can be kept past their own stage, each over a run within its keep horizon.
+                let changes = Set((0..<(1 + Int(random.next() % 3))).map { _ in movable[Int(random.next() % UInt64(movable.count))] }).map { i in
+                    let horizon = g.keepHorizon[i]!, a = i + 1 + Int(random.next() % UInt64(horizon - i))
+                    return TrackedPlan.Change(node: i, keep: random.next() % 2 == 0, stages: a...(a + Int(random.next() % UInt64(horizon - a + 1))))
+                }
+                let undo = state.apply(changes)
+                #expect(state.isCurrent, "\(g.name), step \(step)")
+                #expect(state.cost == state.plan.cost(graph: g) && state.overflow == state.plan.overflow(graph: g, budget: budget))
+                if random.next() % 2 == 0 {
+                    state.undo(undo)
+                    #expect(state.plan == before.0 && state.cost == before.1 && state.overflow == before.2 && state.stagePeak == before.3,
+                            "\(g.name), step \(step): undo")
+                }
+            }
+        }
+    }
+
+    @Test("swaps: from the starts to no more than their cost and no less than the enumerated optimum; the plans replay", arguments: [0, 1, 2, 3])
+    func swapsOnTinyGraphs(which: Int) throws {
+        let g = [Self.chain, Self.skip, Self.diamond, Self.lateRead][which]
+        var checked = 0
+        for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
+            guard let optimum = enumeratedOptimum(g, budget: budget) else { continue }
+            var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
+            search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+            guard let start = search.best?.cost else { continue }
+            search.improveBySwaps(until: search.elapsed() + 5)
+            let best = try #require(search.best)
+            #expect(best.cost <= start && best.cost >= optimum, "budget \(budget)")
+            #expect(try Simulator.replay(best.plan.schedule(graph: g), on: g, budget: budget).totalCost == best.cost)
+            checked += 1
+        }
+        #expect(checked >= 1)
+    }
+
     @Test("node windows: the incumbent is a feasible start, spliced plans replay and cost no more, every node over every stage reaches the enumerated optimum",
           arguments: [1, 2, 3], mipSolvers)
     func nodeWindows(which: Int, solver name: String) throws {
@@ -830,4 +876,25 @@ struct ExecutionOrderTests {
         #expect(replay.totalCost == g.forwardCost && replay.computations == g.count && replay.peakMemory <= budget)
     }
 }
+}
+
+/// Searches that call no solver, run beside the serialized suites.
+@Suite("Swaps")
+struct SwapTests {
+    /// Moccasin on CP-SAT (one worker, two copies per node; Benchmarks/peers/moccasin_cpsat.py, 2026-12-05) proves
+    /// 406,110 at 0.9 and finds 406,800 at 0.8 (bound 405,670; our LP bound 406,748).
+    @Test("swaps on ResNet50 from the eviction start: at 0.9 Moccasin's proven optimum 406,110 (eviction: 406,215), at 0.8 Moccasin's best 406,800 (eviction: 407,405)",
+          arguments: [(0.9, 406_215, 406_110), (0.8, 407_405, 406_800)])
+    func swapsOnResNet50(fraction: Double, eviction: Int64, expected: Int64) throws {
+        let g = try fixture("resnet50_train.json")
+        let budget = Budget.fraction(fraction).bytes(for: g)
+        var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
+        search.offer(try #require(Eviction.plan(graph: g, budget: budget)), from: "eviction")
+        #expect(search.best?.cost == eviction)
+        search.improveBySwaps(until: search.elapsed() + 600)
+        let best = try #require(search.best)
+        #expect(best.cost == expected)
+        let replay = try Simulator.replay(best.plan.schedule(graph: g), on: g, budget: budget)
+        #expect(replay.totalCost == expected && replay.peakMemory <= budget)
+    }
 }
