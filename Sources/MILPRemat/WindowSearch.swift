@@ -37,9 +37,6 @@ extension RematSearch {
         let kinds: [Neighbourhood] = n <= Self.wholeSpanNodeWindowStages ? [.stages, .nodes, .nodesOverEveryStage] : [.stages, .nodes]
         var random = SplitMix64(seed: options.seed &+ 1)
         var round = 0
-        // CBC runs past a sub-MIP's limit by its set-up and tear-down, which poll no stop (copies of
-        // the model, the start's LP: up to 3 s on n1000's windows): each window's limit leaves room
-        // for the longest overrun seen so far, and none starts when that room is all that is left.
         var overrun = 0.0
         while elapsed() + overrun < deadline, let incumbent = best?.plan {
             round += 1
@@ -59,11 +56,9 @@ extension RematSearch {
                                                        deadline: instant(deadline)) else { return }
             var m = window.model
             m.setStart(values: window.start(for: incumbent))
-            let limit = min(options.subSolveLimit, max(0.01, deadline - overrun - elapsed())), began = elapsed()
-            let r = try solver.solve(m, options: windowSolve(limit: limit))
-            overrun = max(overrun, elapsed() - began - limit)
+            let (r, limit, seconds) = try solveWindow(m, until: deadline, overrun: &overrun)
             log("\(byNodes ? "\(nodes!.count) nodes over stages" : "stages") \(stages.lowerBound)–\(stages.upperBound): \(r.termination.rawValue) in "
-                + String(format: "%.2f s (limit %.2f s)", elapsed() - began, limit))
+                + String(format: "%.2f s (limit %.2f s)", seconds, limit))
             if let values = r.values {
                 let before = best?.cost
                 offer(window.plan(from: values), from: byNodes ? "lns (node window)" : "lns")
@@ -90,6 +85,20 @@ extension RematSearch {
     }
 
     private enum Neighbourhood { case stages, nodes, nodesOverEveryStage }
+
+    /// Solves a window's sub-MIP (`windowSolve`) with at most `options.subSolveLimit` seconds,
+    /// ending by `deadline` (seconds on the search's clock) less `overrun`, the longest overrun
+    /// seen so far, which this solve's raises: CBC runs past a limit by its set-up and tear-down,
+    /// which poll no stop (copies of the model, the start's LP: up to 3 s on n1000's windows). A
+    /// loop of windows starts none when that room is all that is left. Returns the limit given and
+    /// the seconds taken too.
+    func solveWindow(_ model: Model, until deadline: Double, overrun: inout Double) throws -> (result: SolveResult, limit: Double, seconds: Double) {
+        let limit = min(options.subSolveLimit, max(0.01, deadline - overrun - elapsed())), began = elapsed()
+        let r = try solver.solve(model, options: windowSolve(limit: limit))
+        let seconds = elapsed() - began
+        overrun = max(overrun, seconds - limit)
+        return (r, limit, seconds)
+    }
 
     /// The most stages a node window over every stage is tried on: its model keeps Checkmate's
     /// memory columns for every stage (≈ n²/2; ResNet50's 353 stages: ≈ 70,000 columns, solved to
@@ -145,7 +154,8 @@ extension RematSearch {
         // a window's sub-MIP is largest.
         var width = min(n, max(2, options.windowStages / 4))
         var random = SplitMix64(seed: options.seed &+ 2)
-        while elapsed() < deadline {
+        var overrun = 0.0
+        while elapsed() + overrun < deadline {
             let peaks = plan.stagePeaks(graph: graph)
             let over = (0..<n).filter { peaks[$0] > budget }
             if over.isEmpty { return plan }
@@ -155,7 +165,7 @@ extension RematSearch {
                                                        minimizingOverflow: true, deadline: instant(deadline)) else { break }
             var m = window.model
             m.setStart(values: window.start(for: plan))
-            let r = try solver.solve(m, options: windowSolve(limit: min(options.subSolveLimit, max(0.01, deadline - elapsed()))))
+            let r = try solveWindow(m, until: deadline, overrun: &overrun).result
             log("overflow repair: stages \(a)–\(a + width - 1), \(r.termination.rawValue), objective "
                 + (r.objective.map { String(format: "%.0f", $0 * Double(window.sizeUnit)) } ?? "none"))
             if let values = r.values {
