@@ -16,7 +16,7 @@ extension RematSearch {
     /// 4 M moves: 48,870 to 49,682 by seed), so restarts are worth their time.
     mutating func improveByAnnealing(until deadline: Double) {
         var walk: UInt64 = 0, fruitless = 0
-        while elapsed() < deadline - 0.01, fruitless < 3, !costsForwardOnly, let cost = best?.cost {
+        while elapsed() < deadline - 0.01, fruitless < 3, !meetsLowerBound, let cost = best?.cost {
             anneal(until: deadline, seed: options.seed &+ 3 &+ walk)
             walk += 1
             fruitless = best!.cost < cost ? 0 : fruitless + 1

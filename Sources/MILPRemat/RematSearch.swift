@@ -54,8 +54,9 @@ struct RematSearch {
     /// Seconds from now until `deadline` (at least 0.01: solvers take no zero limit).
     func secondsUntil(_ deadline: ContinuousClock.Instant) -> Double { max(0.01, (deadline - .now).seconds) }
 
-    /// Whether the incumbent costs Σ C, which no plan undercuts (every node runs at least once).
-    var costsForwardOnly: Bool { best?.cost == graph.forwardCost }
+    /// Whether the incumbent costs no more than a proven lower bound — Σ C, which no plan undercuts
+    /// (every node runs at least once), or `lowerBound` — so that no plan is cheaper.
+    var meetsLowerBound: Bool { best.map { Double($0.cost) <= max(Double(graph.forwardCost), lowerBound ?? 0) } ?? false }
 
     func log(_ message: @autoclosure () -> String) {
         options.log?(String(format: "%7.1f s  ", elapsed()) + message())

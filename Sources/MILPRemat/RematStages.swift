@@ -10,16 +10,30 @@ extension RematSearch {
     /// least-memory plan of the family, a last resort), and the eviction heuristic. Stops as soon
     /// as a plan costs Σ C.
     mutating func offerStarts(_ baselines: [(Baseline, StagePlan?)]) {
-        for (baseline, plan) in baselines where !costsForwardOnly {
+        for (baseline, plan) in baselines where !meetsLowerBound {
             if let plan { offer(plan, from: baseline.rawValue) }
         }
-        if !costsForwardOnly { offer(StagePlan(graph: graph) { _, _ in false }, from: "recompute-all") }
-        if !costsForwardOnly, let plan = Eviction.plan(graph: graph, budget: budget, deadline: instant(options.timeLimit)) {
+        if !meetsLowerBound { offer(StagePlan(graph: graph) { _, _ in false }, from: "recompute-all") }
+        if !meetsLowerBound, let plan = Eviction.plan(graph: graph, budget: budget, deadline: instant(options.timeLimit)) {
             offer(plan, from: "eviction")
         }
     }
 
     // MARK: LP bound
+
+    /// The retention bound (`RetentionBound`), its MILP solved with at most `limit` seconds: the
+    /// solver's bound on it, solved or not, is a lower bound.
+    mutating func boundByRetention(limit: Double) throws {
+        let bound = RetentionBound(graph: graph, budget: budget)
+        let r = try solver.solve(bound.model, options: SolveOptions(timeLimit: limit, relativeGap: 0, absoluteGap: 0.5, threads: 1))
+        guard r.bestBound.isFinite, r.termination != .infeasible else {
+            notes.append("the retention bound was not found (\(r.termination.rawValue))")
+            return
+        }
+        let cost = bound.cost(objectiveBound: r.bestBound)
+        raiseLowerBound(to: cost)
+        log("retention bound: \(String(format: "%.0f", cost)) (\(r.termination.rawValue) in \(String(format: "%.1f", r.seconds)) s)")
+    }
 
     /// The LP relaxation at the budget, with at most `limit` seconds, solved by
     /// `options.relaxationSolver` when set: its value becomes a lower bound.

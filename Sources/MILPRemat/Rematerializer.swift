@@ -86,8 +86,8 @@ public struct RematResult: Sendable {
     public var schedule: Schedule?
     /// The best schedule's replay (total cost, peak memory); nil without a schedule.
     public var replay: SimulationReport?
-    /// A proven lower bound on the total cost of schedules in `executionOrder` (MILP bound or LP
-    /// relaxation, and Σ C, which bounds every schedule), graph cost units.
+    /// A proven lower bound on the total cost of schedules in `executionOrder` (the retention
+    /// bound, MILP bound or LP relaxation, and Σ C, which bounds every schedule), graph cost units.
     public var lowerBound: Double?
     /// The LP relaxation's value at the budget, when solved.
     public var lpBound: Double?
@@ -178,10 +178,11 @@ public struct Rematerializer: Sendable {
     /// Everything counts against `options.timeLimit`, the choice of the node order in `init` included.
     ///
     /// The search is a sequence of stages sharing one incumbent and one clock (`RematSearch`):
-    /// starts (baselines, eviction), the LP bound (with `lpBound`), then by method the exact MILP
+    /// starts (baselines, eviction), the retention bound, the LP bound (with `lpBound`), then by method the exact MILP
     /// (with windows around its incumbent under `auto` when it is not solved in half the time), LP
     /// rounding, or LP rounding, overflow repair and windows. Sub-MIPs over windows of stages run
     /// without CBC's MIP preprocessing; GLPK has no such setting and solves them with its own presolver.
+    /// The search ends as soon as the incumbent meets a lower bound: it is then optimal.
     public func solve(_ options: RematOptions = RematOptions(), solver: any Solver) throws -> RematResult {
         let method = options.method == .auto ? (graph.count <= options.autoMILPNodes ? .milp : .lns) : options.method
         if method != .lpRound { try solver.requireIntegers(for: "rematerialization (\(method.rawValue))") }
@@ -203,16 +204,18 @@ public struct Rematerializer: Sendable {
             return search
         }
         var search = startedSearch(graph, executionOrder)
+        if method != .lpRound, !search.meetsLowerBound { try search.boundByRetention(limit: search.remaining() / 20) }
         var other: RematSearch?
         func preferCheaper() {
             if var o = other, o.best?.cost ?? .max < search.best?.cost ?? .max { swap(&search, &o); other = o }
         }
-        if let alternative, !search.costsForwardOnly {
+        if let alternative, !search.meetsLowerBound {
             // The lower peak does not make the cheaper schedules (n100 at 0.8: the input order's
             // optimum is below the memory-aware order's bound): compare the starts, rounding included.
             var o = startedSearch(alternative.graph, alternative.executionOrder)
+            if method != .lpRound, !o.meetsLowerBound { try o.boundByRetention(limit: o.remaining() / 20) }
             try search.offerRestrictedRounding(limit: search.remaining() / 20)
-            if !o.costsForwardOnly { try o.offerRestrictedRounding(limit: o.remaining() / 20) }
+            if !o.meetsLowerBound { try o.offerRestrictedRounding(limit: o.remaining() / 20) }
             other = o
             preferCheaper()
         }
@@ -222,8 +225,8 @@ public struct Rematerializer: Sendable {
         // 48,866 in 25 s; at 0.9 the memory-aware order's 48,046, 21 s, below the input order's 48,146).
         let intervalsFit = Double(IntervalModel.columnCount(search.graph)) <= options.intervalColumnsPerSecond * options.timeLimit
         if method != .lpRound && intervalsFit {
-            if !search.costsForwardOnly { _ = try search.solveIntervalModel(limit: search.remaining() * 2 / 3) }
-            if var o = other, !o.costsForwardOnly, !search.costsForwardOnly {
+            if !search.meetsLowerBound { _ = try search.solveIntervalModel(limit: search.remaining() * 2 / 3) }
+            if var o = other, !o.meetsLowerBound, !search.meetsLowerBound {
                 _ = try o.solveIntervalModel(limit: o.remaining() / 3)
                 other = o
                 preferCheaper()
@@ -236,11 +239,13 @@ public struct Rematerializer: Sendable {
         search.notes = notes + search.notes
         if let executionOrder = search.executionOrder {
             result.executionOrder = executionOrder
-            search.notes.append("stages follow a memory-aware node order (no-remat peak \(search.graph.noRematPeak), input order \(input.noRematPeak)); LP and MILP bounds hold for schedules in that order, Σ C for every schedule")
+            search.notes.append("stages follow a memory-aware node order (no-remat peak \(search.graph.noRematPeak), input order \(input.noRematPeak)); the retention, LP and MILP bounds hold for schedules in that order, Σ C for every schedule")
         }
 
-        if search.costsForwardOnly {
-            search.notes.append("a plan costing Σ C (no recomputation cost)\(search.executionOrder == nil ? "" : " in the memory-aware order") fits the budget: optimal")
+        if search.meetsLowerBound {
+            search.notes.append(search.best?.cost == graph.forwardCost
+                ? "a plan costing Σ C (no recomputation cost)\(search.executionOrder == nil ? "" : " in the memory-aware order") fits the budget: optimal"
+                : "a start meets the lower bound: optimal")
             search.claim = .optimal
         } else {
             if options.lpBound { try search.boundByLP(limit: search.remaining() / 3) }
@@ -261,6 +266,7 @@ public struct Rematerializer: Sendable {
                     let improved = search.best?.cost ?? .max < before
                     search.improveByAnnealing(until: search.elapsed() + search.remaining() / (improved ? 4 : 2))
                 }
+                if search.meetsLowerBound { break }
                 let termination = try search.solveMILP(limit: options.method == .auto ? search.remaining() / 2 : search.remaining())
                 if options.method == .auto, termination == .limitReached, search.best != nil, search.remaining() > 1 {
                     search.notes.append("the MILP was not solved in half the time: windows of stages around its incumbent for the rest")
@@ -338,6 +344,10 @@ public struct Rematerializer: Sendable {
             }
             let bound = max(result.lowerBound ?? 0, Double(graph.forwardCost))
             result.lowerBound = bound
+            if result.status == .feasible, Double(best.cost) <= bound {
+                result.status = .optimal
+                result.notes.append("the schedule's cost meets the lower bound: optimal")
+            }
             if result.status == .optimal, Double(best.cost) > bound + tolerance {
                 result.status = .feasible
                 result.notes.append("the solver's optimum did not replay within the budget; the best replayed schedule is kept")

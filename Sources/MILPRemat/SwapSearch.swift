@@ -89,7 +89,7 @@ extension RematSearch {
             // node no longer kept, a gap moved), which the exact evaluation of each move absorbs.
             let (keeps, drops) = swapMoves(state, of: 0..<graph.count)
             for keep in keeps {
-                guard elapsed() < deadline else { break search }
+                guard elapsed() < deadline, !meetsLowerBound else { break search }
                 tried += 1
                 var undos = [state.apply([keep])]
                 for _ in 0..<maxDrops where state.overflow > 0 && state.cost < best!.cost {
@@ -119,7 +119,7 @@ extension RematSearch {
             }
             let orders = [keeps, keeps.sorted { heldWorth($0) > heldWorth($1) }]
             for change in drops {
-                guard elapsed() < deadline else { break search }
+                guard elapsed() < deadline, !meetsLowerBound else { break search }
                 tried += 1
                 let dropped = drop(change, except: change.node)
                 var filled = fill(&state, orders[0], except: change.node)

@@ -38,7 +38,7 @@ extension RematSearch {
         var random = SplitMix64(seed: options.seed &+ 1)
         var round = 0
         var overrun = 0.0
-        while elapsed() + overrun < deadline, let incumbent = best?.plan {
+        while elapsed() + overrun < deadline, !meetsLowerBound, let incumbent = best?.plan {
             round += 1
             let kind = width < n ? kinds[round % kinds.count] : .stages
             let byNodes = kind != .stages

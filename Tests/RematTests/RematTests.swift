@@ -393,6 +393,46 @@ struct OptimalityTests {
         }
     }
 
+    @Test("retention bound: at every budget between the least feasible and the no-remat peak, never above the enumerated optimum, at least Σ C; GLPK's equals CBC's", arguments: [0, 1, 2, 3])
+    func retentionBoundOnTinyGraphs(which: Int) throws {
+        let g = [Self.chain, Self.skip, Self.diamond, Self.lateRead][which]
+        var checked = 0
+        for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
+            guard let optimum = enumeratedOptimum(g, budget: budget) else { continue }
+            let bounds = try mipSolvers.map { name -> Double? in
+                var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: try #require(Solvers.named(name)))
+                try search.boundByRetention(limit: 10)
+                return search.lowerBound
+            }
+            let bound = try #require(bounds[0], "budget \(budget)")
+            #expect(bound <= Double(optimum) && bound >= Double(g.forwardCost), "budget \(budget)")
+            #expect(bounds[1] == bound, "budget \(budget)")
+            checked += 1
+        }
+        #expect(checked >= 1)
+    }
+
+    /// References: HiGHS proved MobileNet's 162,680 at 0.8 with Checkmate's MILP (issue 24); Moccasin on CP-SAT proved
+    /// ResNet50's 406,110 at 0.9 and found 406,800 at 0.8 (Benchmarks/results/remat-120-2026-12-05.jsonl); scipy's HiGHS
+    /// on the same retention model (a prototype, for measuring only) gave n100's 48,342 at 0.8.
+    @Test("retention bound on MLSys graphs and n100 at 0.8, given order: MobileNet 162,680 (HiGHS's proven optimum), ResNet50 406,800 and at 0.9 406,110 (Moccasin's values, which it thereby proves optimal in this order), n100 48,342 (below Moccasin's optimum 48,866; Checkmate's LP bound: 48,031)",
+          arguments: [("mobilenet_train.json", 0.8, 162_680.0), ("resnet50_train.json", 0.8, 406_800), ("resnet50_train.json", 0.9, 406_110),
+                      ("random_layered_n100.json", 0.8, 48_342)])
+    func retentionBoundOnMLSysGraphs(file: String, fraction: Double, expected: Double) throws {
+        let g = try fixture(file)
+        var search = RematSearch(graph: g, budget: Budget.fraction(fraction).bytes(for: g), options: RematOptions(), solver: Solvers.named("cbc")!)
+        try search.boundByRetention(limit: 60)
+        #expect(search.lowerBound == expected)
+    }
+
+    @Test("MobileNet at 0.8: the search stops once a plan meets the retention bound, optimal at HiGHS's proven 162,680 long before the limit")
+    func searchStopsAtTheBound() throws {
+        let g = try fixture("mobilenet_train.json")
+        let r = try solve(g, Budget.fraction(0.8).bytes(for: g), .auto, timeLimit: 120)
+        #expect(r.status == .optimal && r.replay?.totalCost == 162_680 && r.lowerBound == 162_680)
+        #expect(r.seconds < 60, "stopped at \(r.seconds) s of 120")
+    }
+
     @Test("swaps: from the starts to no more than their cost and no less than the enumerated optimum; the plans replay", arguments: [0, 1, 2, 3])
     func swapsOnTinyGraphs(which: Int) throws {
         let g = [Self.chain, Self.skip, Self.diamond, Self.lateRead][which]
@@ -611,10 +651,15 @@ struct OptimalityTests {
     @Test("a bound above a replayed schedule's cost is dropped with the optimal claim")
     func contradictedBound() throws {
         let g = Self.skip
-        let budget = g.noRematPeak
+        func started(_ budget: Int64) -> RematSearch {
+            var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
+            search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+            return search
+        }
+        // A budget whose best start costs more than Σ C, which would make it optimal by itself.
+        let budget = try #require((g.memoryLowerBound.bytes..<g.noRematPeak).last { started($0).best.map { $0.cost > g.forwardCost } ?? false })
         let rematerializer = try Rematerializer(graph: g, budget: budget, order: .given)
-        var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
-        search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+        var search = started(budget)
         let cost = try #require(search.best?.cost)
         search.raiseLowerBound(to: Double(cost) + 10)
         search.claim = .optimal
