@@ -19,7 +19,7 @@ extension RematSearch {
         }
     }
 
-    // MARK: LP bound
+    // MARK: Bounds
 
     /// The retention bound (`RetentionBound`), its MILP solved with at most `limit` seconds: the
     /// solver's bound on it, solved or not, is a lower bound.

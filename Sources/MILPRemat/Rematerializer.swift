@@ -245,7 +245,7 @@ public struct Rematerializer: Sendable {
         if search.meetsLowerBound {
             search.notes.append(search.best?.cost == graph.forwardCost
                 ? "a plan costing Σ C (no recomputation cost)\(search.executionOrder == nil ? "" : " in the memory-aware order") fits the budget: optimal"
-                : "a start meets the lower bound: optimal")
+                : "the incumbent meets the lower bound: optimal")
             search.claim = .optimal
         } else {
             if options.lpBound { try search.boundByLP(limit: search.remaining() / 3) }
@@ -289,7 +289,7 @@ public struct Rematerializer: Sendable {
                 // No start yet: the whole MILP until its first solution.
                 if search.best == nil { try search.offerFirstMILPSolution(limit: search.remaining() / 2) }
                 // Swaps first, a descent that ends in seconds on the MLSys graphs (ResNet50 at 0.8:
-                // 406,800 in 1.4 s from eviction's 407,405), then the annealing, whose walk does better
+                // 406,800 in 0.6 s from eviction's 407,405), then the annealing, whose walk does better
                 // on the random graphs (n1000 at 0.8: swaps 818,623 → 587,117 in 29 s, the annealing
                 // → 515,121 in the next 29 s); the windows take up swaps again after each new incumbent.
                 search.improveBySwaps(until: search.elapsed() + search.remaining() / 10)
