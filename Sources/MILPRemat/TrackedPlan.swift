@@ -69,8 +69,9 @@ struct TrackedPlan {
                 peak = stagePeak[t] + bytes
             } else {
                 recomputed[t] = plan.recomputations(t, graph: graph)
-                cost += graph.cost(of: recomputed[t]) - stageCost[t]
-                stageCost[t] = graph.cost(of: recomputed[t])
+                let stage = graph.cost(of: recomputed[t])
+                cost += stage - stageCost[t]
+                stageCost[t] = stage
                 peak = plan.stagePeak(t, graph: graph, recomputations: recomputed[t])
             }
             overflow += max(0, peak - budget) - max(0, stagePeak[t] - budget)
