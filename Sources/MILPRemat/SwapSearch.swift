@@ -2,8 +2,9 @@
 // incumbent recomputes is kept instead over the gap before that recomputation (its cost saved, its
 // size held over the gap); where that overflows the budget, values kept over the overflowing
 // stages are dropped until their next use (and recomputed there) to make room. ResNet50 at 0.9
-// needs one such swap 300 stages long (keep node 27 from the forward pass to stage 325, recompute
-// node 4 at stage 348), which neither stage windows nor the annealing's random walk find reliably.
+// went from the incumbent 406,150 to its optimum by one such swap 300 stages long (keep node 27
+// from the forward pass to stage 325, recompute node 4 at stage 348), which neither stage windows
+// nor the annealing's random walk find reliably.
 extension RematSearch {
     /// The swaps' two kinds of moves in `state`, from the gaps of each node's uses (for consecutive
     /// stages a < b that compute or read the node, the stages a + 1…b):
