@@ -121,17 +121,22 @@ public struct RematGraph: Sendable {
     /// after its last consumer ran; sinks stay resident (Moccasin's definition of the budget base).
     public var noRematPeak: Int64 { noRematPeak(order: Array(0..<count)) }
 
-    /// A lower bound on the peak of any schedule in this node order: computing v needs v's inputs
-    /// and output resident, and every sink computed before v (sinks stay). Returns the bound and
-    /// the node that attains it.
-    public var memoryLowerBound: (bytes: Int64, node: Int) {
-        var best: (Int64, Int) = (0, 0)
-        var sinksBefore: Int64 = 0
+    /// The memory stage v holds in every schedule in this node order: computing v needs v's inputs
+    /// and output resident, and every sink computed before v (sinks stay).
+    var stageNeeds: [Int64] {
+        var needs: [Int64] = [], sinksBefore: Int64 = 0
         for v in 0..<count {
-            let need = sizes[v] + predecessors[v].reduce(0) { $0 + sizes[$1] } + sinksBefore
-            if need > best.0 { best = (need, v) }
+            needs.append(sizes[v] + predecessors[v].reduce(0) { $0 + sizes[$1] } + sinksBefore)
             if successors[v].isEmpty { sinksBefore += sizes[v] }
         }
+        return needs
+    }
+
+    /// A lower bound on the peak of any schedule in this node order (the largest of `stageNeeds`).
+    /// Returns the bound and the node that attains it (the first, on ties).
+    public var memoryLowerBound: (bytes: Int64, node: Int) {
+        var best: (Int64, Int) = (0, 0)
+        for (v, need) in stageNeeds.enumerated() where need > best.0 { best = (need, v) }
         return best
     }
 

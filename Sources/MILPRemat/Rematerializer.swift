@@ -198,13 +198,14 @@ public struct Rematerializer: Sendable {
             result.baselines.append(report)
         }
         let started = ContinuousClock.now - .seconds(preparationSeconds)
-        func startedSearch(_ graph: RematGraph, _ executionOrder: [Int]?) -> RematSearch {
+        // The starts, then the retention bound unless a start already meets Σ C.
+        func startedSearch(_ graph: RematGraph, _ executionOrder: [Int]?) throws -> RematSearch {
             var search = RematSearch(graph: graph, budget: budget, executionOrder: executionOrder, options: options, solver: solver, started: started)
             search.offerStarts(executionOrder == nil ? inputPlans : Baseline.allCases.map { ($0, $0.plan(for: graph, budget: budget)) })
+            if method != .lpRound, !search.meetsLowerBound { try search.boundByRetention(limit: search.remaining() / 20) }
             return search
         }
-        var search = startedSearch(graph, executionOrder)
-        if method != .lpRound, !search.meetsLowerBound { try search.boundByRetention(limit: search.remaining() / 20) }
+        var search = try startedSearch(graph, executionOrder)
         var other: RematSearch?
         func preferCheaper() {
             if var o = other, o.best?.cost ?? .max < search.best?.cost ?? .max { swap(&search, &o); other = o }
@@ -212,8 +213,7 @@ public struct Rematerializer: Sendable {
         if let alternative, !search.meetsLowerBound {
             // The lower peak does not make the cheaper schedules (n100 at 0.8: the input order's
             // optimum is below the memory-aware order's bound): compare the starts, rounding included.
-            var o = startedSearch(alternative.graph, alternative.executionOrder)
-            if method != .lpRound, !o.meetsLowerBound { try o.boundByRetention(limit: o.remaining() / 20) }
+            var o = try startedSearch(alternative.graph, alternative.executionOrder)
             try search.offerRestrictedRounding(limit: search.remaining() / 20)
             if !o.meetsLowerBound { try o.offerRestrictedRounding(limit: o.remaining() / 20) }
             other = o

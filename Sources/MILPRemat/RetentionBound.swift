@@ -20,12 +20,7 @@ struct RetentionBound {
         costUnit = CheckmateModel.gcd(graph.costs)
         let sizeUnit = CheckmateModel.gcd(graph.sizes)
         model = Model(name: "retention_bound_\(graph.name)")
-        // The memory each stage holds in any plan: its node, the node's inputs, the sinks before it.
-        var need: [Int64] = [], sinks: Int64 = 0
-        for t in 0..<graph.count {
-            need.append(graph.sizes[t] + graph.predecessors[t].reduce(0) { $0 + graph.sizes[$1] } + sinks)
-            if graph.successors[t].isEmpty { sinks += graph.sizes[t] }
-        }
+        let need = graph.stageNeeds
         var across = [[(column: Int32, size: Double)]](repeating: [], count: graph.count)
         var constant = graph.forwardCost / costUnit
         for u in 0..<graph.count {

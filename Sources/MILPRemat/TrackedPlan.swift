@@ -59,11 +59,12 @@ struct TrackedPlan {
             }
             return bytes
         }
-        let first = changes.map { max(0, $0.stages.lowerBound - 1) }.min() ?? 0
-        let last = min(plan.count - 1, changes.map(\.stages.upperBound).max() ?? -1)
-        let undo = Undo(keeps: keeps, stages: first <= last ? (first...last).map { ($0, recomputed[$0], stageCost[$0], stagePeak[$0]) } : [],
+        // The stages the changes reach (none when they lie past the plan's end).
+        let affected = stride(from: changes.map { max(0, $0.stages.lowerBound - 1) }.min() ?? 0,
+                              through: min(plan.count - 1, changes.map(\.stages.upperBound).max() ?? -1), by: 1)
+        let undo = Undo(keeps: keeps, stages: affected.map { ($0, recomputed[$0], stageCost[$0], stagePeak[$0]) },
                         cost: cost, overflow: overflow)
-        for t in first...max(first, last) where first <= last && changes.contains(where: { $0.stages.lowerBound - 1...$0.stages.upperBound ~= t }) {
+        for t in affected where changes.contains(where: { $0.stages.lowerBound - 1...$0.stages.upperBound ~= t }) {
             let peak: Int64
             if let bytes = shift(t) {
                 peak = stagePeak[t] + bytes

@@ -34,6 +34,15 @@ private func trainingChain(costs: [Int64], sizes: [Int64]) throws -> RematGraph 
     return try graph(nodes, edges, backward: Set(["loss"] + (0..<k).map { "g\($0)" }))
 }
 
+/// A search at `budget` holding the starts `Rematerializer` offers in the input order (baselines,
+/// eviction).
+private func startedSearch(_ g: RematGraph, budget: Int64, options: RematOptions = RematOptions(),
+                           solver: any Solver = CbcSolver()) -> RematSearch {
+    var search = RematSearch(graph: g, budget: budget, options: options, solver: solver)
+    search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+    return search
+}
+
 // MARK: Independent references
 
 /// The least cost over every S matrix of the staged model, each value free to stay until its keep
@@ -330,8 +339,7 @@ struct OptimalityTests {
         var checked = 0
         for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
             guard let optimum = enumeratedOptimum(g, budget: budget) else { continue }
-            var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
-            search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+            var search = startedSearch(g, budget: budget)
             guard let start = search.best?.cost else { continue }
             improve(&search)
             let best = try #require(search.best)
@@ -452,8 +460,7 @@ struct OptimalityTests {
         var checked = 0
         for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
             guard let optimum = enumeratedOptimum(g, budget: budget) else { continue }
-            var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: solver)
-            search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+            let search = startedSearch(g, budget: budget, solver: solver)
             let incumbent = try #require(search.best, "budget \(budget): a start fits")
             var random = SplitMix64(seed: 7)
             for (stages, count, drawing) in [(1...(n - 2), 1, false), (0...(n - 1), 2, false), (0...(n - 1), n, false), (0...(n - 1), 1, true)] {
@@ -587,8 +594,7 @@ struct OptimalityTests {
     func windowSolveEndsAtItsLimit() throws {
         let g = try fixture("random_layered_n500.json")
         let budget = Budget.fraction(0.8).bytes(for: g)
-        var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: CbcSolver())
-        search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+        let search = startedSearch(g, budget: budget)
         let incumbent = try #require(search.best, "no start fits n500 at 0.8")
         let window = try #require(CheckmateModel.building(graph: g, budget: budget, stages: 370...406, boundary: incumbent.plan,
                                                           deadline: .now + .seconds(120)))
@@ -616,8 +622,7 @@ struct OptimalityTests {
         var proved = 0
         for budget in g.memoryLowerBound.bytes..<g.noRematPeak {
             guard let optimum = enumeratedOptimum(g, budget: budget) else { continue }
-            var starts = RematSearch(graph: g, budget: budget, options: options, solver: Solvers.named(solver)!)
-            starts.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
+            var starts = startedSearch(g, budget: budget, options: options, solver: Solvers.named(solver)!)
             if let best = starts.best {
                 #expect(best.cost >= optimum)
                 #expect(try Simulator.replay(best.plan.schedule(graph: g), on: g, budget: budget).totalCost == best.cost)
@@ -643,15 +648,10 @@ struct OptimalityTests {
     @Test("a bound above a replayed schedule's cost is dropped with the optimal claim")
     func contradictedBound() throws {
         let g = Self.skip
-        func started(_ budget: Int64) -> RematSearch {
-            var search = RematSearch(graph: g, budget: budget, options: RematOptions(), solver: Solvers.named("cbc")!)
-            search.offerStarts(Baseline.allCases.map { ($0, $0.plan(for: g, budget: budget)) })
-            return search
-        }
         // A budget whose best start costs more than Σ C, which would make it optimal by itself.
-        let budget = try #require((g.memoryLowerBound.bytes..<g.noRematPeak).last { started($0).best.map { $0.cost > g.forwardCost } ?? false })
+        let budget = try #require((g.memoryLowerBound.bytes..<g.noRematPeak).last { startedSearch(g, budget: $0).best.map { $0.cost > g.forwardCost } ?? false })
         let rematerializer = try Rematerializer(graph: g, budget: budget, order: .given)
-        var search = started(budget)
+        var search = startedSearch(g, budget: budget)
         let cost = try #require(search.best?.cost)
         search.raiseLowerBound(to: Double(cost) + 10)
         search.claim = .optimal
