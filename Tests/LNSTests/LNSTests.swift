@@ -148,6 +148,9 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         var rng = SplitMix64(seed: 11)
         let (low, high) = LNSOperators.localBranchingRange(binaries: 20, rate: 0.25)
         #expect(low == 1 && high == 5)
+        // Below δ = 0.1 the lower end follows δ: [⌈0.01·1000⌉, ⌊0.02·1000⌋], not [50, 50].
+        #expect(LNSOperators.localBranchingRange(binaries: 1000, rate: 0.02) == (10, 20))
+        #expect(LNSOperators.localBranchingRange(binaries: 1000, rate: 0.25) == (50, 250))
         var seen = Set<Int>()
         for _ in 0..<50 {
             let n = LNSOperators.destroy(OperatorSpec(.localBranching, rate: 0.25), model: m, columns: LNSColumns(m), current: current, lp: nil, rng: &rng)!
@@ -185,6 +188,12 @@ private func fixedColumns(_ m: Model, _ cols: [Int]) -> [Int] { cols.filter { m.
         #expect(sub.lowerBounds[4] == 0)
         #expect(n.startExtension == [1])
         #expect(sub.checkFeasibility(of: current + n.startExtension).isFeasible)
+
+        // With the root LP (here all ones, objective 10), δ of the gap 10 − 4 instead: −cᵀx − z ≤ −4 − 0.25·6.
+        let gapped = LNSOperators.destroy(OperatorSpec(.proximity, rate: 0.25), model: m, columns: LNSColumns(m), current: current,
+                                          lp: [1, 1, 1, 1], rng: &rng)!
+        #expect(gapped.model.upperBound(of: gapped.model.constraint(at: m.constraintCount)) == -5.5)
+        #expect(gapped.startExtension == [1.5])
     }
 
     @Test func crossoverFreesWhereTheTwoSolutionsDiffer() {
