@@ -261,7 +261,7 @@ package enum LNSOperators {
             let improvement = scale > 0 ? δ * scale : δ
             let bigM = Double(b + 1)
             let z = sub.addVariable(lowerBound: 0, upperBound: .infinity, kind: .continuous, name: "lns_proximity_z")
-            // s·cᵀx − z ≤ s·f̄ − s·constant − δ|f̄|
+            // s·cᵀx − z ≤ s·f̄ − s·constant − improvement
             var rowColumns: [Int32] = [], rowCoefficients: [Double] = []
             for c in 0..<model.variableCount where model.objectiveCoefficients[c] != 0 {
                 rowColumns.append(Int32(c))
