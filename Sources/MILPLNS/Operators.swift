@@ -159,7 +159,7 @@ package struct LNSColumns: Sendable {
 /// The destroy operators of formulations.md §4. Each returns a modified copy of `model` or nil
 /// when the operator has nothing to free around this solution.
 package enum LNSOperators {
-    /// Fraction of the local-branching radius range's lower end.
+    /// The local-branching radius range's lower end as a fraction of the binaries, for δ ≥ 0.1 (below, δ/2).
     static let localBranchingMinimum = 0.05
 
     /// Whether `spec` can apply at all to a model with these columns and this root LP.
