@@ -127,11 +127,20 @@ private func eventOptimum(_ g: RematGraph, budget: Int64) -> Int64? {
 }
 
 private func solve(_ g: RematGraph, _ budget: Int64, _ method: RematMethod, order: ExecutionOrder = .given,
-                   timeLimit: Double = 30, solver: String = "cbc") throws -> RematResult {
+                   timeLimit: Double = 30, solver: String = "cbc", log: (@Sendable (String) -> Void)? = nil) throws -> RematResult {
     var options = RematOptions()
     options.method = method
     options.timeLimit = timeLimit
+    options.log = log
     return try Rematerializer(graph: g, budget: budget, order: order).solve(options, solver: Solvers.named(solver)!)
+}
+
+/// `solve` with the method and the node order chosen as by default (auto), on CBC, and the
+/// search's log lines.
+private func solveLogging(_ g: RematGraph, _ budget: Int64, timeLimit: Double) throws -> (RematResult, [String]) {
+    let lines = Mutex<[String]>([])
+    let r = try solve(g, budget, .auto, order: .auto, timeLimit: timeLimit, log: { line in lines.withLock { $0.append(line) } })
+    return (r, lines.withLock { $0 })
 }
 
 /// The MIP solvers every exact result is checked on.
@@ -592,14 +601,8 @@ struct OptimalityTests {
     @Test("ResNet50 at 0.8: the swaps right after the starts reach 406,800 and the retention bound proves it, before any LP or MILP")
     func swapsComeRightAfterTheStarts() throws {
         let g = try fixture("resnet50_train.json")
-        let budget = Budget.fraction(0.8).bytes(for: g)
-        let lines = Mutex<[String]>([])
-        var options = RematOptions()
         // The swaps get a twentieth: 60 s, where they take 18 s in a debug build alone on a core.
-        options.timeLimit = 1200
-        options.log = { line in lines.withLock { $0.append(line) } }
-        let r = try Rematerializer(graph: g, budget: budget).solve(options, solver: CbcSolver())
-        let log = lines.withLock { $0 }
+        let (r, log) = try solveLogging(g, Budget.fraction(0.8).bytes(for: g), timeLimit: 1200)
         #expect(r.status == .optimal && r.replay?.totalCost == 406_800 && r.lowerBound == 406_800, "\(r.notes)")
         #expect(log.contains { $0.contains("swap: cost 406800") }, "\(log)")
         // No LP relaxation, interval model, MILP, annealing or window ran.
@@ -612,13 +615,8 @@ struct OptimalityTests {
     @Test("MobileNet at 0.9: the windows before the interval model reach 162,345 and the retention bound proves it")
     func windowsComeBeforeTheIntervalModel() throws {
         let g = try fixture("mobilenet_train.json")
-        let lines = Mutex<[String]>([])
-        var options = RematOptions()
         // The windows get a tenth: 60 s, where they take 6 s in a debug build alone on a core.
-        options.timeLimit = 600
-        options.log = { line in lines.withLock { $0.append(line) } }
-        let r = try Rematerializer(graph: g, budget: Budget.fraction(0.9).bytes(for: g)).solve(options, solver: CbcSolver())
-        let log = lines.withLock { $0 }
+        let (r, log) = try solveLogging(g, Budget.fraction(0.9).bytes(for: g), timeLimit: 600)
         #expect(r.status == .optimal && r.replay?.totalCost == 162_345 && r.lowerBound == 162_345, "\(r.notes)")
         #expect(log.contains { $0.contains("lns (node window): cost 162345") }, "\(log)")
         #expect(!log.contains { $0.contains("intervals:") }, "\(log)")
